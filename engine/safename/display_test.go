@@ -1,0 +1,29 @@
+package safename
+
+import "testing"
+
+func TestDisplay(t *testing.T) {
+	tests := []struct {
+		name, in, want string
+	}{
+		{"plain", "report.pdf", "report.pdf"},
+		{"unicode kept", "naïve 日本語 🎉 👩‍💻", "naïve 日本語 🎉 👩‍💻"},
+		{"ANSI escape visible", "\x1b[2Jx", `\x1b[2Jx`},
+		{"newline and tab", "a\nb\tc", `a\x0ab\x09c`},
+		{"NUL and DEL", "a\x00b\x7f", `a\x00b\x7f`},
+		{"C1 control", "a\u009bb", `a\u009bb`},
+		{"RLO spoof", "invoice\u202Efdp.exe", `invoice\u202efdp.exe`},
+		{"isolates and marks", "\u2066\u2069\u200e\u200f\u061c", `\u2066\u2069\u200e\u200f\u061c`},
+		{"line separator", "a\u2028b", `a\u2028b`},
+		{"invalid utf8", "a\xff\xfeb", "a\uFFFD\uFFFDb"},
+		{"literal replacement char kept", "a\uFFFDb", "a\uFFFDb"},
+		{"empty", "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := Display(tt.in); got != tt.want {
+				t.Errorf("Display(%q) = %q, want %q", tt.in, got, tt.want)
+			}
+		})
+	}
+}
