@@ -1,0 +1,609 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/google/uuid"
+	"golang.org/x/time/rate"
+
+	"github.com/haul-dl/haul/engine/safename"
+	"github.com/haul-dl/haul/engine/store"
+)
+
+// Manager runs downloads. All its methods are safe for concurrent use.
+type Manager struct {
+	opt     Options
+	client  *http.Client
+	store   *store.Store
+	limiter *rate.Limiter
+	hosts   *hostLimiter
+
+	ctx    context.Context
+	cancel context.CancelFunc
+	wg     sync.WaitGroup // every goroutine the manager starts
+
+	mu        sync.Mutex
+	byID      map[string]*download
+	order     []*download
+	reserved  map[string]bool // dir + "\x00" + name of names in use by downloads
+	subs      map[*Subscription]struct{}
+	removed   []Snapshot // removals not yet published
+	changed   chan struct{}
+	closed    bool
+	maxActive int
+	conns     int
+}
+
+// readBuf is the size of one read from a response body; it is also the
+// rate limiter's burst.
+const readBuf = 32 << 10
+
+// Open loads the download list from opt.StateDir and starts the manager.
+// It returns an error wrapping ErrLocked when another Haul process uses
+// the same state folder. Cancelling ctx is like calling Close.
+func Open(ctx context.Context, opt Options) (*Manager, error) {
+	opt = opt.withDefaults()
+	if opt.StateDir == "" {
+		return nil, errors.New("engine: no state folder given")
+	}
+	client, err := newClient(opt)
+	if err != nil {
+		return nil, err
+	}
+	st, err := store.Open(opt.StateDir)
+	if err != nil {
+		if errors.Is(err, store.ErrLocked) {
+			return nil, fmt.Errorf("%w (%s)", ErrLocked, opt.StateDir)
+		}
+		return nil, fmt.Errorf("opening the download list: %w", err)
+	}
+	m := &Manager{
+		opt:       opt,
+		client:    client,
+		store:     st,
+		limiter:   rate.NewLimiter(rate.Inf, readBuf),
+		hosts:     newHostLimiter(opt.PerHost),
+		byID:      map[string]*download{},
+		reserved:  map[string]bool{},
+		subs:      map[*Subscription]struct{}{},
+		changed:   make(chan struct{}),
+		maxActive: opt.MaxActive,
+		conns:     opt.Connections,
+	}
+	m.SetRateLimit(opt.RateLimit)
+	m.ctx, m.cancel = context.WithCancel(ctx)
+	if err := m.load(); err != nil {
+		st.Close()
+		return nil, err
+	}
+	m.wg.Add(2)
+	go m.publishLoop()
+	go m.checkpointLoop()
+	m.mu.Lock()
+	m.schedule()
+	m.mu.Unlock()
+	return m, nil
+}
+
+// Notice is a message about the state store for the user, such as a
+// corrupt list that was moved aside; "" when all is well.
+func (m *Manager) Notice() string { return m.store.Notice() }
+
+func (m *Manager) load() error {
+	entries, err := m.store.Load()
+	if err != nil {
+		return fmt.Errorf("reading the download list: %w", err)
+	}
+	var bad []string
+	for _, e := range entries {
+		d, err := downloadFromRecord(e.Data)
+		if err != nil || d.id != e.ID {
+			bad = append(bad, e.ID)
+			continue
+		}
+		if d.state == Active || d.state == Queued {
+			if m.opt.HoldRestored {
+				d.state, d.held = Paused, true
+			} else {
+				d.state = Queued
+			}
+		}
+		if d.nameFixed && d.state != Completed && d.state != Canceled {
+			m.reserved[d.dir+"\x00"+d.name] = true
+		}
+		m.byID[d.id] = d
+		m.order = append(m.order, d)
+	}
+	if len(bad) > 0 {
+		return m.store.Delete(bad...)
+	}
+	return nil
+}
+
+// Add queues a download and returns its ID. Adding a URL that is already
+// in the list for the same folder (and name) does not duplicate it: an
+// unfinished one is resumed, a completed one whose file still exists is
+// left alone, and its ID is returned.
+func (m *Manager) Add(req Request) (string, error) {
+	u, err := ParseURL(req.URL)
+	if err != nil {
+		return "", err
+	}
+	var sum string
+	if req.Checksum != "" {
+		c, err := parseChecksum(req.Checksum)
+		if err != nil {
+			return "", err
+		}
+		sum = c.String()
+	}
+	dir := req.Dir
+	if dir == "" {
+		dir = m.opt.DefaultDir
+	}
+	if dir == "" {
+		return "", errors.New("no destination folder")
+	}
+	if dir, err = filepath.Abs(dir); err != nil {
+		return "", fmt.Errorf("destination folder: %w", err)
+	}
+	name := ""
+	if req.Name != "" {
+		if name = safename.Sanitize(req.Name); name == "" {
+			return "", fmt.Errorf("file name %q is not usable", safename.Display(req.Name))
+		}
+	}
+	key := withoutPassword(u).String()
+
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.closed {
+		return "", errors.New("engine: manager is closed")
+	}
+	for _, d := range m.order {
+		if withoutPassword(d.url).String() != key || d.dir != dir || (name != "" && d.name != name) {
+			continue
+		}
+		if u.User != nil {
+			d.url = u // a password given again is used again
+		}
+		switch d.state {
+		case Completed:
+			if _, err := os.Lstat(filepath.Join(d.dir, d.name)); err != nil {
+				continue
+			}
+		case Paused, Failed:
+			m.requeue(d)
+		case Canceled:
+			continue
+		}
+		return d.id, nil
+	}
+	d := &download{
+		id: uuid.NewString(), url: u, dir: dir, name: name, explicit: name != "", checksum: sum,
+		conns: req.Connections, added: time.Now(), state: Queued, total: -1, dirty: true,
+	}
+	if name == "" {
+		d.name = safename.Choose("", u, "")
+	}
+	m.byID[d.id] = d
+	m.order = append(m.order, d)
+	m.persistLocked(d)
+	m.schedule()
+	return d.id, nil
+}
+
+// requeue puts a stopped download back in line. Called with m.mu held.
+func (m *Manager) requeue(d *download) {
+	d.state, d.held = Queued, false
+	d.err, d.retry = "", ""
+	m.touch(d)
+	m.schedule()
+}
+
+// Pause stops a queued or active download, keeping what it has.
+func (m *Manager) Pause(id string) error {
+	return m.act(id, func(d *download) error {
+		switch d.state {
+		case Queued, Active:
+			d.state = Paused
+			if d.run != nil {
+				d.run.cancel(errPause)
+			}
+			m.touch(d)
+			return nil
+		}
+		return fmt.Errorf("cannot pause a download that is %s", d.state)
+	})
+}
+
+// Resume restarts a paused or failed download where it stopped.
+func (m *Manager) Resume(id string) error {
+	return m.act(id, func(d *download) error {
+		switch d.state {
+		case Paused, Failed:
+			m.requeue(d)
+			return nil
+		case Queued, Active:
+			return nil
+		}
+		return fmt.Errorf("cannot resume a download that is %s", d.state)
+	})
+}
+
+// Retry starts a failed or canceled download again; a failed one keeps
+// the bytes it had.
+func (m *Manager) Retry(id string) error {
+	return m.act(id, func(d *download) error {
+		switch d.state {
+		case Failed, Paused:
+			m.requeue(d)
+			return nil
+		case Canceled:
+			d.resetProgress()
+			m.requeue(d)
+			return nil
+		}
+		return fmt.Errorf("cannot retry a download that is %s", d.state)
+	})
+}
+
+// Cancel stops a download and deletes its partial data. The entry stays
+// in the list (as canceled) until removed.
+func (m *Manager) Cancel(id string) error {
+	return m.act(id, func(d *download) error {
+		switch d.state {
+		case Completed, Canceled:
+			return fmt.Errorf("cannot cancel a download that is %s", d.state)
+		}
+		d.state, d.retry = Canceled, ""
+		if d.run != nil {
+			d.run.cancel(errCancel)
+		} else {
+			m.discardPart(d)
+		}
+		m.touch(d)
+		return nil
+	})
+}
+
+// Remove takes a download off the list, stopping it and deleting its
+// partial data first. A completed file stays on disk.
+func (m *Manager) Remove(id string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	d, ok := m.byID[id]
+	if !ok {
+		return fmt.Errorf("%w: %s", ErrNotFound, id)
+	}
+	if d.run != nil {
+		d.run.cancel(errRemove)
+	} else if d.state != Completed {
+		m.discardPart(d)
+	}
+	delete(m.byID, id)
+	m.order = slices.DeleteFunc(m.order, func(x *download) bool { return x == d })
+	m.removed = append(m.removed, Snapshot{ID: id, Removed: true})
+	if err := m.store.Delete(id); err != nil {
+		return fmt.Errorf("removing from the saved list: %w", err)
+	}
+	m.broadcastLocked()
+	return nil
+}
+
+func (m *Manager) act(id string, f func(*download) error) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	d, ok := m.byID[id]
+	if !ok {
+		return fmt.Errorf("%w: %s", ErrNotFound, id)
+	}
+	if err := f(d); err != nil {
+		return err
+	}
+	m.persistLocked(d)
+	return nil
+}
+
+// discardPart deletes the partial file of a download that is not running
+// and forgets its progress. Called with m.mu held.
+func (m *Manager) discardPart(d *download) {
+	if d.nameFixed {
+		if root, err := os.OpenRoot(d.dir); err == nil {
+			_ = root.Remove(d.name + partSuffix)
+			root.Close()
+		}
+		delete(m.reserved, d.dir+"\x00"+d.name)
+		d.nameFixed = false
+	}
+	d.resetProgress()
+}
+
+// List returns every download in the order they were added.
+func (m *Manager) List() []Snapshot {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	out := make([]Snapshot, 0, len(m.order))
+	for _, d := range m.order {
+		out = append(out, d.snapshot())
+	}
+	return out
+}
+
+// Get returns one download.
+func (m *Manager) Get(id string) (Snapshot, bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	d, ok := m.byID[id]
+	if !ok {
+		return Snapshot{}, false
+	}
+	return d.snapshot(), true
+}
+
+// SetMaxActive changes how many downloads run at once, live.
+func (m *Manager) SetMaxActive(n int) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.maxActive = max(n, 1)
+	// Running downloads beyond the new limit go back to the queue.
+	active := 0
+	for _, d := range m.order {
+		if d.state == Active {
+			active++
+			if active > m.maxActive && d.run != nil {
+				d.state = Queued
+				d.run.cancel(errPause)
+				m.touch(d)
+			}
+		}
+	}
+	m.schedule()
+}
+
+// SetConnections changes the connections per download for downloads that
+// start or resume from now on.
+func (m *Manager) SetConnections(n int) {
+	m.mu.Lock()
+	m.conns = max(n, 1)
+	m.mu.Unlock()
+}
+
+// SetRateLimit caps the total download speed in bytes per second across
+// all downloads; 0 removes the cap. It applies at once.
+func (m *Manager) SetRateLimit(bytesPerSec int64) {
+	if bytesPerSec <= 0 {
+		m.limiter.SetLimit(rate.Inf)
+		return
+	}
+	m.limiter.SetLimit(rate.Limit(bytesPerSec))
+	m.limiter.SetBurst(readBuf)
+}
+
+// Wait blocks until none of the given downloads (all, when none are
+// given) is queued or active, or until ctx ends.
+func (m *Manager) Wait(ctx context.Context, ids ...string) error {
+	for {
+		m.mu.Lock()
+		busy := false
+		check := func(d *download) {
+			if d.state == Queued || d.state == Active || d.run != nil {
+				busy = true
+			}
+		}
+		if len(ids) == 0 {
+			for _, d := range m.order {
+				check(d)
+			}
+		} else {
+			for _, id := range ids {
+				if d, ok := m.byID[id]; ok {
+					check(d)
+				}
+			}
+		}
+		ch := m.changed
+		m.mu.Unlock()
+		if !busy {
+			return nil
+		}
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+}
+
+// Close stops all transfers, saves their progress so they resume on the
+// next Open, and releases the state folder.
+func (m *Manager) Close() error {
+	m.mu.Lock()
+	if m.closed {
+		m.mu.Unlock()
+		return nil
+	}
+	m.closed = true
+	var runs []*runState
+	for _, d := range m.order {
+		if d.run != nil {
+			d.run.cancel(errShutdown)
+			runs = append(runs, d.run)
+		}
+	}
+	m.mu.Unlock()
+	for _, r := range runs {
+		<-r.done
+	}
+	m.cancel()
+	m.wg.Wait()
+	m.mu.Lock()
+	for s := range m.subs {
+		s.closeLocked()
+	}
+	m.mu.Unlock()
+	return m.store.Close()
+}
+
+// touch marks a download changed: published on the next tick and wakes
+// waiters. Called with m.mu held.
+func (m *Manager) touch(d *download) {
+	d.dirty = true
+	m.broadcastLocked()
+}
+
+func (m *Manager) broadcastLocked() {
+	close(m.changed)
+	m.changed = make(chan struct{})
+}
+
+// persistLocked saves one download's record. Called with m.mu held; the
+// write is small and bbolt commits it durably.
+func (m *Manager) persistLocked(d *download) {
+	if err := m.store.Put(map[string][]byte{d.id: d.record()}); err != nil && d.err == "" {
+		d.warning = joinWarn(d.warning, "could not save the list: "+err.Error())
+	}
+}
+
+// schedule starts queued downloads while there is room. Called with m.mu held.
+func (m *Manager) schedule() {
+	if m.closed {
+		return
+	}
+	running := 0
+	for _, d := range m.order {
+		if d.run != nil {
+			running++
+		}
+	}
+	for _, d := range m.order {
+		if running >= m.maxActive {
+			return
+		}
+		if d.state == Queued && d.run == nil && !d.held {
+			m.start(d)
+			running++
+		}
+	}
+}
+
+// start launches the goroutine of one download. Called with m.mu held.
+func (m *Manager) start(d *download) {
+	ctx, cancel := context.WithCancelCause(m.ctx)
+	r := &runState{cancel: cancel, done: make(chan struct{})}
+	d.run = r
+	d.state = Active
+	d.err, d.retry = "", ""
+	d.lastRecv, d.lastTick, d.speed = d.received.Load(), time.Now(), 0
+	m.touch(d)
+	m.persistLocked(d)
+	m.wg.Add(1)
+	go func() {
+		defer m.wg.Done()
+		defer close(r.done)
+		err := m.transfer(ctx, d, r)
+		m.finish(ctx, d, r, err)
+	}()
+}
+
+// finish records how a run ended.
+func (m *Manager) finish(ctx context.Context, d *download, r *runState, err error) {
+	m.checkpoint(d, r, true)
+	cause := context.Cause(ctx)
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	d.run = nil
+	d.conn.Store(0)
+	d.retry = ""
+	switch {
+	case err == nil:
+		d.state, d.err, d.pieces = Completed, "", nil
+		delete(m.reserved, d.dir+"\x00"+d.name)
+	case errors.Is(cause, errCancel):
+		m.discardPart(d)
+	case errors.Is(cause, errRemove):
+		if d.state != Completed {
+			m.discardPart(d)
+		}
+		m.broadcastLocked()
+		m.schedule()
+		return
+	case errors.Is(cause, errPause), errors.Is(cause, errShutdown):
+		// state was set by whoever stopped it (Paused, Queued or Active).
+	default:
+		d.state, d.err = Failed, describe(err)
+	}
+	m.touch(d)
+	if _, still := m.byID[d.id]; still {
+		m.persistLocked(d)
+	}
+	m.schedule()
+}
+
+// checkpointLoop periodically flushes running downloads' data and saves
+// their progress, so a crash loses at most one interval.
+func (m *Manager) checkpointLoop() {
+	defer m.wg.Done()
+	t := time.NewTicker(m.opt.CheckpointInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-m.ctx.Done():
+			return
+		case <-t.C:
+		}
+		m.mu.Lock()
+		type job struct {
+			d *download
+			r *runState
+		}
+		var jobs []job
+		for _, d := range m.order {
+			if d.run != nil {
+				jobs = append(jobs, job{d, d.run})
+			}
+		}
+		m.mu.Unlock()
+		for _, j := range jobs {
+			m.checkpoint(j.d, j.r, false)
+		}
+	}
+}
+
+// checkpoint flushes a running download's file and then records the
+// progress that is now safely on disk. With closing it also closes the
+// file (the run is over).
+func (m *Manager) checkpoint(d *download, r *runState, closing bool) {
+	r.mu.Lock()
+	var recs []pieceRec
+	ok := false
+	if r.file != nil && r.ps != nil {
+		recs = r.ps.records() // before Sync: claims only bytes already written
+		ok = r.file.Sync() == nil
+	}
+	if closing && r.file != nil {
+		r.file.Close()
+		r.file = nil
+	}
+	r.mu.Unlock()
+	if !ok {
+		return
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if d.run != r && !closing {
+		return
+	}
+	d.pieces = recs
+	if _, still := m.byID[d.id]; still {
+		m.persistLocked(d)
+	}
+}

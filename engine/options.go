@@ -1,0 +1,75 @@
+package engine
+
+import (
+	"net/http"
+	"time"
+)
+
+// Options configures a Manager. Zero values mean the documented defaults.
+type Options struct {
+	// StateDir is the folder of the state store (required).
+	StateDir string
+	// DefaultDir is the destination when a Request has no Dir.
+	DefaultDir string
+	// MaxActive is how many downloads run at once (default 4).
+	MaxActive int
+	// Connections is the most connections one download uses (default 8).
+	// Files smaller than two MinPiece use one.
+	Connections int
+	// PerHost caps connections to one host across downloads (default 8).
+	PerHost int
+	// MinPiece is the smallest piece worth its own connection (default 1 MiB).
+	MinPiece int64
+	// RateLimit caps the total speed in bytes per second (0 = unlimited).
+	RateLimit int64
+	// Retries is how many failed attempts in a row, without any byte
+	// received in between, end a download as failed (default 5).
+	Retries int
+	// RetryBase is the first backoff; it doubles each attempt, with jitter,
+	// up to RetryMax (defaults 1s and 30s).
+	RetryBase, RetryMax time.Duration
+	// StallTimeout restarts a connection that received nothing for this
+	// long, headers included (default 30s).
+	StallTimeout time.Duration
+	// CACertFile names a PEM bundle trusted besides the system roots.
+	CACertFile string
+	// AllowDowngrade permits redirects from https to plain http.
+	AllowDowngrade bool
+	// HoldRestored keeps unfinished downloads from an earlier run waiting
+	// instead of resuming them at once; adding the same URL again resumes
+	// it (what `haul get` wants). The window resumes everything.
+	HoldRestored bool
+	// PublishInterval is the period of progress updates (default 150ms).
+	PublishInterval time.Duration
+	// CheckpointInterval is how often progress is flushed and saved
+	// (default 1s): at most this much data is lost to a crash.
+	CheckpointInterval time.Duration
+	// Transport replaces Haul's own HTTP transport (for tests).
+	Transport http.RoundTripper
+}
+
+func (o Options) withDefaults() Options {
+	def := func(v *int, d int) {
+		if *v <= 0 {
+			*v = d
+		}
+	}
+	defDur := func(v *time.Duration, d time.Duration) {
+		if *v <= 0 {
+			*v = d
+		}
+	}
+	def(&o.MaxActive, 4)
+	def(&o.Connections, 8)
+	def(&o.PerHost, 8)
+	def(&o.Retries, 5)
+	if o.MinPiece <= 0 {
+		o.MinPiece = 1 << 20
+	}
+	defDur(&o.RetryBase, time.Second)
+	defDur(&o.RetryMax, 30*time.Second)
+	defDur(&o.StallTimeout, 30*time.Second)
+	defDur(&o.PublishInterval, 150*time.Millisecond)
+	defDur(&o.CheckpointInterval, time.Second)
+	return o
+}

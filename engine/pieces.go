@@ -1,0 +1,176 @@
+package engine
+
+import (
+	"sync"
+)
+
+// piece is a byte range [start, end) of the file, filled from start up to
+// pos. end is -1 while the size is unknown (a single streamed piece). All
+// fields are guarded by the owning pieceSet's mutex.
+type piece struct {
+	start, pos, end int64
+	reserved        int64 // bytes being written right now past pos
+	busy            bool  // a worker owns it
+}
+
+func (p *piece) done() bool { return p.end >= 0 && p.pos >= p.end }
+
+// pieceRec is a piece as stored on disk.
+type pieceRec struct {
+	Start int64 `json:"s"`
+	Pos   int64 `json:"p"`
+	End   int64 `json:"e"`
+}
+
+// pieceSet is the list of pieces of one download, with the work-stealing
+// rule that keeps every connection busy: a worker that finishes takes over
+// the second half of the largest remaining piece.
+type pieceSet struct {
+	mu     sync.Mutex
+	pieces []*piece
+}
+
+func newPieceSet(recs []pieceRec) *pieceSet {
+	ps := &pieceSet{}
+	for _, r := range recs {
+		ps.pieces = append(ps.pieces, &piece{start: r.Start, pos: r.Pos, end: r.End})
+	}
+	return ps
+}
+
+// split divides [0,total) into n nearly equal pieces.
+func split(total int64, n int) []pieceRec {
+	if n < 1 {
+		n = 1
+	}
+	recs := make([]pieceRec, 0, n)
+	size := total / int64(n)
+	var start int64
+	for i := range n {
+		end := start + size
+		if i == n-1 {
+			end = total
+		}
+		recs = append(recs, pieceRec{Start: start, Pos: start, End: end})
+		start = end
+	}
+	return recs
+}
+
+// records returns a copy of the pieces' progress. Bytes being written at
+// this moment are not counted: a record never claims unwritten data.
+func (ps *pieceSet) records() []pieceRec {
+	ps.mu.Lock()
+	defer ps.mu.Unlock()
+	recs := make([]pieceRec, 0, len(ps.pieces))
+	for _, p := range ps.pieces {
+		recs = append(recs, pieceRec{Start: p.start, Pos: p.pos, End: p.end})
+	}
+	return recs
+}
+
+// received is the number of bytes written so far.
+func (ps *pieceSet) received() int64 {
+	ps.mu.Lock()
+	defer ps.mu.Unlock()
+	var n int64
+	for _, p := range ps.pieces {
+		n += p.pos - p.start
+	}
+	return n
+}
+
+// complete reports whether every piece is filled.
+func (ps *pieceSet) complete() bool {
+	ps.mu.Lock()
+	defer ps.mu.Unlock()
+	for _, p := range ps.pieces {
+		if !p.done() {
+			return false
+		}
+	}
+	return true
+}
+
+// span returns where p should be fetched from now: [pos, end), end -1 if
+// open-ended. done is true when nothing is left.
+func (ps *pieceSet) span(p *piece) (pos, end int64, done bool) {
+	ps.mu.Lock()
+	defer ps.mu.Unlock()
+	return p.pos, p.end, p.done()
+}
+
+// claim reserves up to n bytes at p's current position for writing and
+// returns the offset and how many bytes may be written (0 when the piece
+// is done, possibly because its tail was stolen).
+func (ps *pieceSet) claim(p *piece, n int64) (off, w int64) {
+	ps.mu.Lock()
+	defer ps.mu.Unlock()
+	w = n
+	if p.end >= 0 {
+		w = min(n, p.end-p.pos)
+	}
+	if w < 0 {
+		w = 0
+	}
+	p.reserved = w
+	return p.pos, w
+}
+
+// commit records that the claimed bytes were written.
+func (ps *pieceSet) commit(p *piece, w int64) {
+	ps.mu.Lock()
+	p.pos += w
+	p.reserved = 0
+	ps.mu.Unlock()
+}
+
+// finishOpen fixes the end of an open-ended piece once the stream ended.
+func (ps *pieceSet) finishOpen(p *piece) int64 {
+	ps.mu.Lock()
+	defer ps.mu.Unlock()
+	if p.end < 0 {
+		p.end = p.pos
+	}
+	return p.end
+}
+
+// release gives a piece back so another worker may take it.
+func (ps *pieceSet) release(p *piece) {
+	ps.mu.Lock()
+	p.busy = false
+	p.reserved = 0
+	ps.mu.Unlock()
+}
+
+// next hands a worker something to do: an unowned unfinished piece, or
+// else the second half of the largest piece still being fetched, provided
+// both halves stay at least minPiece long. It returns nil when there is
+// nothing left worth a connection.
+func (ps *pieceSet) next(minPiece int64) *piece {
+	ps.mu.Lock()
+	defer ps.mu.Unlock()
+	for _, p := range ps.pieces {
+		if !p.busy && !p.done() {
+			p.busy = true
+			return p
+		}
+	}
+	var big *piece
+	var bigRem int64
+	for _, p := range ps.pieces {
+		if p.busy && p.end >= 0 {
+			if r := p.end - (p.pos + p.reserved); r > bigRem {
+				big, bigRem = p, r
+			}
+		}
+	}
+	if big == nil || bigRem < 2*minPiece {
+		return nil
+	}
+	mid := big.pos + big.reserved + bigRem/2
+	p := &piece{start: mid, pos: mid, end: big.end, busy: true}
+	big.end = mid
+	ps.pieces = append(ps.pieces, p)
+	return p
+}

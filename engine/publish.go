@@ -1,0 +1,154 @@
+package engine
+
+import (
+	"sync"
+	"time"
+)
+
+// Subscription delivers coalesced batches of changed downloads. A slow
+// reader never blocks the engine: updates it has not taken yet are merged,
+// keeping only the latest state of each download.
+type Subscription struct {
+	m  *Manager
+	ch chan []Snapshot
+
+	mu      sync.Mutex
+	pending map[string]Snapshot
+	order   []string
+	closed  bool
+}
+
+// Subscribe starts following changes. The first batch holds every
+// download in the list; later ones, every download that changed since.
+// A snapshot with Removed set announces a removal.
+func (m *Manager) Subscribe() *Subscription {
+	s := &Subscription{m: m, ch: make(chan []Snapshot, 1), pending: map[string]Snapshot{}}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	snaps := make([]Snapshot, 0, len(m.order))
+	for _, d := range m.order {
+		snaps = append(snaps, d.snapshot())
+	}
+	if m.closed {
+		s.closed = true
+		close(s.ch)
+		return s
+	}
+	m.subs[s] = struct{}{}
+	s.offer(snaps)
+	return s
+}
+
+// C is the channel of batches; it is closed when the subscription or the
+// manager is closed.
+func (s *Subscription) C() <-chan []Snapshot { return s.ch }
+
+// Close stops the subscription.
+func (s *Subscription) Close() {
+	s.m.mu.Lock()
+	defer s.m.mu.Unlock()
+	s.closeLocked()
+}
+
+// closeLocked is Close with the manager's lock held.
+func (s *Subscription) closeLocked() {
+	delete(s.m.subs, s)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.closed {
+		s.closed = true
+		close(s.ch)
+	}
+}
+
+// offer merges a batch into what is pending and hands it over if the
+// reader is ready. Never blocks.
+func (s *Subscription) offer(batch []Snapshot) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return
+	}
+	for _, snap := range batch {
+		if _, seen := s.pending[snap.ID]; !seen {
+			s.order = append(s.order, snap.ID)
+		}
+		s.pending[snap.ID] = snap
+	}
+	if len(s.order) == 0 {
+		return
+	}
+	out := make([]Snapshot, 0, len(s.order))
+	for _, id := range s.order {
+		out = append(out, s.pending[id])
+	}
+	select {
+	case s.ch <- out:
+		clear(s.pending)
+		s.order = s.order[:0]
+	default:
+	}
+}
+
+// publishLoop sends, at a bounded rate, the snapshots of downloads that
+// changed or are transferring, and updates their speed.
+func (m *Manager) publishLoop() {
+	defer m.wg.Done()
+	t := time.NewTicker(m.opt.PublishInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-m.ctx.Done():
+			m.publish() // the last word: final states
+			return
+		case <-t.C:
+			m.publish()
+		}
+	}
+}
+
+func (m *Manager) publish() {
+	now := time.Now()
+	m.mu.Lock()
+	var batch []Snapshot
+	batch = append(batch, m.removed...)
+	m.removed = m.removed[:0]
+	for _, d := range m.order {
+		if d.run != nil {
+			d.updateSpeed(now)
+		} else if !d.dirty {
+			continue
+		}
+		d.dirty = false
+		batch = append(batch, d.snapshot())
+	}
+	subs := make([]*Subscription, 0, len(m.subs))
+	for s := range m.subs {
+		subs = append(subs, s)
+	}
+	m.mu.Unlock()
+	for _, s := range subs {
+		s.offer(batch)
+	}
+}
+
+// updateSpeed folds the bytes received since the last tick into a
+// smoothed speed. Called with m.mu held.
+func (d *download) updateSpeed(now time.Time) {
+	recv := d.received.Load()
+	dt := now.Sub(d.lastTick).Seconds()
+	if dt <= 0 {
+		return
+	}
+	inst := float64(recv-d.lastRecv) / dt
+	if inst < 0 {
+		inst = 0
+	}
+	const alpha = 0.3
+	if d.speed == 0 {
+		d.speed = inst
+	} else {
+		d.speed = alpha*inst + (1-alpha)*d.speed
+	}
+	d.lastRecv, d.lastTick = recv, now
+}
