@@ -51,86 +51,142 @@ func hasExt(name string) bool {
 	return ext != ""
 }
 
-// preferredExt maps common media types to the extension users expect.
-// mime.ExtensionsByType is consulted only for types missing here, because
-// its answers depend on the system's mime.types and come in no fixed order.
-var preferredExt = map[string]string{
-	"application/epub+zip":                    ".epub",
-	"application/gzip":                        ".gz",
-	"application/javascript":                  ".js",
-	"application/json":                        ".json",
-	"application/msword":                      ".doc",
-	"application/pdf":                         ".pdf",
-	"application/vnd.android.package-archive": ".apk",
-	"application/vnd.debian.binary-package":   ".deb",
-	"application/vnd.ms-excel":                ".xls",
-	"application/vnd.oasis.opendocument.text": ".odt",
-	"application/vnd.openxmlformats-officedocument.presentationml.presentation": ".pptx",
-	"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet":         ".xlsx",
-	"application/vnd.openxmlformats-officedocument.wordprocessingml.document":   ".docx",
-	"application/vnd.rar":          ".rar",
-	"application/wasm":             ".wasm",
-	"application/x-7z-compressed":  ".7z",
-	"application/x-bittorrent":     ".torrent",
-	"application/x-bzip2":          ".bz2",
-	"application/x-gzip":           ".gz",
-	"application/x-iso9660-image":  ".iso",
-	"application/x-rar-compressed": ".rar",
-	"application/x-tar":            ".tar",
-	"application/x-xz":             ".xz",
-	"application/xml":              ".xml",
-	"application/zip":              ".zip",
-	"application/zstd":             ".zst",
-	"audio/aac":                    ".aac",
-	"audio/flac":                   ".flac",
-	"audio/mp4":                    ".m4a",
-	"audio/mpeg":                   ".mp3",
-	"audio/ogg":                    ".ogg",
-	"audio/opus":                   ".opus",
-	"audio/wav":                    ".wav",
-	"audio/webm":                   ".weba",
-	"audio/x-wav":                  ".wav",
-	"font/otf":                     ".otf",
-	"font/ttf":                     ".ttf",
-	"font/woff":                    ".woff",
-	"font/woff2":                   ".woff2",
-	"image/avif":                   ".avif",
-	"image/bmp":                    ".bmp",
-	"image/gif":                    ".gif",
-	"image/heic":                   ".heic",
-	"image/jpeg":                   ".jpg",
-	"image/pjpeg":                  ".jpg",
-	"image/png":                    ".png",
-	"image/svg+xml":                ".svg",
-	"image/tiff":                   ".tiff",
-	"image/vnd.microsoft.icon":     ".ico",
-	"image/webp":                   ".webp",
-	"image/x-icon":                 ".ico",
-	"text/css":                     ".css",
-	"text/csv":                     ".csv",
-	"text/html":                    ".html",
-	"text/javascript":              ".js",
-	"text/markdown":                ".md",
-	"text/plain":                   ".txt",
-	"text/xml":                     ".xml",
-	"video/mp4":                    ".mp4",
-	"video/mpeg":                   ".mpeg",
-	"video/ogg":                    ".ogv",
-	"video/quicktime":              ".mov",
-	"video/webm":                   ".webm",
-	"video/x-matroska":             ".mkv",
-	"video/x-msvideo":              ".avi",
+// preferredExt maps common media types to the extension users expect, ""
+// for types it does not know. mime.ExtensionsByType is consulted only for
+// those, because its answers depend on the system's mime.types and come in
+// no fixed order.
+func preferredExt(mediaType string) string {
+	switch mediaType {
+	case "application/epub+zip":
+		return ".epub"
+	case "application/gzip", "application/x-gzip":
+		return ".gz"
+	case "application/javascript", "text/javascript":
+		return ".js"
+	case "application/json":
+		return ".json"
+	case "application/msword":
+		return ".doc"
+	case "application/pdf":
+		return ".pdf"
+	case "application/vnd.android.package-archive":
+		return ".apk"
+	case "application/vnd.debian.binary-package":
+		return ".deb"
+	case "application/vnd.ms-excel":
+		return ".xls"
+	case "application/vnd.oasis.opendocument.text":
+		return ".odt"
+	case "application/vnd.openxmlformats-officedocument.presentationml.presentation":
+		return ".pptx"
+	case "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet":
+		return ".xlsx"
+	case "application/vnd.openxmlformats-officedocument.wordprocessingml.document":
+		return ".docx"
+	case "application/vnd.rar", "application/x-rar-compressed":
+		return ".rar"
+	case "application/wasm":
+		return ".wasm"
+	case "application/x-7z-compressed":
+		return ".7z"
+	case "application/x-bittorrent":
+		return ".torrent"
+	case "application/x-bzip2":
+		return ".bz2"
+	case "application/x-iso9660-image":
+		return ".iso"
+	case "application/x-tar":
+		return ".tar"
+	case "application/x-xz":
+		return ".xz"
+	case "application/xml", "text/xml":
+		return ".xml"
+	case "application/zip":
+		return ".zip"
+	case "application/zstd":
+		return ".zst"
+	case "audio/aac":
+		return ".aac"
+	case "audio/flac":
+		return ".flac"
+	case "audio/mp4":
+		return ".m4a"
+	case "audio/mpeg":
+		return ".mp3"
+	case "audio/ogg":
+		return ".ogg"
+	case "audio/opus":
+		return ".opus"
+	case "audio/wav", "audio/x-wav":
+		return ".wav"
+	case "audio/webm":
+		return ".weba"
+	case "font/otf":
+		return ".otf"
+	case "font/ttf":
+		return ".ttf"
+	case "font/woff":
+		return ".woff"
+	case "font/woff2":
+		return ".woff2"
+	case "image/avif":
+		return ".avif"
+	case "image/bmp":
+		return ".bmp"
+	case "image/gif":
+		return ".gif"
+	case "image/heic":
+		return ".heic"
+	case "image/jpeg", "image/pjpeg":
+		return ".jpg"
+	case "image/png":
+		return ".png"
+	case "image/svg+xml":
+		return ".svg"
+	case "image/tiff":
+		return ".tiff"
+	case "image/vnd.microsoft.icon", "image/x-icon":
+		return ".ico"
+	case "image/webp":
+		return ".webp"
+	case "text/css":
+		return ".css"
+	case "text/csv":
+		return ".csv"
+	case "text/html":
+		return ".html"
+	case "text/markdown":
+		return ".md"
+	case "text/plain":
+		return ".txt"
+	case "video/mp4":
+		return ".mp4"
+	case "video/mpeg":
+		return ".mpeg"
+	case "video/ogg":
+		return ".ogv"
+	case "video/quicktime":
+		return ".mov"
+	case "video/webm":
+		return ".webm"
+	case "video/x-matroska":
+		return ".mkv"
+	case "video/x-msvideo":
+		return ".avi"
+	}
+	return ""
 }
 
-// noExt lists types that say nothing about the content; a name never gets
-// an extension from them (a Linux binary served as octet-stream must not
-// become "tool.bin").
-var noExt = map[string]bool{
-	"application/octet-stream":   true,
-	"application/force-download": true,
-	"application/unknown":        true,
-	"application/x-download":     true,
-	"binary/octet-stream":        true,
+// isVague reports whether a media type says nothing about the content; a
+// name never gets an extension from it (a Linux binary served as
+// octet-stream must not become "tool.bin").
+func isVague(mediaType string) bool {
+	switch mediaType {
+	case "application/octet-stream", "application/force-download",
+		"application/unknown", "application/x-download", "binary/octet-stream":
+		return true
+	}
+	return false
 }
 
 // typeExt returns the extension for a Content-Type value, "" if unknown.
@@ -140,10 +196,10 @@ func typeExt(contentType string) string {
 		base, _, _ := strings.Cut(contentType, ";")
 		mt = strings.ToLower(strings.TrimSpace(base))
 	}
-	if mt == "" || noExt[mt] {
+	if mt == "" || isVague(mt) {
 		return ""
 	}
-	if ext, ok := preferredExt[mt]; ok {
+	if ext := preferredExt(mt); ext != "" {
 		return ext
 	}
 	exts, err := mime.ExtensionsByType(mt)

@@ -175,18 +175,17 @@ func unhex(c byte) byte {
 	return c - '0'
 }
 
-// cp1252 maps bytes 0x80–0x9F to the characters Windows-1252 puts there;
-// browsers read "ISO-8859-1" labelled text this way. Zero entries are
-// undefined in Windows-1252 and fall back to Latin-1 (C1 controls).
-var cp1252 = [32]rune{
-	0x20ac, 0, 0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021,
-	0x02c6, 0x2030, 0x0160, 0x2039, 0x0152, 0, 0x017d, 0,
-	0, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014,
-	0x02dc, 0x2122, 0x0161, 0x203a, 0x0153, 0, 0x017e, 0x0178,
-}
-
 // decodeLatin1 reads s as Windows-1252/ISO-8859-1 bytes.
 func decodeLatin1(s string) string {
+	// Bytes 0x80–0x9F as Windows-1252 has them; browsers read text
+	// labelled ISO-8859-1 this way. Zero entries are undefined there and
+	// stay Latin-1 (C1 controls).
+	cp1252 := [32]rune{
+		0x20ac, 0, 0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021,
+		0x02c6, 0x2030, 0x0160, 0x2039, 0x0152, 0, 0x017d, 0,
+		0, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014,
+		0x02dc, 0x2122, 0x0161, 0x203a, 0x0153, 0, 0x017e, 0x0178,
+	}
 	var b strings.Builder
 	b.Grow(len(s) * 2)
 	for i := 0; i < len(s); i++ {
