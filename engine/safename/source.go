@@ -118,8 +118,7 @@ func decodeExtValue(v string) string {
 			return ""
 		}
 	}
-	return raw // pure ASCII reads the same in any charset we could meet
-
+	return raw // pure ASCII reads the same in any ASCII-compatible charset
 }
 
 // decodePlain undoes the encodings servers put in a plain filename
