@@ -124,16 +124,11 @@ func (m *Manager) attempt(ctx context.Context, d *download, r *runState, root *o
 	m.mu.Lock()
 	host := d.url.Host
 	fresh := !d.nameFixed || d.pieces == nil
-	conns := d.conns
-	if conns <= 0 {
-		conns = m.conns
-	}
 	m.mu.Unlock()
 
 	if err := m.hosts.acquire(ctx, host); err != nil {
 		return err
 	}
-	defer func() {}()
 	var first *http.Response
 	if fresh {
 		resp, err := m.probe(ctx, d, r, root)
@@ -144,9 +139,6 @@ func (m *Manager) attempt(ctx context.Context, d *download, r *runState, root *o
 		first = resp
 	} else if err := m.reopen(d, r, root); err != nil {
 		m.hosts.release(host)
-		if errors.Is(err, errChanged) {
-			return err
-		}
 		return err
 	}
 	if first == nil && r.ps.complete() {
@@ -168,18 +160,46 @@ func (m *Manager) attempt(ctx context.Context, d *download, r *runState, root *o
 		stop(err)
 	}
 	ps := r.ps
-	worker := func(body *http.Response, extra bool) {
+	var (
+		wmu       sync.Mutex
+		nworkers  int
+		noWorkers = make(chan struct{})
+	)
+	// tooMany tells an extra worker to leave when the user lowered the
+	// connection count.
+	tooMany := func() bool {
+		wmu.Lock()
+		defer wmu.Unlock()
+		if nworkers > m.wantConns(d) {
+			nworkers--
+			return true
+		}
+		return false
+	}
+	var worker func(body *http.Response, extra bool)
+	worker = func(body *http.Response, extra bool) {
 		defer wg.Done()
 		defer m.hosts.release(host)
+		left := false
+		defer func() {
+			wmu.Lock()
+			if !left {
+				nworkers--
+			}
+			if nworkers == 0 {
+				close(noWorkers)
+			}
+			wmu.Unlock()
+		}()
 		d.conn.Add(1)
 		defer d.conn.Add(-1)
 		for {
 			var p *piece
 			if body != nil {
-				p = ps.pieces[0] // the probe's body is piece 0
-				ps.mu.Lock()
-				p.busy = true
-				ps.mu.Unlock()
+				p = ps.first()
+			} else if extra && tooMany() {
+				left = true
+				return
 			} else if p = ps.next(m.opt.MinPiece); p == nil {
 				return
 			}
@@ -198,16 +218,39 @@ func (m *Manager) attempt(ctx context.Context, d *download, r *runState, root *o
 			}
 		}
 	}
-	wg.Add(1)
-	go worker(first, false)
-	if d.ranges && len(ps.pieces) > 0 {
-		for i := 1; i < conns; i++ {
-			if !m.hosts.tryAcquire(host) {
-				break
-			}
-			wg.Add(1)
-			go worker(nil, true)
+	// spawn starts a worker; an extra one only while others still work
+	// and the host has a free slot.
+	spawn := func(body *http.Response, extra bool) bool {
+		wmu.Lock()
+		defer wmu.Unlock()
+		if extra && (nworkers == 0 || nworkers >= m.wantConns(d) || !m.hosts.tryAcquire(host)) {
+			return false
 		}
+		nworkers++
+		wg.Add(1)
+		go worker(body, extra)
+		return true
+	}
+	spawn(first, false)
+	if d.ranges {
+		for spawn(nil, true) {
+		}
+		// More connections when the user raises the setting mid-download.
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				select {
+				case <-m.connsChangedCh():
+					for spawn(nil, true) {
+					}
+				case <-noWorkers:
+					return
+				case <-wctx.Done():
+					return
+				}
+			}
+		}()
 	}
 	wg.Wait()
 	if firstErr != nil {
@@ -220,6 +263,20 @@ func (m *Manager) attempt(ctx context.Context, d *download, r *runState, root *o
 		return io.ErrUnexpectedEOF
 	}
 	return m.complete(ctx, d, r, root)
+}
+
+// wantConns is how many connections d should use now.
+func (m *Manager) wantConns(d *download) int {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.wantConnsLocked(d)
+}
+
+func (m *Manager) wantConnsLocked(d *download) int {
+	if d.conns > 0 {
+		return d.conns
+	}
+	return m.conns
 }
 
 // newRequest builds a GET for the download's URL asking for the raw bytes.
@@ -344,11 +401,7 @@ func (m *Manager) probe(ctx context.Context, d *download, r *runState, root *os.
 	} else {
 		n := 1
 		if ranges {
-			conns := d.conns
-			if conns <= 0 {
-				conns = m.conns
-			}
-			n = int(max(1, min(int64(conns), total/m.opt.MinPiece)))
+			n = int(max(1, min(int64(m.wantConnsLocked(d)), total/m.opt.MinPiece)))
 		}
 		recs = split(total, n)
 	}
@@ -396,7 +449,6 @@ func (c *cancelOnClose) Close() error {
 	c.cancel(nil)
 	return err
 }
-
 
 // reopen opens the partial file of a download being resumed and checks it
 // still holds what the saved progress claims.

@@ -40,6 +40,7 @@ type Manager struct {
 	closed    bool
 	maxActive int
 	conns     int
+	connsCh   chan struct{} // closed and replaced when conns changes
 }
 
 // readBuf is the size of one read from a response body; it is also the
@@ -77,6 +78,7 @@ func Open(ctx context.Context, opt Options) (*Manager, error) {
 		changed:   make(chan struct{}),
 		maxActive: opt.MaxActive,
 		conns:     opt.Connections,
+		connsCh:   make(chan struct{}),
 	}
 	m.SetRateLimit(opt.RateLimit)
 	m.ctx, m.cancel = context.WithCancel(ctx)
@@ -369,12 +371,20 @@ func (m *Manager) SetMaxActive(n int) {
 	m.schedule()
 }
 
-// SetConnections changes the connections per download for downloads that
-// start or resume from now on.
+// SetConnections changes the connections per download, live: running
+// downloads open more connections or let some go at the next piece.
 func (m *Manager) SetConnections(n int) {
 	m.mu.Lock()
 	m.conns = max(n, 1)
+	close(m.connsCh)
+	m.connsCh = make(chan struct{})
 	m.mu.Unlock()
+}
+
+func (m *Manager) connsChangedCh() <-chan struct{} {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.connsCh
 }
 
 // SetRateLimit caps the total download speed in bytes per second across

@@ -135,6 +135,15 @@ func (ps *pieceSet) finishOpen(p *piece) int64 {
 	return p.end
 }
 
+// first takes piece 0, which the first response's body fills.
+func (ps *pieceSet) first() *piece {
+	ps.mu.Lock()
+	defer ps.mu.Unlock()
+	p := ps.pieces[0]
+	p.busy = true
+	return p
+}
+
 // release gives a piece back so another worker may take it.
 func (ps *pieceSet) release(p *piece) {
 	ps.mu.Lock()
