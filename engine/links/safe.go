@@ -1,0 +1,125 @@
+package links
+
+import (
+	"fmt"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+const (
+	maxTextRunes   = 120 // longest Rejected.Text
+	maxReasonRunes = 240 // longest Rejected.Reason
+)
+
+// excerpt makes s safe to show in a list of rejections: passwords in URLs
+// redacted, unsafe characters escaped, at most maxTextRunes long. cut says
+// s is the start of a longer text, so a URL running to its end may have
+// lost the "@" that marks its password.
+func excerpt(s string, cut bool) string {
+	return displaySafe(redact(s, cut), maxTextRunes)
+}
+
+// displaySafe escapes what a terminal or a text widget would act on or hide
+// (control characters, ANSI escapes, format characters such as bidi
+// overrides and zero-width spaces, line separators, invalid UTF-8), turns
+// tabs into spaces and shortens s to limit runes, ending it with "…".
+func displaySafe(s string, limit int) string {
+	var b strings.Builder
+	runes := 0
+	for i := 0; i < len(s) && runes <= limit; {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			fmt.Fprintf(&b, `\x%02x`, s[i])
+			runes += 4
+		case r == '\t':
+			b.WriteByte(' ')
+			runes++
+		case unsafeRune(r):
+			var esc string
+			if r < 0x100 {
+				esc = fmt.Sprintf(`\x%02x`, r)
+			} else {
+				esc = fmt.Sprintf(`\u%04x`, r)
+			}
+			b.WriteString(esc)
+			runes += len(esc)
+		default:
+			b.WriteString(s[i : i+size])
+			runes++
+		}
+		i += size
+	}
+	out := b.String()
+	if runes <= limit {
+		return out
+	}
+	// Too long: keep limit-1 runes and mark the cut.
+	n := 0
+	for i := range out {
+		if n == limit-1 {
+			return out[:i] + "…"
+		}
+		n++
+	}
+	return out
+}
+
+// unsafeRune reports whether r must not be shown as is: control characters,
+// format characters (bidi controls, zero-width joiners, BOM, soft hyphen)
+// and the Unicode line and paragraph separators.
+func unsafeRune(r rune) bool {
+	return unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || r == '\u2028' || r == '\u2029'
+}
+
+// redact replaces the password of every URL in s with "xxxxx", like
+// url.URL.Redacted, working on the text so that it also covers URLs that do
+// not parse. With cut set, a URL whose authority runs to the end of s also
+// loses everything after its first ":", which may be a password whose "@"
+// was cut off.
+func redact(s string, cut bool) string {
+	var b strings.Builder
+	last := 0
+	for i := 0; i < len(s); {
+		k := strings.Index(s[i:], "://")
+		if k < 0 {
+			break
+		}
+		a := i + k + 3
+		end := a + authorityEnd(s[a:])
+		auth := s[a:end]
+		if at := strings.LastIndexByte(auth, '@'); at >= 0 {
+			if c := strings.IndexByte(auth[:at], ':'); c >= 0 {
+				b.WriteString(s[last : a+c+1])
+				b.WriteString("xxxxx")
+				last = a + at
+			}
+		} else if cut && end == len(s) {
+			if c := strings.IndexByte(auth, ':'); c >= 0 {
+				b.WriteString(s[last : a+c+1])
+				b.WriteString("xxxxx")
+				last = len(s)
+			}
+		}
+		i = max(end, a)
+	}
+	if last == 0 {
+		return s
+	}
+	b.WriteString(s[last:])
+	return b.String()
+}
+
+// authorityEnd returns the length of the URL authority at the start of s.
+func authorityEnd(s string) int {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '/' || c == '?' || c == '#' || c == '\\' || c == '"' || c == '\'' || c == '<' || c == '>':
+			return i
+		case c <= ' ' || c == 0x7f:
+			return i
+		}
+	}
+	return len(s)
+}
