@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"encoding/json"
+	"io"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -65,8 +66,18 @@ type runState struct {
 	done   chan struct{}
 
 	mu   sync.Mutex // guards file and ps for checkpoints
-	file *os.File
+	file partFile
 	ps   *pieceSet
+}
+
+// partFile is the open .part file (an *os.File; tests wrap it to inject
+// faults such as a full disk).
+type partFile interface {
+	io.ReaderAt
+	io.WriterAt
+	Sync() error
+	Close() error
+	Stat() (os.FileInfo, error)
 }
 
 // record is a download as stored on disk.

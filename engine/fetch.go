@@ -423,7 +423,7 @@ func (m *Manager) probe(ctx context.Context, d *download, r *runState, root *os.
 		return nil, fmt.Errorf("creating %s: %w", name+partSuffix, err)
 	}
 	r.mu.Lock()
-	r.file, r.ps = f, newPieceSet(recs)
+	r.file, r.ps = m.wrap(f), newPieceSet(recs)
 	r.mu.Unlock()
 	if total == 0 {
 		return nil, nil
@@ -481,7 +481,7 @@ func (m *Manager) reopen(d *download, r *runState, root *os.Root) error {
 	ps := newPieceSet(recs)
 	d.received.Store(ps.received())
 	r.mu.Lock()
-	r.file, r.ps = f, ps
+	r.file, r.ps = m.wrap(f), ps
 	r.mu.Unlock()
 	return nil
 }
@@ -762,8 +762,16 @@ func (m *Manager) place(d *download, root *os.Root, name string) (string, error)
 	return "", errors.New("could not find a free file name")
 }
 
+// wrap applies the test hook, if any, to a freshly opened .part file.
+func (m *Manager) wrap(f *os.File) partFile {
+	if m.wrapFile != nil {
+		return m.wrapFile(f)
+	}
+	return f
+}
+
 // verify reads the file once and checks every expected digest.
-func verify(ctx context.Context, f *os.File, sums []checksum) error {
+func verify(ctx context.Context, f io.ReaderAt, sums []checksum) error {
 	if len(sums) == 0 {
 		return nil
 	}

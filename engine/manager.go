@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
@@ -32,6 +33,7 @@ type Manager struct {
 
 	mu        sync.Mutex
 	byID      map[string]*download
+	byKey     map[string][]*download // by dedupKey
 	order     []*download
 	reserved  map[string]bool // dir + "\x00" + name of names in use by downloads
 	subs      map[*Subscription]struct{}
@@ -41,6 +43,9 @@ type Manager struct {
 	maxActive int
 	conns     int
 	connsCh   chan struct{} // closed and replaced when conns changes
+
+	// wrapFile lets tests inject write faults (disk full) into .part files.
+	wrapFile func(partFile) partFile
 }
 
 // readBuf is the size of one read from a response body; it is also the
@@ -73,6 +78,7 @@ func Open(ctx context.Context, opt Options) (*Manager, error) {
 		limiter:   rate.NewLimiter(rate.Inf, readBuf),
 		hosts:     newHostLimiter(opt.PerHost),
 		byID:      map[string]*download{},
+		byKey:     map[string][]*download{},
 		reserved:  map[string]bool{},
 		subs:      map[*Subscription]struct{}{},
 		changed:   make(chan struct{}),
@@ -123,6 +129,8 @@ func (m *Manager) load() error {
 		}
 		m.byID[d.id] = d
 		m.order = append(m.order, d)
+		k := dedupKey(d.url, d.dir)
+		m.byKey[k] = append(m.byKey[k], d)
 	}
 	if len(bad) > 0 {
 		return m.store.Delete(bad...)
@@ -135,72 +143,131 @@ func (m *Manager) load() error {
 // unfinished one is resumed, a completed one whose file still exists is
 // left alone, and its ID is returned.
 func (m *Manager) Add(req Request) (string, error) {
-	u, err := ParseURL(req.URL)
-	if err != nil {
-		return "", err
-	}
-	var sum string
-	if req.Checksum != "" {
-		c, err := parseChecksum(req.Checksum)
-		if err != nil {
-			return "", err
-		}
-		sum = c.String()
-	}
-	dir := req.Dir
-	if dir == "" {
-		dir = m.opt.DefaultDir
-	}
-	if dir == "" {
-		return "", errors.New("no destination folder")
-	}
-	if dir, err = filepath.Abs(dir); err != nil {
-		return "", fmt.Errorf("destination folder: %w", err)
-	}
-	name := ""
-	if req.Name != "" {
-		if name = safename.Sanitize(req.Name); name == "" {
-			return "", fmt.Errorf("file name %q is not usable", safename.Display(req.Name))
-		}
-	}
-	key := withoutPassword(u).String()
+	ids, errs := m.AddAll([]Request{req})
+	return ids[0], errs[0]
+}
 
+// AddAll adds many downloads at once, saving them in one transaction: the
+// way to add a long link list. ids[i] and errs[i] answer reqs[i].
+func (m *Manager) AddAll(reqs []Request) (ids []string, errs []error) {
+	ids, errs = make([]string, len(reqs)), make([]error, len(reqs))
+	type prepared struct {
+		u              *url.URL
+		dir, name, sum string
+		conns          int
+	}
+	preps := make([]prepared, len(reqs))
+	for i, req := range reqs {
+		preps[i].u, preps[i].dir, preps[i].name, preps[i].sum, errs[i] = m.prepare(req)
+		preps[i].conns = req.Connections
+	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.closed {
-		return "", errors.New("engine: manager is closed")
+		for i := range errs {
+			if errs[i] == nil {
+				errs[i] = errors.New("engine: manager is closed")
+			}
+		}
+		return ids, errs
 	}
-	for _, d := range m.order {
-		if withoutPassword(d.url).String() != key || d.dir != dir || (name != "" && d.name != name) {
+	changed := map[string][]byte{}
+	for i, p := range preps {
+		if errs[i] != nil {
 			continue
 		}
-		if u.User != nil {
-			d.url = u // a password given again is used again
+		if d := m.existing(p.u, p.dir, p.name); d != nil {
+			ids[i] = d.id
+			if d.state == Paused || d.state == Failed {
+				m.requeue(d)
+			}
+			changed[d.id] = d.record()
+			continue
+		}
+		d := &download{
+			id: uuid.NewString(), url: p.u, dir: p.dir, name: p.name, explicit: p.name != "",
+			checksum: p.sum, conns: p.conns, added: time.Now(), state: Queued, total: -1, dirty: true,
+		}
+		if p.name == "" {
+			d.name = safename.Choose("", p.u, "")
+		}
+		m.byID[d.id] = d
+		m.order = append(m.order, d)
+		k := dedupKey(p.u, p.dir)
+		m.byKey[k] = append(m.byKey[k], d)
+		changed[d.id] = d.record()
+		ids[i] = d.id
+	}
+	if len(changed) > 0 {
+		if err := m.store.Put(changed); err != nil {
+			for i := range errs {
+				if errs[i] == nil {
+					errs[i] = fmt.Errorf("saving the download list: %w", err)
+				}
+			}
+		}
+		m.broadcastLocked()
+	}
+	m.schedule()
+	return ids, errs
+}
+
+// prepare checks a request and works out its URL, folder, name and checksum.
+func (m *Manager) prepare(req Request) (u *url.URL, dir, name, sum string, err error) {
+	if u, err = ParseURL(req.URL); err != nil {
+		return nil, "", "", "", err
+	}
+	if req.Checksum != "" {
+		c, err := parseChecksum(req.Checksum)
+		if err != nil {
+			return nil, "", "", "", err
+		}
+		sum = c.String()
+	}
+	if dir = req.Dir; dir == "" {
+		dir = m.opt.DefaultDir
+	}
+	if dir == "" {
+		return nil, "", "", "", errors.New("no destination folder")
+	}
+	if dir, err = filepath.Abs(dir); err != nil {
+		return nil, "", "", "", fmt.Errorf("destination folder: %w", err)
+	}
+	if req.Name != "" {
+		if name = safename.Sanitize(req.Name); name == "" {
+			return nil, "", "", "", fmt.Errorf("file name %q is not usable", safename.Display(req.Name))
+		}
+	}
+	return u, dir, name, sum, nil
+}
+
+// dedupKey identifies "the same download": URL (without password) and folder.
+func dedupKey(u *url.URL, dir string) string {
+	return withoutPassword(u).String() + "\x00" + dir
+}
+
+// existing finds a download in the list that a new request for u would
+// duplicate: an unfinished one, or a completed one whose file is still
+// there. Called with m.mu held.
+func (m *Manager) existing(u *url.URL, dir, name string) *download {
+	for _, d := range m.byKey[dedupKey(u, dir)] {
+		if name != "" && d.name != name {
+			continue
 		}
 		switch d.state {
+		case Canceled:
+			continue
 		case Completed:
 			if _, err := os.Lstat(filepath.Join(d.dir, d.name)); err != nil {
 				continue
 			}
-		case Paused, Failed:
-			m.requeue(d)
-		case Canceled:
-			continue
 		}
-		return d.id, nil
+		if u.User != nil {
+			d.url = u // a password given again is used again
+		}
+		return d
 	}
-	d := &download{
-		id: uuid.NewString(), url: u, dir: dir, name: name, explicit: name != "", checksum: sum,
-		conns: req.Connections, added: time.Now(), state: Queued, total: -1, dirty: true,
-	}
-	if name == "" {
-		d.name = safename.Choose("", u, "")
-	}
-	m.byID[d.id] = d
-	m.order = append(m.order, d)
-	m.persistLocked(d)
-	m.schedule()
-	return d.id, nil
+	return nil
 }
 
 // requeue puts a stopped download back in line. Called with m.mu held.
@@ -293,6 +360,10 @@ func (m *Manager) Remove(id string) error {
 	}
 	delete(m.byID, id)
 	m.order = slices.DeleteFunc(m.order, func(x *download) bool { return x == d })
+	k := dedupKey(d.url, d.dir)
+	if m.byKey[k] = slices.DeleteFunc(m.byKey[k], func(x *download) bool { return x == d }); len(m.byKey[k]) == 0 {
+		delete(m.byKey, k)
+	}
 	m.removed = append(m.removed, Snapshot{ID: id, Removed: true})
 	if err := m.store.Delete(id); err != nil {
 		return fmt.Errorf("removing from the saved list: %w", err)
@@ -455,6 +526,7 @@ func (m *Manager) Close() error {
 	}
 	m.cancel()
 	m.wg.Wait()
+	m.client.CloseIdleConnections()
 	m.mu.Lock()
 	for s := range m.subs {
 		s.closeLocked()
@@ -550,6 +622,12 @@ func (m *Manager) finish(ctx context.Context, d *download, r *runState, err erro
 		// state was set by whoever stopped it (Paused, Queued or Active).
 	default:
 		d.state, d.err = Failed, describe(err)
+		var ie *IntegrityError
+		if errors.As(err, &ie) {
+			// Bytes that failed verification are worth nothing: a retry
+			// starts from zero.
+			m.discardPart(d)
+		}
 	}
 	m.touch(d)
 	if _, still := m.byID[d.id]; still {
