@@ -247,21 +247,19 @@ func linkReason(tok string) string {
 		}
 		return ""
 	}
-	if strings.HasPrefix(t, "//") {
-		t = t[2:]
-	} else if !hasPrefixFold(t, "www.") {
-		// A bare name such as "setup.exe" or "example.com" is too
-		// ambiguous; only a host followed by a path counts.
-		if strings.IndexAny(t, "/?#") < 0 {
-			return ""
-		}
-	}
+	slashes := strings.HasPrefix(t, "//")
+	t = strings.TrimPrefix(t, "//")
 	host := t
 	if k := strings.IndexAny(t, "/?#:"); k >= 0 {
 		host = t[:k]
 		if t[k] == ':' && !isPortPath(t[k+1:]) {
 			return ""
 		}
+	} else if !slashes && !hasPrefixFold(t, "www.") {
+		// A bare name such as "setup.exe" or "example.com" is too
+		// ambiguous; a host counts with a port or a path after it, with
+		// "www." or "//" before it.
+		return ""
 	}
 	if looksLikeHost(host) {
 		return notALink

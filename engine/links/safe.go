@@ -123,3 +123,41 @@ func authorityEnd(s string) int {
 	}
 	return len(s)
 }
+
+// stripANSI removes terminal escape sequences from s: CSI sequences such as
+// colours ("\x1b[31m"), OSC sequences such as titles and hyperlinks, ended
+// by BEL or ESC \, and two-byte escapes.
+func stripANSI(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		if s[i] != 0x1b {
+			b.WriteByte(s[i])
+			i++
+			continue
+		}
+		i++ // ESC
+		if i >= len(s) {
+			break
+		}
+		switch s[i] {
+		case '[': // CSI: parameters and intermediates, then a final byte
+			i++
+			for i < len(s) && (s[i] < 0x40 || s[i] > 0x7e) {
+				i++
+			}
+			i++
+		case ']': // OSC: up to BEL or ST
+			i++
+			for i < len(s) && s[i] != 0x07 && !(s[i] == 0x1b && i+1 < len(s) && s[i+1] == '\\') {
+				i++
+			}
+			if i < len(s) && s[i] == 0x1b {
+				i++
+			}
+			i++
+		default: // a two-byte escape
+			i++
+		}
+	}
+	return b.String()
+}

@@ -106,6 +106,12 @@ func (s *scanner) line(no int, raw []byte, tooLong bool) error {
 		return nil // blank lines and comments keep the target
 	}
 	text := string(trimmed)
+	if strings.IndexByte(text, 0x1b) >= 0 {
+		// Terminal output: colours and the like are not part of links.
+		if text = strings.TrimSpace(stripANSI(text)); text == "" || text[0] == '#' {
+			return nil
+		}
+	}
 	if raw[0] == ' ' || raw[0] == '\t' {
 		if key, val, ok := splitOption(text); ok {
 			s.option(no, key, val)
