@@ -80,6 +80,9 @@ func unsupportedScheme(scheme string) string {
 // checkURL.
 func dedupKey(s string) string {
 	i := strings.Index(s, "://")
+	if i < 0 {
+		return s
+	}
 	scheme := strings.ToLower(s[:i])
 	rest := s[i+3:]
 	end := strings.IndexAny(rest, "/?#")

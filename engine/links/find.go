@@ -121,17 +121,33 @@ func endsURL(r rune, size int) bool {
 }
 
 // trimTail removes trailing sentence punctuation and unbalanced closing
-// brackets from a bare URL, never cutting into its "scheme://".
+// brackets from a bare URL, never cutting into its "scheme://". It runs in
+// time linear in len(u).
 func trimTail(u string) string {
 	floor := strings.Index(u, "://") + 3
+	var open, closed [3]int // (), [], {} in u
+	counted := false
 	for len(u) > floor {
 		c := u[len(u)-1]
 		switch c {
 		case '.', ',', ';', ':', '!', '?', '\'', '"', '*':
 		case ')', ']', '}':
-			if strings.Count(u, string(c)) <= strings.Count(u, string(openingOf(c))) {
+			if !counted {
+				for i := 0; i < len(u); i++ {
+					switch u[i] {
+					case '(', '[', '{':
+						open[bracketKind(u[i])]++
+					case ')', ']', '}':
+						closed[bracketKind(u[i])]++
+					}
+				}
+				counted = true
+			}
+			k := bracketKind(c)
+			if closed[k] <= open[k] {
 				return u
 			}
+			closed[k]--
 		default:
 			return u
 		}
@@ -140,15 +156,15 @@ func trimTail(u string) string {
 	return u
 }
 
-// openingOf returns the opening bracket matching close.
-func openingOf(close byte) byte {
-	switch close {
-	case ')':
-		return '('
-	case ']':
-		return '['
+// bracketKind numbers the bracket pairs: 0 for (), 1 for [], 2 for {}.
+func bracketKind(c byte) int {
+	switch c {
+	case '(', ')':
+		return 0
+	case '[', ']':
+		return 1
 	}
-	return '{'
+	return 2
 }
 
 // looksHTML reports whether line holds markup: a "<" followed by a letter,

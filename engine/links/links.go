@@ -85,7 +85,9 @@ type Summary struct {
 // of r do not look like text; a NUL byte later in the first 8 KiB also stops
 // it with ErrBinary. If emit returns an error, Scan stops and returns it. If
 // ctx is canceled, Scan stops between reads and returns ctx.Err(); close r to
-// interrupt a Read that blocks. The Summary describes what was read so far.
+// interrupt a Read that blocks. A Scan that stops early does not emit a link
+// whose option lines may not have been read yet. The Summary describes what
+// was read so far.
 func Scan(ctx context.Context, r io.Reader, opt Options, emit func(Link) error) (Summary, error) {
 	return scan(ctx, r, opt, true, emit)
 }

@@ -209,13 +209,22 @@ func (s *scanner) use(no int, u string, single bool) error {
 			return nil
 		}
 		var reason, only string
-		_ = p.each(func(x string) error {
+		i := 0
+		err = p.each(func(x string) error {
+			if i++; i%ctxCheckLines == 0 {
+				if err := s.ctx.Err(); err != nil {
+					return err
+				}
+			}
 			only = x
 			if reason = checkURL(x); reason != "" {
 				return errStop
 			}
 			return nil
 		})
+		if err != nil && err != errStop {
+			return err
+		}
 		if reason != "" {
 			s.rejectLine(no, u, reason, single)
 			return nil

@@ -3,11 +3,11 @@ package links
 import (
 	"context"
 	"errors"
-	"io"
 	"reflect"
 	"strconv"
 	"strings"
 	"testing"
+	"testing/iotest"
 	"unicode"
 )
 
@@ -459,7 +459,7 @@ func TestScanBinary(t *testing.T) {
 	}
 	t.Run("NUL in the first 8 KiB of a trickling reader", func(t *testing.T) {
 		in := "text line\n" + strings.Repeat("more text\n", 50) + "\x00"
-		_, err := Scan(context.Background(), &oneByteReader{s: in}, Options{}, func(Link) error { return nil })
+		_, err := Scan(context.Background(), iotest.OneByteReader(strings.NewReader(in)), Options{}, func(Link) error { return nil })
 		if !errors.Is(err, ErrBinary) {
 			t.Fatalf("err = %v, want ErrBinary", err)
 		}
@@ -470,21 +470,6 @@ func TestScanBinary(t *testing.T) {
 			t.Fatalf("links %v, summary %+v", links, sum)
 		}
 	})
-}
-
-// oneByteReader returns one byte per Read, like a slow pipe.
-type oneByteReader struct{ s string }
-
-func (r *oneByteReader) Read(p []byte) (int, error) {
-	if r.s == "" {
-		return 0, io.EOF
-	}
-	if len(p) == 0 {
-		return 0, nil
-	}
-	p[0] = r.s[0]
-	r.s = r.s[1:]
-	return 1, nil
 }
 
 func TestScanTrickleMatchesWhole(t *testing.T) {
@@ -498,7 +483,7 @@ func TestScanTrickleMatchesWhole(t *testing.T) {
 		return got, sum
 	}
 	want, wantSum := collect(strings.NewReader(in))
-	got, gotSum := collect(&oneByteReader{s: in})
+	got, gotSum := collect(iotest.OneByteReader(strings.NewReader(in)))
 	if !reflect.DeepEqual(got, want) || !reflect.DeepEqual(gotSum, wantSum) {
 		t.Fatalf("one byte at a time:\n%+v %+v\nwhole:\n%+v %+v", got, gotSum, want, wantSum)
 	}
@@ -708,6 +693,28 @@ func TestLooksHTMLAndNoControlInLinks(t *testing.T) {
 	for _, l := range links {
 		if strings.ContainsFunc(l.URL, func(r rune) bool { return unicode.IsControl(r) || unsafeRune(r) }) {
 			t.Errorf("link with control characters: %q", l.URL)
+		}
+	}
+}
+
+func TestTrimTail(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"http://x/a.", "http://x/a"},
+		{"http://x/a.,;:!?'\"*", "http://x/a"},
+		{"http://x/a)", "http://x/a"},
+		{"http://x/(a)", "http://x/(a)"},
+		{"http://x/(a))", "http://x/(a)"},
+		{"http://x/(a)).", "http://x/(a)"},
+		{"http://x/a]]", "http://x/a"},
+		{"http://x/[1-2]", "http://x/[1-2]"},
+		{"http://x/{a,b}}", "http://x/{a,b}"},
+		{"http://x/a)" + strings.Repeat(")", 1000), "http://x/a"},
+		{"http://...", "http://"},
+		{"https://):", "https://"},
+	}
+	for _, tc := range tests {
+		if got := trimTail(tc.in); got != tc.want {
+			t.Errorf("trimTail(%q) = %q, want %q", tc.in, got, tc.want)
 		}
 	}
 }
