@@ -5,6 +5,27 @@
 // patterns such as file[001-100].jpg, drops duplicates and reports every
 // unusable line with its number and a reason a person understands. It never
 // opens a connection: it only reads text.
+//
+// One reader handles every form, line by line:
+//
+//   - Blank lines and lines starting with "#" are skipped.
+//   - Every http or https URL in a line is taken, bare or in an HTML
+//     attribute, several per line. A bare URL ends at whitespace, a quote,
+//     "<" or ">", and loses trailing punctuation and unbalanced closing
+//     brackets; a URL right after a quote or "<" ends at the matching one.
+//     On HTML lines, character references such as "&amp;" are decoded.
+//   - An aria2 URL line may hold several TAB-separated mirrors of one file:
+//     the first http(s) one is taken. Indented "key=value" lines below it
+//     apply to it: out=NAME, sha256=HEX and checksum=sha-256=HEX. Any other
+//     key, a malformed value, or an option with no single link above it is
+//     rejected.
+//   - A malformed http(s) URL is rejected wherever it appears. A line whose
+//     words all look like links of another kind ("ftp://...", "mailto:...",
+//     "example.com/a.jpg" without a scheme) is rejected too; a line of prose
+//     without links is not.
+//   - A URL with [..] or {..} after its host is expanded with Expand.
+//   - A URL seen before in the same Scan (scheme and host compared without
+//     case, default port and fragment ignored) is counted as a duplicate.
 package links
 
 import (
