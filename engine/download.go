@@ -20,6 +20,8 @@ var (
 	errCancel   = stopCause("canceled")
 	errRemove   = stopCause("removed")
 	errShutdown = stopCause("shutting down")
+	// errFolderGone stops a download whose folder was deleted under it.
+	errFolderGone = stopCause("download folder deleted")
 )
 
 type stopCause string

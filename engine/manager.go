@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/http"
 	"net/url"
 	"os"
@@ -618,6 +619,9 @@ func (m *Manager) finish(ctx context.Context, d *download, r *runState, err erro
 		m.broadcastLocked()
 		m.schedule()
 		return
+	case errors.Is(cause, errFolderGone):
+		d.state, d.err = Failed, fmt.Sprintf("the download folder %s was deleted", d.dir)
+		m.discardPart(d)
 	case errors.Is(cause, errPause), errors.Is(cause, errShutdown):
 		// state was set by whoever stopped it (Paused, Queued or Active).
 	default:
@@ -684,6 +688,12 @@ func (m *Manager) checkpoint(d *download, r *runState, closing bool) {
 	r.mu.Unlock()
 	if !ok {
 		return
+	}
+	if !closing {
+		if _, err := os.Stat(d.dir); errors.Is(err, fs.ErrNotExist) {
+			r.cancel(errFolderGone)
+			return
+		}
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()

@@ -42,7 +42,7 @@ type Options struct {
 	// PublishInterval is the period of progress updates (default 150ms).
 	PublishInterval time.Duration
 	// CheckpointInterval is how often progress is flushed and saved
-	// (default 1s): at most this much data is lost to a crash.
+	// (default 500ms): about this much data is lost to a crash.
 	CheckpointInterval time.Duration
 	// Transport replaces Haul's own HTTP transport (for tests).
 	Transport http.RoundTripper
@@ -70,6 +70,6 @@ func (o Options) withDefaults() Options {
 	defDur(&o.RetryMax, 30*time.Second)
 	defDur(&o.StallTimeout, 30*time.Second)
 	defDur(&o.PublishInterval, 150*time.Millisecond)
-	defDur(&o.CheckpointInterval, time.Second)
+	defDur(&o.CheckpointInterval, 500*time.Millisecond)
 	return o
 }
