@@ -1,0 +1,104 @@
+// Command demo shows Haul's window over a loopback server, for
+// screenshots and for looking at the window by hand:
+//
+//	go run ./gui/internal/demo -n 12      # a few downloads running
+//	go run ./gui/internal/demo -n 0       # the empty window
+//	go run ./gui/internal/demo -n 1000    # a long list
+//
+// Files are served slowly so they stay in progress; some have no size,
+// some are missing (404) to show errors. Everything lives in a temporary
+// folder that is removed on exit.
+package main
+
+import (
+	"bytes"
+	"flag"
+	"fmt"
+	"io"
+	"log"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/haul-dl/haul/gui"
+)
+
+func main() {
+	n := flag.Int("n", 12, "number of links to add at start")
+	rate := flag.Int("rate", 400<<10, "bytes per second each file is served at")
+	size := flag.Int("size", 40<<20, "size of each served file in bytes")
+	flag.Parse()
+
+	tmp, err := os.MkdirTemp("", "haul-demo")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer os.RemoveAll(tmp)
+
+	srv := httptest.NewServer(handler(*rate, *size))
+	defer srv.Close()
+
+	names := []string{"holiday-photos.zip", "Big Buck Bunny (1080p).mp4", "ubuntu-24.04-desktop-amd64.iso",
+		"podcast-episode-42.mp3", "report-2025.pdf", "IMG_0042.jpg", "dataset.tar.gz", "font-pack.zip"}
+	var links []string
+	for i := range *n {
+		name := names[i%len(names)]
+		if i >= len(names) {
+			ext := filepath.Ext(name)
+			name = fmt.Sprintf("%s-%04d%s", strings.TrimSuffix(name, ext), i, ext)
+		}
+		kind := "file"
+		switch {
+		case i%7 == 3:
+			kind = "nosize"
+		case i%9 == 5:
+			kind = "missing"
+		}
+		links = append(links, srv.URL+"/"+kind+"/"+strings.ReplaceAll(name, " ", "%20"))
+	}
+	err = gui.Run(gui.Config{
+		StateDir:    filepath.Join(tmp, "state"),
+		DownloadDir: filepath.Join(tmp, "Downloads"),
+		Links:       links,
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+}
+
+// handler serves /file/NAME (sized, ranges), /nosize/NAME (no length)
+// and /missing/NAME (404), all throttled to rate bytes per second.
+func handler(rate, size int) http.Handler {
+	data := bytes.Repeat([]byte("haul demo data\n"), size/15+1)[:size]
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		kind, name, _ := strings.Cut(strings.TrimPrefix(r.URL.Path, "/"), "/")
+		switch kind {
+		case "file":
+			http.ServeContent(w, r, name, time.Unix(1e9, 0), &slowReader{ReadSeeker: bytes.NewReader(data), rate: rate})
+		case "nosize":
+			w.Header().Set("Content-Type", "application/octet-stream")
+			w.WriteHeader(http.StatusOK)
+			io.Copy(w, &slowReader{ReadSeeker: bytes.NewReader(data), rate: rate})
+		default:
+			http.NotFound(w, r)
+		}
+	})
+}
+
+// slowReader reads at about rate bytes per second.
+type slowReader struct {
+	io.ReadSeeker
+	rate int
+}
+
+func (s *slowReader) Read(p []byte) (int, error) {
+	chunk := max(s.rate/20, 1)
+	if len(p) > chunk {
+		p = p[:chunk]
+	}
+	time.Sleep(50 * time.Millisecond)
+	return s.ReadSeeker.Read(p)
+}

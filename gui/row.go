@@ -1,0 +1,269 @@
+package gui
+
+import (
+	"fmt"
+	"path"
+	"strconv"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/data/binding"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/haul-dl/haul/engine"
+	"github.com/haul-dl/haul/engine/safename"
+	"github.com/haul-dl/haul/gui/internal/human"
+)
+
+// rowActions are what a row's buttons do with the download it shows.
+type rowActions interface {
+	pause(id string)
+	resume(id string)
+	retry(id string)
+	cancel(id string)
+	remove(id string)
+	open(s engine.Snapshot)
+	openFolder(s engine.Snapshot)
+}
+
+// row shows one download in the list. The list recycles rows: bind
+// points a row at another download's binding.
+type row struct {
+	widget.BaseWidget
+	act rowActions
+
+	data     binding.Untyped
+	listener binding.DataListener
+	snap     engine.Snapshot
+
+	icon    *widget.Icon
+	name    *widget.Label
+	state   *widget.Label
+	bar     *progressBar
+	detail  *widget.Label
+	message *widget.Label
+
+	pauseBtn, resumeBtn, retryBtn, openBtn *widget.Button
+	cancelBtn, folderBtn, removeBtn        *widget.Button
+
+	content fyne.CanvasObject
+}
+
+func newRow(act rowActions) *row {
+	r := &row{act: act}
+	r.icon = widget.NewIcon(theme.FileIcon())
+	r.name = widget.NewLabel("")
+	r.name.TextStyle.Bold = true
+	r.name.Truncation = fyne.TextTruncateEllipsis
+	r.state = widget.NewLabel("")
+	r.bar = newProgressBar()
+	r.detail = widget.NewLabel("")
+	r.detail.SizeName = theme.SizeNameCaptionText
+	r.message = widget.NewLabel("")
+	r.message.SizeName = theme.SizeNameCaptionText
+	r.message.Truncation = fyne.TextTruncateEllipsis
+
+	button := func(icon fyne.Resource, do func()) *widget.Button {
+		b := widget.NewButtonWithIcon("", icon, do)
+		b.Importance = widget.LowImportance
+		return b
+	}
+	r.pauseBtn = button(theme.MediaPauseIcon(), func() { r.act.pause(r.snap.ID) })
+	r.resumeBtn = button(theme.MediaPlayIcon(), func() { r.act.resume(r.snap.ID) })
+	r.retryBtn = button(theme.MediaReplayIcon(), func() { r.act.retry(r.snap.ID) })
+	r.openBtn = button(theme.FileIcon(), func() { r.act.open(r.snap) })
+	r.cancelBtn = button(theme.CancelIcon(), func() { r.act.cancel(r.snap.ID) })
+	r.folderBtn = button(theme.FolderOpenIcon(), func() { r.act.openFolder(r.snap) })
+	r.removeBtn = button(theme.DeleteIcon(), func() { r.act.remove(r.snap.ID) })
+
+	// Three fixed button slots keep the columns aligned from row to row:
+	// the main action, the secondary one, and remove.
+	buttons := container.NewGridWithColumns(3,
+		container.NewStack(r.pauseBtn, r.resumeBtn, r.retryBtn, r.openBtn),
+		container.NewStack(r.cancelBtn, r.folderBtn),
+		r.removeBtn,
+	)
+	top := container.NewBorder(nil, nil, nil, r.state, r.name)
+	bottom := container.NewBorder(nil, nil, r.detail, nil, r.message)
+	text := container.New(layout.NewCustomPaddedVBoxLayout(0), top, r.bar, bottom)
+	icon := container.NewCenter(container.NewGridWrap(fyne.NewSize(32, 32), r.icon))
+	r.content = container.NewBorder(nil, nil,
+		container.NewPadded(icon),
+		container.NewCenter(buttons),
+		text)
+	r.ExtendBaseWidget(r)
+	r.show(engine.Snapshot{State: engine.Queued, Total: -1, ETA: -1})
+	return r
+}
+
+// CreateRenderer is part of fyne.Widget.
+func (r *row) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(r.content) }
+
+// bind makes the row follow data, the binding of one download.
+func (r *row) bind(data binding.Untyped) {
+	if r.data == data {
+		return
+	}
+	if r.data != nil {
+		r.data.RemoveListener(r.listener)
+	}
+	r.data = data
+	r.listener = binding.NewDataListener(func() {
+		if r.data != data {
+			return // a late call for the binding this row showed before
+		}
+		if v, err := data.Get(); err == nil {
+			if s, ok := v.(engine.Snapshot); ok {
+				r.show(s)
+			}
+		}
+	})
+	data.AddListener(r.listener)
+	// Show the data now too: AddListener's first call may come later.
+	if v, err := data.Get(); err == nil {
+		if s, ok := v.(engine.Snapshot); ok {
+			r.show(s)
+		}
+	}
+}
+
+// show updates every part of the row from s.
+func (r *row) show(s engine.Snapshot) {
+	r.snap = s
+	name := s.Name
+	if name == "" {
+		name = s.URL
+	}
+	r.name.SetText(safename.Display(name))
+	r.icon.SetResource(fileIcon(s.Name))
+
+	text, imp := stateText(s)
+	r.state.Importance = imp
+	r.state.SetText(text)
+
+	look := barIdle
+	switch s.State {
+	case engine.Active:
+		look = barRunning
+	case engine.Completed:
+		look = barDone
+	case engine.Failed:
+		look = barFailed
+	}
+	p := s.Progress()
+	if p < 0 && s.State != engine.Active {
+		p = 0
+	}
+	r.bar.set(p, look, s.State == engine.Active)
+
+	r.detail.SetText(detailText(s))
+	switch {
+	case s.Err != "" && s.State == engine.Failed:
+		r.message.Importance = widget.DangerImportance
+		r.message.SetText(safename.Display(s.Err))
+	case s.Warning != "":
+		r.message.Importance = widget.WarningImportance
+		r.message.SetText("⚠ " + safename.Display(s.Warning))
+	case s.Err != "": // a transient error while retrying
+		r.message.Importance = widget.WarningImportance
+		r.message.SetText(safename.Display(s.Err))
+	default:
+		r.message.SetText("")
+	}
+
+	st := s.State
+	setVisible(r.pauseBtn, st == engine.Queued || st == engine.Active)
+	setVisible(r.resumeBtn, st == engine.Paused)
+	setVisible(r.retryBtn, st == engine.Failed || st == engine.Canceled)
+	setVisible(r.openBtn, st == engine.Completed)
+	setVisible(r.cancelBtn, st == engine.Queued || st == engine.Active || st == engine.Paused || st == engine.Failed)
+	setVisible(r.folderBtn, st == engine.Completed)
+}
+
+// stateText is the word for a download's state and how to style it.
+func stateText(s engine.Snapshot) (string, widget.Importance) {
+	switch s.State {
+	case engine.Queued:
+		return "Queued", widget.LowImportance
+	case engine.Active:
+		return "Downloading", widget.HighImportance
+	case engine.Paused:
+		return "Paused", widget.MediumImportance
+	case engine.Completed:
+		return "Completed", widget.SuccessImportance
+	case engine.Failed:
+		return "Failed", widget.DangerImportance
+	case engine.Canceled:
+		return "Canceled", widget.LowImportance
+	}
+	return s.State.String(), widget.MediumImportance
+}
+
+// detailText is the line of numbers under the progress bar.
+func detailText(s engine.Snapshot) string {
+	var parts []string
+	switch s.State {
+	case engine.Completed:
+		parts = append(parts, human.Bytes(s.Received))
+	case engine.Canceled:
+		return ""
+	case engine.Active:
+		parts = append(parts, progressText(s), human.Speed(s.Speed))
+		if left := human.Duration(s.ETA); left != "" && s.Total >= 0 {
+			parts = append(parts, left+" left")
+		}
+		if s.Conns > 1 {
+			parts = append(parts, strconv.Itoa(s.Conns)+" connections")
+		}
+	default:
+		switch {
+		case s.Received > 0 || s.Total >= 0:
+			parts = append(parts, progressText(s))
+		case s.State == engine.Queued:
+			parts = append(parts, "Waiting for a free slot")
+		default:
+			parts = append(parts, "Not started")
+		}
+	}
+	return strings.Join(parts, "  ·  ")
+}
+
+// progressText is "12.3 MiB of 40.0 MiB (30%)", or "12.3 MiB of unknown size".
+func progressText(s engine.Snapshot) string {
+	t := human.Progress(s.Received, s.Total)
+	if p := s.Progress(); p >= 0 {
+		t += fmt.Sprintf(" (%d%%)", int(p*100))
+	}
+	return t
+}
+
+// fileIcon picks an icon by the kind of file a name suggests.
+func fileIcon(name string) fyne.Resource {
+	switch strings.ToLower(path.Ext(name)) {
+	case ".jpg", ".jpeg", ".png", ".gif", ".webp", ".bmp", ".svg", ".tif", ".tiff", ".avif", ".heic":
+		return theme.FileImageIcon()
+	case ".mp4", ".mkv", ".webm", ".mov", ".avi", ".m4v", ".wmv":
+		return theme.FileVideoIcon()
+	case ".mp3", ".flac", ".ogg", ".wav", ".m4a", ".opus", ".aac":
+		return theme.FileAudioIcon()
+	case ".txt", ".md", ".csv", ".json", ".xml", ".html", ".pdf", ".log":
+		return theme.FileTextIcon()
+	case ".zip", ".tar", ".gz", ".xz", ".bz2", ".7z", ".rar", ".zst", ".iso", ".exe", ".msi", ".deb", ".rpm", ".dmg", ".appimage", ".apk":
+		return theme.FileApplicationIcon()
+	}
+	return theme.FileIcon()
+}
+
+func setVisible(o fyne.CanvasObject, v bool) {
+	if v == o.Visible() {
+		return
+	}
+	if v {
+		o.Show()
+	} else {
+		o.Hide()
+	}
+}

@@ -1,0 +1,98 @@
+package gui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/app"
+	"fyne.io/fyne/v2/theme"
+
+	"github.com/haul-dl/haul/engine"
+	"github.com/haul-dl/haul/instance"
+)
+
+// AppID identifies Haul to the desktop and names its preferences.
+const AppID = "io.github.hauldl.haul"
+
+// Run opens the engine on cfg.StateDir and shows the window until it is
+// closed, then closes the engine, which saves every download's progress.
+// If another Haul already has the state folder, Run hands it cfg.Links
+// (or just asks it to come to the front) and returns nil.
+func Run(cfg Config) error {
+	if cfg.StateDir == "" {
+		return errors.New("no state folder given")
+	}
+	a := app.NewWithID(AppID)
+	a.SetIcon(appIcon())
+	set := loadSettings(a.Preferences(), cfg.DownloadDir)
+
+	ctx, stop := context.WithCancel(context.Background())
+	defer stop()
+	m, err := engine.Open(ctx, set.engineOptions(cfg.StateDir))
+	if errors.Is(err, engine.ErrLocked) {
+		return handOver(cfg)
+	}
+	if err != nil {
+		return err
+	}
+	u := New(a, m, cfg)
+	ln, err := instance.Listen(ctx, cfg.StateDir, u.receive)
+	if err != nil {
+		// Haul works without it; a second launch then says it cannot
+		// reach this one.
+		fyne.LogError("Links from a second launch will not reach this window", err)
+	} else {
+		defer ln.Close()
+	}
+	// Ctrl+C or a TERM signal quits the way closing the window does.
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(sig)
+	go func() {
+		select {
+		case <-sig:
+			fyne.Do(a.Quit)
+		case <-ctx.Done():
+		}
+	}()
+	u.win.SetMaster()
+	u.addArgs(cfg.Links)
+	u.win.ShowAndRun()
+	stop()
+	u.Close()
+	if err := m.Close(); err != nil {
+		return fmt.Errorf("saving the download list: %w", err)
+	}
+	return nil
+}
+
+// handOver gives a second launch's links to the Haul that holds the state
+// folder.
+func handOver(cfg Config) error {
+	args := make([]string, 0, len(cfg.Links))
+	for _, l := range cfg.Links {
+		// The other Haul runs in another folder: name files absolutely.
+		if !strings.Contains(l, "://") {
+			if fi, err := os.Stat(l); err == nil && !fi.IsDir() {
+				if abs, err := filepath.Abs(l); err == nil {
+					l = abs
+				}
+			}
+		}
+		args = append(args, l)
+	}
+	if err := instance.Send(cfg.StateDir, strings.Join(args, "\n")); err != nil {
+		return fmt.Errorf("another Haul is using %s but did not take the links: %w", cfg.StateDir, err)
+	}
+	return nil
+}
+
+// appIcon is the window and application icon.
+func appIcon() fyne.Resource { return theme.DownloadIcon() }

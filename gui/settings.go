@@ -1,0 +1,204 @@
+package gui
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/haul-dl/haul/engine"
+)
+
+// Preference keys.
+const (
+	prefMaxActive   = "max_active"
+	prefConnections = "connections"
+	prefRateKiB     = "rate_limit_kib"
+	prefDir         = "download_dir"
+)
+
+// Limits of the settings a user may choose.
+const (
+	maxMaxActive   = 50
+	maxConnections = 32
+	maxRateKiB     = 10 << 20 // 10 GiB/s: more is "unlimited"
+)
+
+// settings are the user's choices, kept in Fyne's preferences.
+type settings struct {
+	MaxActive    int    // downloads at once
+	Connections  int    // connections per download
+	RateLimitKiB int    // total speed cap in KiB/s; 0 = unlimited
+	Dir          string // default download folder
+}
+
+// loadSettings reads the settings, with Haul's defaults for what was
+// never saved and defaultDir as the folder.
+func loadSettings(p fyne.Preferences, defaultDir string) settings {
+	s := settings{
+		MaxActive:    p.IntWithFallback(prefMaxActive, 4),
+		Connections:  p.IntWithFallback(prefConnections, 8),
+		RateLimitKiB: p.IntWithFallback(prefRateKiB, 0),
+		Dir:          p.StringWithFallback(prefDir, defaultDir),
+	}
+	if s.MaxActive < 1 || s.MaxActive > maxMaxActive {
+		s.MaxActive = 4
+	}
+	if s.Connections < 1 || s.Connections > maxConnections {
+		s.Connections = 8
+	}
+	if s.RateLimitKiB < 0 || s.RateLimitKiB > maxRateKiB {
+		s.RateLimitKiB = 0
+	}
+	if s.Dir == "" {
+		s.Dir = defaultDir
+	}
+	return s
+}
+
+func (s settings) save(p fyne.Preferences) {
+	p.SetInt(prefMaxActive, s.MaxActive)
+	p.SetInt(prefConnections, s.Connections)
+	p.SetInt(prefRateKiB, s.RateLimitKiB)
+	p.SetString(prefDir, s.Dir)
+}
+
+// engineOptions are the settings as options to open the engine with.
+func (s settings) engineOptions(stateDir string) engine.Options {
+	return engine.Options{
+		StateDir:    stateDir,
+		DefaultDir:  s.Dir,
+		MaxActive:   s.MaxActive,
+		Connections: s.Connections,
+		RateLimit:   int64(s.RateLimitKiB) * 1024,
+	}
+}
+
+// settingsDialog edits the settings; Save applies them at once.
+type settingsDialog struct {
+	dlg         *dialog.CustomDialog
+	maxActive   *widget.Entry
+	connections *widget.Entry
+	limit       *widget.Check
+	limitKiB    *widget.Entry
+	dir         *widget.Entry
+	browse      *widget.Button
+	problem     *widget.Label
+	saveBtn     *widget.Button
+	cancelBtn   *widget.Button
+}
+
+// intValidator accepts a whole number from lo to hi.
+func intValidator(lo, hi int) fyne.StringValidator {
+	return func(s string) error {
+		_, err := parseInt(s, lo, hi)
+		return err
+	}
+}
+
+func parseInt(s string, lo, hi int) (int, error) {
+	n, err := strconv.Atoi(strings.TrimSpace(s))
+	if err != nil || n < lo || n > hi {
+		return 0, fmt.Errorf("enter a whole number from %d to %d", lo, hi)
+	}
+	return n, nil
+}
+
+// showSettings opens the settings dialog. UI goroutine only.
+func (u *UI) showSettings() {
+	d := &settingsDialog{}
+	d.maxActive = widget.NewEntry()
+	d.maxActive.SetText(strconv.Itoa(u.set.MaxActive))
+	d.maxActive.Validator = intValidator(1, maxMaxActive)
+	d.connections = widget.NewEntry()
+	d.connections.SetText(strconv.Itoa(u.set.Connections))
+	d.connections.Validator = intValidator(1, maxConnections)
+	d.limitKiB = widget.NewEntry()
+	d.limitKiB.SetPlaceHolder("KiB/s")
+	d.limitKiB.Validator = intValidator(1, maxRateKiB)
+	d.limit = widget.NewCheck("Limit total speed to", func(on bool) { setEnabled(d.limitKiB, on) })
+	if u.set.RateLimitKiB > 0 {
+		d.limitKiB.SetText(strconv.Itoa(u.set.RateLimitKiB))
+		d.limit.SetChecked(true)
+	} else {
+		d.limitKiB.SetText("1024")
+		d.limitKiB.Disable()
+	}
+	d.dir = widget.NewEntry()
+	d.dir.SetText(u.set.Dir)
+	d.browse = widget.NewButton("Browse…", func() { u.pickFolder(d.dir) })
+	d.problem = widget.NewLabel("")
+	d.problem.Importance = widget.DangerImportance
+	d.problem.Wrapping = fyne.TextWrapWord
+	d.problem.Hide()
+
+	form := widget.NewForm(
+		widget.NewFormItem("Downloads at once", d.maxActive),
+		widget.NewFormItem("Connections per download", d.connections),
+		widget.NewFormItem("Speed", container.NewBorder(nil, nil, d.limit, widget.NewLabel("KiB/s"), d.limitKiB)),
+		widget.NewFormItem("Download folder", container.NewBorder(nil, nil, nil, d.browse, d.dir)),
+	)
+	d.cancelBtn = widget.NewButton("Cancel", func() { d.dlg.Hide() })
+	d.saveBtn = widget.NewButton("Save", func() {
+		s, err := d.read(u.set)
+		if err != nil {
+			d.problem.SetText(err.Error())
+			d.problem.Show()
+			return
+		}
+		d.dlg.Hide()
+		u.applySettings(s)
+	})
+	d.saveBtn.Importance = widget.HighImportance
+	d.dlg = dialog.NewCustomWithoutButtons("Settings", container.NewVBox(form, d.problem), u.win)
+	d.dlg.SetButtons([]fyne.CanvasObject{d.cancelBtn, d.saveBtn})
+	d.dlg.SetOnClosed(func() {
+		if u.setDlg == d {
+			u.setDlg = nil
+		}
+	})
+	u.setDlg = d
+	d.dlg.Resize(fyne.NewSize(600, 320))
+	d.dlg.Show()
+}
+
+// read returns the settings the dialog holds, or what is wrong with them.
+func (d *settingsDialog) read(old settings) (settings, error) {
+	s := old
+	var errs []error
+	var err error
+	if s.MaxActive, err = parseInt(d.maxActive.Text, 1, maxMaxActive); err != nil {
+		errs = append(errs, fmt.Errorf("Downloads at once: %w", err))
+	}
+	if s.Connections, err = parseInt(d.connections.Text, 1, maxConnections); err != nil {
+		errs = append(errs, fmt.Errorf("Connections per download: %w", err))
+	}
+	s.RateLimitKiB = 0
+	if d.limit.Checked {
+		if s.RateLimitKiB, err = parseInt(d.limitKiB.Text, 1, maxRateKiB); err != nil {
+			errs = append(errs, fmt.Errorf("Speed limit: %w", err))
+		}
+	}
+	if s.Dir = strings.TrimSpace(d.dir.Text); s.Dir == "" {
+		errs = append(errs, errors.New("Download folder: choose a folder"))
+	}
+	return s, errors.Join(errs...)
+}
+
+// applySettings saves s and applies it to the engine at once. UI
+// goroutine only.
+func (u *UI) applySettings(s settings) {
+	u.set = s
+	s.save(u.app.Preferences())
+	u.enqueue(func() {
+		u.m.SetConnections(s.Connections)
+		u.m.SetRateLimit(int64(s.RateLimitKiB) * 1024)
+		u.m.SetMaxActive(s.MaxActive)
+	})
+	u.showSummary()
+}
