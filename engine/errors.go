@@ -96,9 +96,14 @@ func retryable(err error) (bool, time.Duration) {
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return false, 0
 	}
-	// Anything else from the transport (a malformed response, a connection
-	// closed mid-headers) is more likely a hiccup than a verdict.
-	return strings.Contains(err.Error(), "connection") || strings.Contains(err.Error(), "server"), 0
+	// A response Go cannot parse will not parse better next time; anything
+	// else from the transport (a connection closed mid-headers) is more
+	// likely a hiccup than a verdict.
+	msg := err.Error()
+	if strings.Contains(msg, "malformed") {
+		return false, 0
+	}
+	return strings.Contains(msg, "connection") || strings.Contains(msg, "server"), 0
 }
 
 func isDiskError(err error) bool {

@@ -39,8 +39,16 @@ func (m *Manager) transfer(ctx context.Context, d *download, r *runState) error 
 	defer root.Close()
 
 	failures, restarts := 0, 0
+	best := d.received.Load() // the furthest any attempt got
 	for {
-		before := d.received.Load()
+		m.mu.Lock()
+		noResume := d.nameFixed && d.pieces != nil && !d.ranges
+		m.mu.Unlock()
+		if noResume {
+			// The server does not do ranges: what we have cannot be
+			// continued, only fetched again.
+			m.restartFresh(d, r, root)
+		}
 		err := m.attempt(ctx, d, r, root)
 		if err == nil {
 			return nil
@@ -59,8 +67,8 @@ func (m *Manager) transfer(ctx context.Context, d *download, r *runState) error 
 		if !again {
 			return err
 		}
-		if d.received.Load() > before {
-			failures = 0 // progress was made: this is a new streak
+		if got := d.received.Load(); got > best {
+			best, failures = got, 0 // further than ever: a new streak
 		}
 		if failures++; failures > m.opt.Retries {
 			return fmt.Errorf("gave up after %d attempts: %s", failures, describe(err))
@@ -176,8 +184,7 @@ func (m *Manager) attempt(ctx context.Context, d *download, r *runState, root *o
 		}
 		return false
 	}
-	var worker func(body *http.Response, extra bool)
-	worker = func(body *http.Response, extra bool) {
+	worker := func(p *piece, body *http.Response, extra bool) {
 		defer wg.Done()
 		defer m.hosts.release(host)
 		left := false
@@ -194,18 +201,19 @@ func (m *Manager) attempt(ctx context.Context, d *download, r *runState, root *o
 		d.conn.Add(1)
 		defer d.conn.Add(-1)
 		for {
-			var p *piece
-			if body != nil {
-				p = ps.first()
-			} else if extra && tooMany() {
-				left = true
-				return
-			} else if p = ps.next(m.opt.MinPiece); p == nil {
-				return
+			if p == nil {
+				if extra && tooMany() {
+					left = true
+					return
+				}
+				if p = ps.next(m.opt.MinPiece); p == nil {
+					return
+				}
 			}
 			err := m.fetchPiece(wctx, d, r, p, body)
 			body = nil
 			ps.release(p)
+			p = nil
 			if err != nil {
 				var se *StatusError
 				if extra && errors.As(err, &se) && (se.Code == http.StatusServiceUnavailable || se.Code == http.StatusTooManyRequests) {
@@ -220,7 +228,7 @@ func (m *Manager) attempt(ctx context.Context, d *download, r *runState, root *o
 	}
 	// spawn starts a worker; an extra one only while others still work
 	// and the host has a free slot.
-	spawn := func(body *http.Response, extra bool) bool {
+	spawn := func(p *piece, body *http.Response, extra bool) bool {
 		wmu.Lock()
 		defer wmu.Unlock()
 		if extra && (nworkers == 0 || nworkers >= m.wantConns(d) || !m.hosts.tryAcquire(host)) {
@@ -228,12 +236,18 @@ func (m *Manager) attempt(ctx context.Context, d *download, r *runState, root *o
 		}
 		nworkers++
 		wg.Add(1)
-		go worker(body, extra)
+		go worker(p, body, extra)
 		return true
 	}
-	spawn(first, false)
+	// The first worker owns piece 0 before any other can look for work:
+	// the first response's body fills it.
+	var p0 *piece
+	if first != nil {
+		p0 = ps.first()
+	}
+	spawn(p0, first, false)
 	if d.ranges {
-		for spawn(nil, true) {
+		for spawn(nil, nil, true) {
 		}
 		// More connections when the user raises the setting mid-download.
 		wg.Add(1)
@@ -242,7 +256,7 @@ func (m *Manager) attempt(ctx context.Context, d *download, r *runState, root *o
 			for {
 				select {
 				case <-m.connsChangedCh():
-					for spawn(nil, true) {
+					for spawn(nil, nil, true) {
 					}
 				case <-noWorkers:
 					return
@@ -350,7 +364,7 @@ func (m *Manager) probe(ctx context.Context, d *download, r *runState, root *os.
 			return nil, fmt.Errorf("the server answered a range request with a bad Content-Range %q", resp.Header.Get("Content-Range"))
 		}
 		if resp.ContentLength >= 0 && resp.ContentLength != size {
-			return nil, &IntegrityError{fmt.Sprintf("the server announced %d bytes but its Content-Range says %d", resp.ContentLength, size)}
+			return nil, &IntegrityError{fmt.Sprintf("the server's Content-Length (%d) disagrees with its Content-Range (%d bytes)", resp.ContentLength, size)}
 		}
 		total, ranges = size, true
 	case http.StatusOK:

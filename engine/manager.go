@@ -677,6 +677,7 @@ func (m *Manager) checkpoint(d *download, r *runState, closing bool) {
 	r.mu.Lock()
 	var recs []pieceRec
 	ok := false
+	ps := r.ps
 	if r.file != nil && r.ps != nil {
 		recs = r.ps.records() // before Sync: claims only bytes already written
 		ok = r.file.Sync() == nil
@@ -698,6 +699,12 @@ func (m *Manager) checkpoint(d *download, r *runState, closing bool) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if d.run != r && !closing {
+		return
+	}
+	r.mu.Lock()
+	stale := r.ps != ps && !closing // the download restarted meanwhile
+	r.mu.Unlock()
+	if stale {
 		return
 	}
 	d.pieces = recs

@@ -1,0 +1,491 @@
+package engine
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"golang.org/x/time/rate"
+
+	"github.com/haul-dl/haul/engine/testserver"
+)
+
+func TestDownloadCompletesByteForByte(t *testing.T) {
+	checkNoLeaks(t)
+	srv := testserver.New()
+	defer srv.Close()
+	small := randomBytes(10 << 10)
+	big := randomBytes(3<<20 + 17)
+	srv.Add("/small.jpg", small)
+	srv.Add("/big.bin", big)
+	e := newEnv(t)
+	a := e.add(srv.URL("/small.jpg"))
+	b := e.add(srv.URL("/big.bin"))
+	sa := e.mustComplete(a, small)
+	sb := e.mustComplete(b, big)
+	if sa.Name != "small.jpg" || sb.Name != "big.bin" {
+		t.Errorf("names %q %q", sa.Name, sb.Name)
+	}
+	if st := srv.Stats("/small.jpg"); st.Requests != 1 {
+		t.Errorf("small file used %d requests, want 1", st.Requests)
+	}
+	if st := srv.Stats("/big.bin"); st.Requests < 2 {
+		t.Errorf("big file used %d requests, want several connections", st.Requests)
+	}
+	if sb.Total != int64(len(big)) || sb.Received != int64(len(big)) {
+		t.Errorf("total/received %d/%d", sb.Total, sb.Received)
+	}
+}
+
+func TestNotFoundFailsWithClearErrorAndNoFile(t *testing.T) {
+	srv := testserver.New()
+	defer srv.Close()
+	e := newEnv(t)
+	id := e.add(srv.URL("/missing.jpg"))
+	s := e.wait(id)
+	if s.State != Failed {
+		t.Fatalf("state %v", s.State)
+	}
+	want := "404 Not Found: " + srv.URL("/missing.jpg")
+	if s.Err != want {
+		t.Errorf("err %q, want %q", s.Err, want)
+	}
+	if f := e.files(); len(f) != 0 {
+		t.Errorf("files left: %v", f)
+	}
+	if n := srv.Stats("/missing.jpg").Requests; n != 1 {
+		t.Errorf("a 404 was tried %d times; it is final", n)
+	}
+}
+
+func TestActiveLimitHolds(t *testing.T) {
+	srv := testserver.New()
+	defer srv.Close()
+	e := newEnv(t, func(o *Options) { o.MaxActive = 2 })
+	sub := e.m.Subscribe()
+	defer sub.Close()
+	var ids []string
+	data := randomBytes(64 << 10)
+	for i := range 6 {
+		p := fmt.Sprintf("/f%d.bin", i)
+		srv.Add(p, data, testserver.Throttle(256<<10))
+		ids = append(ids, e.add(srv.URL(p)))
+	}
+	state := map[string]State{}
+	maxActive := 0
+	done := 0
+	timeout := time.After(60 * time.Second)
+	for done < len(ids) {
+		select {
+		case batch := <-sub.C():
+			for _, s := range batch {
+				state[s.ID] = s.State
+			}
+			active := 0
+			done = 0
+			for _, st := range state {
+				if st == Active {
+					active++
+				}
+				if st == Completed {
+					done++
+				}
+			}
+			maxActive = max(maxActive, active)
+		case <-timeout:
+			t.Fatalf("timed out; states %v", state)
+		}
+	}
+	if maxActive > 2 {
+		t.Errorf("%d downloads were active at once, limit 2", maxActive)
+	}
+	if maxActive < 2 {
+		t.Errorf("never ran 2 at once (max %d)", maxActive)
+	}
+}
+
+func TestResumeAfterRestartUsesRangeAndValidator(t *testing.T) {
+	checkNoLeaks(t)
+	srv := testserver.New()
+	defer srv.Close()
+	data := randomBytes(2 << 20)
+	srv.Add("/video.mp4", data, testserver.Throttle(512<<10))
+	e := newEnv(t, func(o *Options) { o.Connections = 2 })
+	id := e.add(srv.URL("/video.mp4"))
+	e.waitFor(id, "some progress on disk", func(s Snapshot) bool { return s.Received > 300<<10 })
+	time.Sleep(120 * time.Millisecond) // let a checkpoint record it
+	e.reopen()
+	s, ok := e.m.Get(id)
+	if !ok {
+		t.Fatal("download not restored")
+	}
+	if s.Received == 0 {
+		t.Fatal("progress not restored")
+	}
+	e.mustComplete(id, data)
+	if sent := srv.Stats("/video.mp4").BytesSent; sent > int64(len(data))*13/10 {
+		t.Errorf("server sent %d bytes for a %d-byte file", sent, len(data))
+	}
+	sawIfRange := false
+	for _, r := range srv.Requests("/video.mp4") {
+		if r.IfRange != "" {
+			sawIfRange = true
+		}
+		if r.Header.Get("Accept-Encoding") != "identity" {
+			t.Errorf("Accept-Encoding %q", r.Header.Get("Accept-Encoding"))
+		}
+	}
+	if !sawIfRange {
+		t.Error("resume did not send If-Range")
+	}
+}
+
+func TestPauseResume(t *testing.T) {
+	checkNoLeaks(t)
+	srv := testserver.New()
+	defer srv.Close()
+	data := randomBytes(1 << 20)
+	srv.Add("/a.bin", data, testserver.Throttle(256<<10))
+	e := newEnv(t)
+	id := e.add(srv.URL("/a.bin"))
+	e.waitFor(id, "progress", func(s Snapshot) bool { return s.Received > 100<<10 })
+	if err := e.m.Pause(id); err != nil {
+		t.Fatal(err)
+	}
+	s := e.wait(id)
+	if s.State != Paused {
+		t.Fatalf("state %v", s.State)
+	}
+	if err := e.m.Resume(id); err != nil {
+		t.Fatal(err)
+	}
+	e.mustComplete(id, data)
+	if sent := srv.Stats("/a.bin").BytesSent; sent > int64(len(data))*13/10 {
+		t.Errorf("server sent %d bytes for %d", sent, len(data))
+	}
+}
+
+func TestCancelDeletesPartAndRemoveForgets(t *testing.T) {
+	srv := testserver.New()
+	defer srv.Close()
+	srv.Add("/a.bin", randomBytes(1<<20), testserver.Throttle(128<<10))
+	e := newEnv(t)
+	id := e.add(srv.URL("/a.bin"))
+	e.waitFor(id, "progress", func(s Snapshot) bool { return s.Received > 0 })
+	if err := e.m.Cancel(id); err != nil {
+		t.Fatal(err)
+	}
+	s := e.wait(id)
+	if s.State != Canceled {
+		t.Fatalf("state %v", s.State)
+	}
+	if f := e.files(); len(f) != 0 {
+		t.Errorf("files after cancel: %v", f)
+	}
+	if err := e.m.Remove(id); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := e.m.Get(id); ok {
+		t.Error("still listed after Remove")
+	}
+	e.reopen()
+	if n := len(e.m.List()); n != 0 {
+		t.Errorf("removed download came back after restart (%d listed)", n)
+	}
+}
+
+func TestFileChangedDuringResumeStartsOver(t *testing.T) {
+	srv := testserver.New()
+	defer srv.Close()
+	v1 := randomBytes(1 << 20)
+	v2 := randomBytes(1<<20 + 5)
+	srv.Add("/doc.pdf", v1, testserver.Throttle(256<<10))
+	e := newEnv(t, func(o *Options) { o.Connections = 1 })
+	id := e.add(srv.URL("/doc.pdf"))
+	e.waitFor(id, "progress", func(s Snapshot) bool { return s.Received > 100<<10 })
+	e.m.Pause(id)
+	e.wait(id)
+	srv.Set("/doc.pdf", v2)
+	e.m.Resume(id)
+	e.mustComplete(id, v2) // never a mix of v1 and v2
+}
+
+func TestIgnoredRangeOnResumeRestartsCleanly(t *testing.T) {
+	srv := testserver.New()
+	defer srv.Close()
+	data := randomBytes(1 << 20)
+	srv.Add("/a.bin", data, testserver.Throttle(256<<10))
+	e := newEnv(t, func(o *Options) { o.Connections = 1 })
+	id := e.add(srv.URL("/a.bin"))
+	e.waitFor(id, "progress", func(s Snapshot) bool { return s.Received > 100<<10 })
+	e.m.Pause(id)
+	e.wait(id)
+	srv.Set("/a.bin", data, testserver.IgnoreRange())
+	e.m.Resume(id)
+	e.mustComplete(id, data)
+}
+
+func TestTransientFailuresAreRetried(t *testing.T) {
+	data := randomBytes(600 << 10)
+	cases := []struct {
+		name string
+		opts []testserver.Option
+	}{
+		{"reset mid-body", []testserver.Option{testserver.ResetAfter(100<<10, 2)}},
+		{"503 with Retry-After", []testserver.Option{testserver.Status(503, 2, "0")}},
+		{"429", []testserver.Option{testserver.Status(429, 1, "")}},
+		{"500", []testserver.Option{testserver.Status(500, 2, "")}},
+		{"stalled body", []testserver.Option{testserver.Stall(50<<10, 10*time.Second, 1)}},
+		{"chunked", []testserver.Option{testserver.Chunked()}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := testserver.New()
+			defer srv.Close()
+			srv.Add("/f.bin", data, tc.opts...)
+			e := newEnv(t, func(o *Options) { o.StallTimeout = 300 * time.Millisecond })
+			id := e.add(srv.URL("/f.bin"))
+			s := e.mustComplete(id, data)
+			if s.Warning != "" {
+				t.Errorf("warning %q", s.Warning)
+			}
+		})
+	}
+	t.Run("slow headers forever", func(t *testing.T) {
+		srv := testserver.New()
+		defer srv.Close()
+		srv.Add("/f.bin", data, testserver.SlowHeaders(time.Minute))
+		e := newEnv(t, func(o *Options) { o.StallTimeout = 100 * time.Millisecond; o.Retries = 2 })
+		s := e.wait(e.add(srv.URL("/f.bin")))
+		if s.State != Failed || !strings.Contains(s.Err, "stopped sending") {
+			t.Fatalf("state %v err %q", s.State, s.Err)
+		}
+		if n := srv.Stats("/f.bin").Requests; n != 3 {
+			t.Errorf("%d requests, want 1 + 2 retries", n)
+		}
+	})
+}
+
+func TestPermanentFailures(t *testing.T) {
+	data := randomBytes(100 << 10)
+	cases := []struct {
+		name    string
+		opts    []testserver.Option
+		errHas  string
+		maxReqs int
+	}{
+		{"500 forever", []testserver.Option{testserver.Status(500, 1000, "")}, "gave up after 3 attempts: 500 Internal Server Error", 3},
+		{"403", []testserver.Option{testserver.Status(403, 1000, "")}, "403 Forbidden", 1},
+		{"410", []testserver.Option{testserver.Status(410, 1000, "")}, "410 Gone", 1},
+		{"short body", []testserver.Option{testserver.IgnoreRange(), testserver.LieLength(+1000)}, "before sending the whole file", 3},
+		{"lying length with ranges", []testserver.Option{testserver.LieLength(-1000)}, "Content-Length", 1},
+		{"wrong digest", []testserver.Option{testserver.WrongDigest()}, "checksum mismatch", 1},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := testserver.New()
+			defer srv.Close()
+			srv.Add("/f.bin", data, tc.opts...)
+			e := newEnv(t, func(o *Options) { o.Retries = 2 })
+			s := e.wait(e.add(srv.URL("/f.bin")))
+			if s.State != Failed {
+				t.Fatalf("state %v", s.State)
+			}
+			if !strings.Contains(s.Err, tc.errHas) {
+				t.Errorf("err %q, want it to mention %q", s.Err, tc.errHas)
+			}
+			if n := srv.Stats("/f.bin").Requests; n > tc.maxReqs {
+				t.Errorf("%d requests, want at most %d", n, tc.maxReqs)
+			}
+			if f := e.files(); len(f) != 0 && tc.name != "short body" {
+				t.Errorf("files left: %v", f)
+			}
+			for _, f := range e.files() {
+				if !strings.HasSuffix(f, partSuffix) {
+					t.Errorf("a failed download left %q, which looks complete", f)
+				}
+			}
+		})
+	}
+}
+
+func TestDigestsAreVerified(t *testing.T) {
+	srv := testserver.New()
+	defer srv.Close()
+	data := randomBytes(300 << 10)
+	srv.Add("/ok.bin", data, testserver.Digest())
+	srv.Add("/plain.bin", data)
+	e := newEnv(t)
+	e.mustComplete(e.add(srv.URL("/ok.bin")), data)
+	bad := e.add(srv.URL("/plain.bin"), func(r *Request) {
+		r.Checksum = "sha256=0000000000000000000000000000000000000000000000000000000000000000"
+	})
+	s := e.wait(bad)
+	if s.State != Failed || !strings.Contains(s.Err, "checksum mismatch") {
+		t.Fatalf("state %v err %q", s.State, s.Err)
+	}
+	if _, err := os.Stat(s.Path()); err == nil {
+		t.Error("a file that failed its checksum is in place")
+	}
+}
+
+func TestNoDecompressionBehindTheUsersBack(t *testing.T) {
+	srv := testserver.New()
+	defer srv.Close()
+	gz := []byte("\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03\xcb\x48\xcd\xc9\xc9\x57\x28\xcf\x2f\xca\x49\xe1\x02\x00\x2d\x3b\x08\xaf\x0c\x00\x00\x00")
+	srv.Add("/a.txt.gz", gz, testserver.Header("Content-Encoding", "gzip"))
+	e := newEnv(t)
+	e.mustComplete(e.add(srv.URL("/a.txt.gz")), gz)
+}
+
+func TestUnknownLengthIsFlagged(t *testing.T) {
+	srv := testserver.New()
+	defer srv.Close()
+	data := randomBytes(50 << 10)
+	srv.Add("/stream", data, testserver.CloseDelimited())
+	e := newEnv(t)
+	s := e.mustComplete(e.add(srv.URL("/stream")), data)
+	if !strings.Contains(s.Warning, "cannot be verified") {
+		t.Errorf("warning %q", s.Warning)
+	}
+}
+
+// faultyFile fails writes past a limit, like a full disk.
+type faultyFile struct {
+	partFile
+	mu    sync.Mutex
+	limit int64
+}
+
+func (f *faultyFile) WriteAt(p []byte, off int64) (int, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if off+int64(len(p)) > f.limit {
+		return 0, &os.PathError{Op: "write", Path: "x.part", Err: syscall.ENOSPC}
+	}
+	return f.partFile.WriteAt(p, off)
+}
+
+func TestDiskFullFailsOneDownloadKeepsPartOthersContinue(t *testing.T) {
+	srv := testserver.New()
+	defer srv.Close()
+	big := randomBytes(1 << 20)
+	small := randomBytes(100 << 10)
+	srv.Add("/big.bin", big, testserver.Throttle(1<<20))
+	srv.Add("/small.bin", small, testserver.Throttle(256<<10))
+	e := newEnv(t, func(o *Options) { o.Connections = 1 })
+	e.m.Close()
+	e.open()
+	e.m.wrapFile = func(f partFile) partFile {
+		if st, err := f.Stat(); err == nil && st.Name() == "big.bin.part" {
+			return &faultyFile{partFile: f, limit: 256 << 10}
+		}
+		return f
+	}
+	bigID := e.add(srv.URL("/big.bin"))
+	smallID := e.add(srv.URL("/small.bin"))
+	s := e.wait(bigID)
+	if s.State != Failed || !strings.Contains(s.Err, "disk is full") {
+		t.Fatalf("state %v err %q", s.State, s.Err)
+	}
+	if _, err := os.Stat(filepath.Join(e.dl, "big.bin.part")); err != nil {
+		t.Errorf("the partial file was not kept: %v", err)
+	}
+	e.mustComplete(smallID, small)
+	// Space freed: retry resumes from what was kept.
+	e.m.wrapFile = nil
+	before := srv.Stats("/big.bin").BytesSent
+	if err := e.m.Retry(bigID); err != nil {
+		t.Fatal(err)
+	}
+	e.mustComplete(bigID, big)
+	if again := srv.Stats("/big.bin").BytesSent - before; again > int64(len(big))-200<<10 {
+		t.Errorf("retry fetched %d bytes; it should resume", again)
+	}
+}
+
+func TestSecondManagerOnSameStateIsLocked(t *testing.T) {
+	e := newEnv(t)
+	_, err := Open(t.Context(), e.opt)
+	if !errors.Is(err, ErrLocked) {
+		t.Fatalf("got %v, want ErrLocked", err)
+	}
+}
+
+func TestPasswordIsNeverStored(t *testing.T) {
+	srv := testserver.New()
+	defer srv.Close()
+	data := randomBytes(10 << 10)
+	srv.Add("/private.bin", data, testserver.RequireAuth("alice", "s3cret-pw"))
+	e := newEnv(t)
+	u := strings.Replace(srv.URL("/private.bin"), "http://", "http://alice:s3cret-pw@", 1)
+	id := e.add(u)
+	s := e.mustComplete(id, data)
+	if strings.Contains(s.URL, "s3cret-pw") {
+		t.Errorf("snapshot shows the password: %s", s.URL)
+	}
+	e.m.Close()
+	raw, err := os.ReadFile(filepath.Join(e.state, "haul.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(raw), "s3cret-pw") {
+		t.Error("the password is in the state store in plain text")
+	}
+	e.open()
+}
+
+func TestSameURLAddedTwiceIsOneDownload(t *testing.T) {
+	srv := testserver.New()
+	defer srv.Close()
+	data := randomBytes(10 << 10)
+	srv.Add("/a.jpg", data)
+	e := newEnv(t)
+	a := e.add(srv.URL("/a.jpg"))
+	b := e.add(srv.URL("/a.jpg"))
+	if a != b {
+		t.Errorf("two entries for one URL")
+	}
+	e.mustComplete(a, data)
+	if c := e.add(srv.URL("/a.jpg")); c != a {
+		t.Error("a completed download was added again while its file exists")
+	}
+}
+
+func TestSameNameAtOnceGetsTwoFiles(t *testing.T) {
+	srv := testserver.New()
+	defer srv.Close()
+	d1, d2 := randomBytes(200<<10), randomBytes(200<<10)
+	srv.Add("/x/photo.jpg", d1, testserver.Throttle(1<<20))
+	srv.Add("/y/photo.jpg", d2, testserver.Throttle(1<<20))
+	if err := os.MkdirAll(filepath.Join(t.TempDir()), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	e := newEnv(t)
+	a := e.mustComplete(e.add(srv.URL("/x/photo.jpg")), d1)
+	b := e.mustComplete(e.add(srv.URL("/y/photo.jpg")), d2)
+	if a.Name == b.Name {
+		t.Fatalf("both saved as %q", a.Name)
+	}
+}
+
+func TestRateLimitChangesLive(t *testing.T) {
+	e := newEnv(t, func(o *Options) { o.RateLimit = 100 << 10 })
+	if got := e.m.limiter.Limit(); got != 100<<10 {
+		t.Fatalf("limit %v", got)
+	}
+	e.m.SetRateLimit(2 << 20)
+	if got := e.m.limiter.Limit(); got != 2<<20 {
+		t.Fatalf("limit %v", got)
+	}
+	e.m.SetRateLimit(0)
+	if got := e.m.limiter.Limit(); got != rate.Inf {
+		t.Fatalf("limit %v, want unlimited", got)
+	}
+}
