@@ -1,0 +1,162 @@
+package cli
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+)
+
+// Limits of the numeric flags.
+const (
+	maxJobs  = 64
+	maxConns = 32
+)
+
+// config is what the command line asked for. Empty Dir and State mean the
+// user's defaults, filled in by Run.
+type config struct {
+	Dir            string
+	Input          string // -i: a file name, "-" for standard input
+	State          string
+	Jobs           int
+	Conns          int
+	JSON           bool
+	Rate           int64 // bytes per second; 0 = unlimited
+	Checksum       string
+	CACert         string
+	AllowDowngrade bool
+	URLs           []string // the arguments that are not flags, in order
+}
+
+// usageError is a mistake in how the command was called (exit status 2).
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error {
+	return &usageError{msg: fmt.Sprintf(format, args...)}
+}
+
+// rateValue is a flag.Value for --limit-rate.
+type rateValue struct{ n *int64 }
+
+func (r rateValue) String() string {
+	if r.n == nil {
+		return ""
+	}
+	return strconv.FormatInt(*r.n, 10)
+}
+
+func (r rateValue) Set(s string) error {
+	n, err := parseRate(s)
+	if err != nil {
+		return err
+	}
+	*r.n = n
+	return nil
+}
+
+// parseRate reads a speed in bytes per second: "100000", "500K", "1.5M",
+// "2G" (K=1024; a trailing "B", "iB" or "/s" is allowed; case does not
+// matter). "0" means no limit.
+func parseRate(s string) (int64, error) {
+	t := strings.TrimSpace(s)
+	t = strings.TrimSuffix(t, "/s")
+	low := strings.ToLower(t)
+	low = strings.TrimSuffix(low, "ib")
+	low = strings.TrimSuffix(low, "b")
+	mult := 1.0
+	if low != "" {
+		switch low[len(low)-1] {
+		case 'k':
+			mult = 1 << 10
+		case 'm':
+			mult = 1 << 20
+		case 'g':
+			mult = 1 << 30
+		}
+		if mult != 1 {
+			low = low[:len(low)-1]
+		}
+	}
+	bad := fmt.Errorf("%q is not a speed: use bytes per second, e.g. 100000, 500K, 1.5M or 2M", s)
+	if low == "" || strings.ContainsAny(low, "+-eEpPxX_") {
+		return 0, bad
+	}
+	v, err := strconv.ParseFloat(low, 64)
+	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) || v < 0 {
+		return 0, bad
+	}
+	bps := v * mult
+	if bps > 1<<50 {
+		return 0, fmt.Errorf("%q is too fast a limit to mean anything", s)
+	}
+	if bps > 0 && bps < 1 {
+		return 0, fmt.Errorf("%q is below one byte per second", s)
+	}
+	return int64(math.Round(bps)), nil
+}
+
+// parseArgs reads the arguments after "get". Flags may come before or
+// after URLs; "--" ends the flags. It returns flag.ErrHelp for -h/--help
+// and a *usageError for any mistake.
+func parseArgs(args []string) (config, error) {
+	cfg := config{Jobs: 4, Conns: 8}
+	fs := flag.NewFlagSet("haul get", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
+	fs.StringVar(&cfg.Dir, "d", "", "destination folder")
+	fs.StringVar(&cfg.Input, "i", "", "read links from FILE ('-' = standard input)")
+	fs.IntVar(&cfg.Jobs, "j", cfg.Jobs, "downloads at once")
+	fs.IntVar(&cfg.Conns, "x", cfg.Conns, "connections per download")
+	fs.StringVar(&cfg.State, "state", "", "state folder")
+	fs.BoolVar(&cfg.JSON, "json", false, "JSON lines output")
+	fs.Var(rateValue{&cfg.Rate}, "limit-rate", "total speed cap")
+	fs.StringVar(&cfg.Checksum, "checksum", "", "expected digest ALGO=HEX")
+	fs.StringVar(&cfg.CACert, "ca-cert", "", "extra PEM CA bundle")
+	fs.BoolVar(&cfg.AllowDowngrade, "allow-https-downgrade", false, "follow https→http redirects")
+
+	seen := map[string]bool{}
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return cfg, flag.ErrHelp
+			}
+			return cfg, &usageError{msg: err.Error()}
+		}
+		fs.Visit(func(f *flag.Flag) { seen[f.Name] = true })
+		rest := fs.Args()
+		consumed := len(args) - len(rest)
+		if consumed > 0 && args[consumed-1] == "--" {
+			cfg.URLs = append(cfg.URLs, rest...)
+			break
+		}
+		if len(rest) == 0 {
+			break
+		}
+		cfg.URLs = append(cfg.URLs, rest[0])
+		args = rest[1:]
+	}
+	if cfg.Jobs < 1 || cfg.Jobs > maxJobs {
+		return cfg, usagef("-j %d: downloads at once must be from 1 to %d", cfg.Jobs, maxJobs)
+	}
+	if cfg.Conns < 1 || cfg.Conns > maxConns {
+		return cfg, usagef("-x %d: connections per download must be from 1 to %d", cfg.Conns, maxConns)
+	}
+	for _, f := range []struct {
+		name, val string
+	}{{"d", cfg.Dir}, {"i", cfg.Input}, {"state", cfg.State}, {"ca-cert", cfg.CACert}, {"checksum", cfg.Checksum}} {
+		if seen[f.name] && strings.TrimSpace(f.val) == "" {
+			dash := "-"
+			if len(f.name) > 1 {
+				dash = "--"
+			}
+			return cfg, usagef("%s%s needs a value", dash, f.name)
+		}
+	}
+	return cfg, nil
+}

@@ -1,0 +1,135 @@
+package cli
+
+import (
+	"errors"
+	"flag"
+	"slices"
+	"strings"
+	"testing"
+)
+
+func TestParseRate(t *testing.T) {
+	good := map[string]int64{
+		"100000":  100000,
+		"500K":    500 * 1024,
+		"500k":    500 * 1024,
+		"2M":      2 << 20,
+		"1.5M":    3 << 19,
+		"1G":      1 << 30,
+		"2MiB":    2 << 20,
+		"300KB":   300 * 1024,
+		"64K/s":   64 * 1024,
+		" 10K ":   10 * 1024,
+		"0":       0,
+		"0.5K":    512,
+		"1":       1,
+		"1.25K":   1280,
+		"100000B": 100000,
+	}
+	for in, want := range good {
+		got, err := parseRate(in)
+		if err != nil || got != want {
+			t.Errorf("parseRate(%q) = %d, %v; want %d", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"", "K", "fast", "-1", "-5K", "1e6", "0x10", "inf", "NaN", "2T", "1,5M", "5 M M", "0.5", "99999999999G"} {
+		if got, err := parseRate(in); err == nil {
+			t.Errorf("parseRate(%q) = %d, want an error", in, got)
+		}
+	}
+}
+
+func TestParseArgsFlagsAnywhere(t *testing.T) {
+	cfg, err := parseArgs([]string{"http://a/1", "-d", "out", "http://a/2", "--json", "-j", "2", "http://a/3", "--limit-rate", "500K"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"http://a/1", "http://a/2", "http://a/3"}; !slices.Equal(cfg.URLs, want) {
+		t.Errorf("URLs = %q, want %q", cfg.URLs, want)
+	}
+	if cfg.Dir != "out" || !cfg.JSON || cfg.Jobs != 2 || cfg.Rate != 500*1024 || cfg.Conns != 8 {
+		t.Errorf("cfg = %+v", cfg)
+	}
+}
+
+func TestParseArgsDoubleDashEndsFlags(t *testing.T) {
+	cfg, err := parseArgs([]string{"-x", "3", "--", "http://a/-j", "-d"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"http://a/-j", "-d"}; !slices.Equal(cfg.URLs, want) {
+		t.Errorf("URLs = %q, want %q", cfg.URLs, want)
+	}
+	if cfg.Conns != 3 || cfg.Dir != "" {
+		t.Errorf("cfg = %+v", cfg)
+	}
+}
+
+func TestParseArgsDefaults(t *testing.T) {
+	cfg, err := parseArgs(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Jobs != 4 || cfg.Conns != 8 || cfg.Rate != 0 || cfg.JSON || cfg.AllowDowngrade || len(cfg.URLs) != 0 {
+		t.Errorf("defaults = %+v", cfg)
+	}
+}
+
+func TestParseArgsAllFlags(t *testing.T) {
+	cfg, err := parseArgs([]string{"-i", "-", "--state", "st", "--checksum", "sha256=ab", "--ca-cert", "ca.pem", "--allow-https-downgrade", "-x", "1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Input != "-" || cfg.State != "st" || cfg.Checksum != "sha256=ab" || cfg.CACert != "ca.pem" || !cfg.AllowDowngrade || cfg.Conns != 1 {
+		t.Errorf("cfg = %+v", cfg)
+	}
+}
+
+func TestParseArgsHelp(t *testing.T) {
+	for _, a := range [][]string{{"-h"}, {"--help"}, {"http://a/", "--help"}} {
+		if _, err := parseArgs(a); !errors.Is(err, flag.ErrHelp) {
+			t.Errorf("parseArgs(%q) error = %v, want flag.ErrHelp", a, err)
+		}
+	}
+}
+
+func TestParseArgsUsageErrors(t *testing.T) {
+	cases := map[string]struct {
+		args []string
+		want string
+	}{
+		"unknown flag":     {[]string{"--frobnicate"}, "frobnicate"},
+		"unknown after":    {[]string{"http://a/", "-z"}, "-z"},
+		"j zero":           {[]string{"-j", "0"}, "-j 0"},
+		"j not a number":   {[]string{"-j", "many"}, "many"},
+		"j too big":        {[]string{"-j", "1000"}, "from 1 to 64"},
+		"x zero":           {[]string{"-x", "0", "http://a/"}, "-x 0"},
+		"x too big":        {[]string{"-x", "33"}, "from 1 to 32"},
+		"bad rate":         {[]string{"--limit-rate", "fast"}, "not a speed"},
+		"missing value":    {[]string{"-d"}, "needs an argument"},
+		"empty dir":        {[]string{"-d", "", "http://a/"}, "-d needs a value"},
+		"empty state":      {[]string{"--state=", "http://a/"}, "--state needs a value"},
+		"bool with value":  {[]string{"--json=maybe"}, "json"},
+		"rate with letter": {[]string{"--limit-rate", "5Q"}, "not a speed"},
+	}
+	for name, c := range cases {
+		t.Run(name, func(t *testing.T) {
+			_, err := parseArgs(c.args)
+			var ue *usageError
+			if !errors.As(err, &ue) {
+				t.Fatalf("parseArgs(%q) error = %v, want a usage error", c.args, err)
+			}
+			if !strings.Contains(err.Error(), c.want) {
+				t.Errorf("error %q does not mention %q", err, c.want)
+			}
+		})
+	}
+}
+
+func TestHelpTextMentionsEveryFlag(t *testing.T) {
+	for _, f := range []string{"-d DIR", "-i FILE", "-j N", "-x N", "--state DIR", "--json", "--limit-rate R", "--checksum ALGO=HEX", "--ca-cert FILE", "--allow-https-downgrade", "Examples:", "Exit status"} {
+		if !strings.Contains(helpText, f) {
+			t.Errorf("help text does not mention %q", f)
+		}
+	}
+}
