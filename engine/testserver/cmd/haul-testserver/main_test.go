@@ -1,0 +1,102 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"image"
+	_ "image/jpeg"
+	_ "image/png"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+)
+
+func TestServesAndStops(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	pr, pw := io.Pipe()
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"-addr", "127.0.0.1:0", "-files", "2", "-size", "3K", "-images", "2", "-throttle", "1M"}, pw, io.Discard)
+		pw.Close()
+	}()
+
+	sc := bufio.NewScanner(pr)
+	var urls []string
+	for len(urls) < 4 && sc.Scan() {
+		urls = append(urls, sc.Text())
+	}
+	if len(urls) != 4 {
+		t.Fatalf("printed %q", urls)
+	}
+	tr := &http.Transport{}
+	defer tr.CloseIdleConnections()
+	c := &http.Client{Transport: tr}
+	for _, u := range urls {
+		if !strings.HasPrefix(u, "http://127.0.0.1:") {
+			t.Fatalf("URL %q", u)
+		}
+		resp, err := c.Get(u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if err != nil || resp.StatusCode != 200 {
+			t.Fatalf("%s: %d, %v", u, resp.StatusCode, err)
+		}
+		ct := resp.Header.Get("Content-Type")
+		switch {
+		case strings.HasSuffix(u, ".bin"):
+			if len(body) != 3<<10 {
+				t.Errorf("%s: %d bytes", u, len(body))
+			}
+		case strings.HasSuffix(u, ".png"), strings.HasSuffix(u, ".jpg"):
+			_, format, err := image.Decode(bytes.NewReader(body))
+			if err != nil || "image/"+format != ct {
+				t.Errorf("%s: format %q, Content-Type %q, err %v", u, format, ct, err)
+			}
+		default:
+			t.Errorf("unexpected URL %s", u)
+		}
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("run: %v", err)
+	}
+}
+
+func TestRefusesBadArguments(t *testing.T) {
+	for _, args := range [][]string{
+		{"-addr", "0.0.0.0:0"},
+		{"-addr", ":0"},
+		{"-addr", "example.com:80"},
+		{"-addr", "nonsense"},
+		{"-size", "lots"},
+		{"-size", "-5"},
+		{"-files", "-1"},
+		{"-files", "100", "-size", "1G"},
+		{"extra"},
+	} {
+		err := run(context.Background(), args, io.Discard, io.Discard)
+		if !errors.Is(err, errUsage) {
+			t.Errorf("%q: %v, want a usage error", args, err)
+		}
+	}
+}
+
+func TestParseSize(t *testing.T) {
+	for in, want := range map[string]int64{"0": 0, "1500": 1500, "512K": 512 << 10, "10m": 10 << 20, "1G": 1 << 30, "2MiB": 2 << 20, "3KB": 3 << 10} {
+		if got, err := parseSize(in); err != nil || got != want {
+			t.Errorf("parseSize(%q) = %d, %v; want %d", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"", "K", "1.5M", "-1", "9G", "1T"} {
+		if _, err := parseSize(in); err == nil {
+			t.Errorf("parseSize(%q) succeeded", in)
+		}
+	}
+}
