@@ -342,7 +342,7 @@ func (m *Manager) probe(ctx context.Context, d *download, r *runState, root *os.
 	req.Header.Set("Range", "bytes=0-")
 	rctx, g, cancel := m.guard(ctx)
 	req = req.WithContext(rctx)
-	resp, err := m.client.Do(req)
+	resp, err := m.httpClient().Do(req)
 	g.stop()
 	if err != nil {
 		cancel(nil)
@@ -600,7 +600,7 @@ func (m *Manager) rangeRequest(ctx context.Context, d *download, pos, end int64)
 	case lastMod != "":
 		req.Header.Set("If-Range", lastMod)
 	}
-	resp, err := m.client.Do(req)
+	resp, err := m.httpClient().Do(req)
 	if err != nil {
 		return nil, err
 	}

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/google/uuid"
@@ -23,7 +24,7 @@ import (
 // Manager runs downloads. All its methods are safe for concurrent use.
 type Manager struct {
 	opt     Options
-	client  *http.Client
+	client  atomic.Pointer[http.Client]
 	store   *store.Store
 	limiter *rate.Limiter
 	hosts   *hostLimiter
@@ -74,7 +75,6 @@ func Open(ctx context.Context, opt Options) (*Manager, error) {
 	}
 	m := &Manager{
 		opt:       opt,
-		client:    client,
 		store:     st,
 		limiter:   rate.NewLimiter(rate.Inf, readBuf),
 		hosts:     newHostLimiter(opt.PerHost),
@@ -87,6 +87,7 @@ func Open(ctx context.Context, opt Options) (*Manager, error) {
 		conns:     opt.Connections,
 		connsCh:   make(chan struct{}),
 	}
+	m.client.Store(client)
 	m.SetRateLimit(opt.RateLimit)
 	m.ctx, m.cancel = context.WithCancel(ctx)
 	if err := m.load(); err != nil {
@@ -470,6 +471,27 @@ func (m *Manager) SetRateLimit(bytesPerSec int64) {
 	m.limiter.SetBurst(readBuf)
 }
 
+// SetCACertFile changes the extra CA bundle trusted besides the system
+// roots ("" for none). New connections use it; running ones keep theirs.
+func (m *Manager) SetCACertFile(path string) error {
+	m.mu.Lock()
+	opt := m.opt
+	m.mu.Unlock()
+	opt.CACertFile = path
+	c, err := newClient(opt)
+	if err != nil {
+		return err
+	}
+	m.mu.Lock()
+	m.opt.CACertFile = path
+	m.mu.Unlock()
+	old := m.client.Swap(c)
+	old.CloseIdleConnections()
+	return nil
+}
+
+func (m *Manager) httpClient() *http.Client { return m.client.Load() }
+
 // Wait blocks until none of the given downloads (all, when none are
 // given) is queued or active, or until ctx ends.
 func (m *Manager) Wait(ctx context.Context, ids ...string) error {
@@ -527,7 +549,7 @@ func (m *Manager) Close() error {
 	}
 	m.cancel()
 	m.wg.Wait()
-	m.client.CloseIdleConnections()
+	m.httpClient().CloseIdleConnections()
 	m.mu.Lock()
 	for s := range m.subs {
 		s.closeLocked()

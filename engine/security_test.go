@@ -241,3 +241,22 @@ func TestOversizedHeadersAreRefused(t *testing.T) {
 		t.Fatalf("state %v", s.State)
 	}
 }
+
+func TestCACertCanBeSetWhileRunning(t *testing.T) {
+	tls := testserver.NewTLS()
+	defer tls.Close()
+	data := []byte("secure")
+	tls.Add("/s.bin", data)
+	e := newEnv(t)
+	if err := e.m.SetCACertFile(filepath.Join(t.TempDir(), "missing.pem")); err == nil {
+		t.Error("a missing CA file was accepted")
+	}
+	ca := filepath.Join(t.TempDir(), "ca.pem")
+	if err := os.WriteFile(ca, tls.CertPEM(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.m.SetCACertFile(ca); err != nil {
+		t.Fatal(err)
+	}
+	e.mustComplete(e.add(tls.URL("/s.bin")), data)
+}
