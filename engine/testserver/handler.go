@@ -54,7 +54,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	p.reqs = append(p.reqs, rec)
 	var snap *file
 	if f := s.files[rec.Path]; f != nil {
-		if f.cfg.changeContent != nil && !f.changed && n > f.cfg.changeAfter {
+		if f.cfg.change != nil && !f.changed && n > f.cfg.change.after {
 			f.change()
 		}
 		c := *f

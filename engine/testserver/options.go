@@ -28,8 +28,7 @@ type config struct {
 	statusTimes int // 0: off
 	retryAfter  string
 
-	changeAfter   int
-	changeContent []byte // nil: no change
+	change *changeSpec // nil: no change
 
 	etagMode     etagMode
 	etag         string
@@ -56,6 +55,12 @@ type config struct {
 
 	auth             bool
 	authUser, authPw string
+}
+
+// changeSpec is a ChangeAfter option; each option call makes a new one.
+type changeSpec struct {
+	after   int
+	content []byte
 }
 
 type etagMode int
@@ -128,7 +133,8 @@ func Status(code, times int, retryAfter string) Option {
 }
 
 // ChangeAfter serves the content for the first k requests to the path (any
-// method) and newContent from request k+1 on, with a new ETag (in the same
+// method, counted since Add; Set does not restart the count) and
+// newContent from request k+1 on, with a new ETag (in the same
 // style; a fixed ETag is replaced by a derived one) and a later
 // Last-Modified.
 func ChangeAfter(k int, newContent []byte) Option {
@@ -136,7 +142,7 @@ func ChangeAfter(k int, newContent []byte) Option {
 	if nc == nil {
 		nc = []byte{}
 	}
-	return func(c *config) { c.changeAfter, c.changeContent = k, nc }
+	return func(c *config) { c.change = &changeSpec{after: k, content: nc} }
 }
 
 // ETag sends v (quotes included, e.g. `"v1"` or `W/"v1"`) as the ETag of

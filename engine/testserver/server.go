@@ -185,8 +185,8 @@ func (s *Server) put(path string, content []byte, opts []Option, reset bool) {
 		f.modTime = time.Now().UTC().Add(-time.Hour).Truncate(time.Second)
 	}
 	f.etag = makeETag(cfg.etagMode, cfg.etag, f.content)
-	if old != nil {
-		f.changed = old.changed
+	if old != nil && old.cfg.change == cfg.change {
+		f.changed = old.changed // the same ChangeAfter, already done or not
 	}
 	s.files[path] = f
 }
@@ -208,7 +208,7 @@ func makeETag(mode etagMode, fixed string, content []byte) string {
 
 // change applies ChangeAfter's new content; s.mu is held.
 func (f *file) change() {
-	f.content = f.cfg.changeContent
+	f.content = f.cfg.change.content
 	f.modTime = f.modTime.Add(time.Second)
 	mode := f.cfg.etagMode
 	if mode == etagFixed {

@@ -401,6 +401,16 @@ func TestChangeAfter(t *testing.T) {
 	if !bytes.Equal(b4, v2[:1]) {
 		t.Error("fourth request")
 	}
+
+	// A new ChangeAfter given to Set fires too (the count goes on: 4 so far).
+	v3 := []byte("third version")
+	s.Set("/f", v2, testserver.ChangeAfter(5, v3))
+	if _, b := get(t, c, s.URL("/f")); !bytes.Equal(b, v2) {
+		t.Error("fifth request: changed too early")
+	}
+	if _, b := get(t, c, s.URL("/f")); !bytes.Equal(b, v3) {
+		t.Errorf("sixth request: %q", b)
+	}
 }
 
 func TestThrottle(t *testing.T) {
