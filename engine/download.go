@@ -41,6 +41,7 @@ type download struct {
 	server    string // digest announced by the server, "algo=hex"
 	conns     int
 	added     time.Time
+	seq       int64 // position in the list, kept across restarts
 
 	state   State
 	err     string
@@ -95,6 +96,7 @@ type record struct {
 	Server    string     `json:"serverDigest,omitempty"`
 	Conns     int        `json:"conns,omitempty"`
 	Added     time.Time  `json:"added"`
+	Seq       int64      `json:"seq"`
 	State     string     `json:"state"`
 	Err       string     `json:"err,omitempty"`
 	Warning   string     `json:"warning,omitempty"`
@@ -113,7 +115,7 @@ func (d *download) record() []byte {
 	r := record{
 		V: 1, ID: d.id, URL: withoutPassword(d.url).String(), Dir: d.dir, Name: d.name,
 		NameFixed: d.nameFixed, Explicit: d.explicit, Checksum: d.checksum, Server: d.server, Conns: d.conns,
-		Added: d.added, State: st.String(), Err: d.err, Warning: d.warning, Total: d.total,
+		Added: d.added, Seq: d.seq, State: st.String(), Err: d.err, Warning: d.warning, Total: d.total,
 		ETag: d.etag, LastMod: d.lastMod, Ranges: d.ranges, Pieces: d.pieces,
 	}
 	b, _ := json.Marshal(r) // cannot fail: plain data
@@ -144,7 +146,7 @@ func downloadFromRecord(data []byte) (*download, error) {
 	}
 	d := &download{
 		id: r.ID, url: u, dir: r.Dir, name: r.Name, nameFixed: r.NameFixed, explicit: r.Explicit,
-		checksum: r.Checksum, server: r.Server, conns: r.Conns, added: r.Added,
+		checksum: r.Checksum, server: r.Server, conns: r.Conns, added: r.Added, seq: r.Seq,
 		state: st, err: r.Err, warning: r.Warning, total: r.Total, etag: r.ETag,
 		lastMod: r.LastMod, ranges: r.Ranges, pieces: r.Pieces,
 	}

@@ -489,3 +489,33 @@ func TestRateLimitChangesLive(t *testing.T) {
 		t.Fatalf("limit %v, want unlimited", got)
 	}
 }
+
+func TestListOrderSurvivesRestart(t *testing.T) {
+	e := newEnv(t, func(o *Options) { o.HoldRestored = true })
+	var reqs []Request
+	for i := range 50 {
+		reqs = append(reqs, Request{URL: fmt.Sprintf("http://127.0.0.1:1/file%02d.jpg", i)})
+	}
+	for _, id := range e.m.List() {
+		e.m.Remove(id.ID)
+	}
+	ids, errs := e.m.AddAll(reqs)
+	for _, err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, id := range ids {
+		e.m.Pause(id)
+	}
+	e.reopen()
+	list := e.m.List()
+	if len(list) != len(ids) {
+		t.Fatalf("%d restored, want %d", len(list), len(ids))
+	}
+	for i, s := range list {
+		if s.ID != ids[i] {
+			t.Fatalf("position %d: %s, want %s", i, s.Name, reqs[i].URL)
+		}
+	}
+}

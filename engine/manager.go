@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -44,6 +45,7 @@ type Manager struct {
 	closed    bool
 	maxActive int
 	conns     int
+	nextSeq   int64
 	connsCh   chan struct{} // closed and replaced when conns changes
 
 	// wrapFile lets tests inject write faults (disk full) into .part files.
@@ -134,6 +136,11 @@ func (m *Manager) load() error {
 		k := dedupKey(d.url, d.dir)
 		m.byKey[k] = append(m.byKey[k], d)
 	}
+	// The list keeps the order downloads were added in.
+	slices.SortStableFunc(m.order, func(a, b *download) int { return cmp.Compare(a.seq, b.seq) })
+	if n := len(m.order); n > 0 {
+		m.nextSeq = m.order[n-1].seq + 1
+	}
 	if len(bad) > 0 {
 		return m.store.Delete(bad...)
 	}
@@ -188,8 +195,9 @@ func (m *Manager) AddAll(reqs []Request) (ids []string, errs []error) {
 		}
 		d := &download{
 			id: uuid.NewString(), url: p.u, dir: p.dir, name: p.name, explicit: p.name != "",
-			checksum: p.sum, conns: p.conns, added: time.Now(), state: Queued, total: -1, dirty: true,
+			checksum: p.sum, conns: p.conns, added: time.Now(), seq: m.nextSeq, state: Queued, total: -1, dirty: true,
 		}
+		m.nextSeq++
 		if p.name == "" {
 			d.name = safename.Choose("", p.u, "")
 		}
