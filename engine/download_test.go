@@ -519,3 +519,24 @@ func TestListOrderSurvivesRestart(t *testing.T) {
 		}
 	}
 }
+
+func TestPasswordIsAskedForAgainAfterRestart(t *testing.T) {
+	srv := testserver.New()
+	defer srv.Close()
+	data := randomBytes(1 << 20)
+	srv.Add("/private.bin", data, testserver.RequireAuth("alice", "pw"), testserver.Throttle(256<<10))
+	e := newEnv(t, func(o *Options) { o.Connections = 1 })
+	u := strings.Replace(srv.URL("/private.bin"), "http://", "http://alice:pw@", 1)
+	id := e.add(u)
+	e.waitFor(id, "progress", func(s Snapshot) bool { return s.Received > 100<<10 })
+	time.Sleep(100 * time.Millisecond)
+	e.reopen()
+	s := e.wait(id)
+	if s.State != Failed || !strings.Contains(s.Err, "401") || !strings.Contains(s.Err, "add the link again") {
+		t.Fatalf("state %v err %q", s.State, s.Err)
+	}
+	if again := e.add(u); again != id {
+		t.Fatal("adding the link again should resume the same download")
+	}
+	e.mustComplete(id, data)
+}

@@ -374,9 +374,9 @@ func (m *Manager) probe(ctx context.Context, d *download, r *runState, root *os.
 			total = 0 // an empty file
 			break
 		}
-		return nil, statusError(resp, redact(d.url))
+		return nil, m.statusErr(resp, d)
 	default:
-		return nil, statusError(resp, redact(d.url))
+		return nil, m.statusErr(resp, d)
 	}
 	closeDelimited := resp.StatusCode == http.StatusOK && resp.ContentLength < 0 && len(resp.TransferEncoding) == 0
 
@@ -632,10 +632,25 @@ func (m *Manager) rangeRequest(ctx context.Context, d *download, pos, end int64)
 		case err == nil && size < pos:
 			return nil, errShrunk
 		}
-		return nil, statusError(resp, redact(d.url))
+		return nil, m.statusErr(resp, d)
 	}
 	resp.Body.Close()
-	return nil, statusError(resp, redact(d.url))
+	return nil, m.statusErr(resp, d)
+}
+
+// statusErr describes a failed response; a 401 for a URL whose password
+// was not kept across a restart says how to fix it.
+func (m *Manager) statusErr(resp *http.Response, d *download) error {
+	m.mu.Lock()
+	u := d.url
+	m.mu.Unlock()
+	err := statusError(resp, redact(u))
+	if resp.StatusCode == http.StatusUnauthorized && u.User != nil {
+		if _, has := u.User.Password(); !has {
+			err.(*StatusError).Status += " (Haul does not save passwords: add the link again with its password)"
+		}
+	}
+	return err
 }
 
 // parseContentRange reads "bytes a-b/n" or "bytes */n"; n is -1 for "*".
