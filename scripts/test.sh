@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Runs every check: go vet, gofmt, all tests with the race detector, and a
+# short run of each fuzz target (FUZZTIME, default 10s each).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+fuzztime="${FUZZTIME:-10s}"
+
+echo "== go vet ./..."
+go vet ./...
+
+echo "== gofmt"
+unformatted=$(find . -name '*.go' -not -path './.git/*' -not -path '*/testdata/*' -print0 | xargs -0 gofmt -l)
+if [ -n "$unformatted" ]; then
+	echo "these files need gofmt -w:" >&2
+	echo "$unformatted" >&2
+	exit 1
+fi
+
+echo "== go test -race -count=1 ./..."
+go test -race -count=1 ./...
+
+echo "== fuzz targets ($fuzztime each)"
+fuzzed=0
+while IFS= read -r file; do
+	dir=$(dirname "$file")
+	while IFS= read -r target; do
+		echo "-- $target in $dir"
+		go test -run='^$' -fuzz="^${target}\$" -fuzztime="$fuzztime" "./${dir#./}"
+		fuzzed=$((fuzzed + 1))
+	done < <(grep -oE '^func Fuzz[A-Za-z0-9_]*' "$file" | sed 's/^func //')
+done < <(grep -rlE --include='*_test.go' '^func Fuzz[A-Za-z0-9_]*\(' . | grep -v '/testdata/' | sort)
+echo "fuzzed $fuzzed targets"
