@@ -231,7 +231,7 @@ func (m *Manager) attempt(ctx context.Context, d *download, r *runState, root *o
 	spawn := func(p *piece, body *http.Response, extra bool) bool {
 		wmu.Lock()
 		defer wmu.Unlock()
-		if extra && (nworkers == 0 || nworkers >= m.wantConns(d) || !m.hosts.tryAcquire(host)) {
+		if extra && (nworkers == 0 || nworkers >= m.wantConns(d) || !ps.hasWork(m.opt.MinPiece) || !m.hosts.tryAcquire(host)) {
 			return false
 		}
 		nworkers++
@@ -249,13 +249,17 @@ func (m *Manager) attempt(ctx context.Context, d *download, r *runState, root *o
 	if d.ranges {
 		for spawn(nil, nil, true) {
 		}
-		// More connections when the user raises the setting mid-download.
+		// More connections when the user raises the setting or another
+		// download frees a connection to this host.
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for {
 				select {
 				case <-m.connsChangedCh():
+					for spawn(nil, nil, true) {
+					}
+				case <-m.hosts.freedCh():
 					for spawn(nil, nil, true) {
 					}
 				case <-noWorkers:

@@ -54,6 +54,13 @@ func (h *hostLimiter) tryAcquire(host string) bool {
 	return true
 }
 
+// freedCh is closed the next time any connection slot is released.
+func (h *hostLimiter) freedCh() <-chan struct{} {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.freed
+}
+
 func (h *hostLimiter) release(host string) {
 	h.mu.Lock()
 	if h.used[host]--; h.used[host] <= 0 {

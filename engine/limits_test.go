@@ -114,3 +114,21 @@ func TestDeletedFolderFailsClearly(t *testing.T) {
 		t.Fatalf("state %v err %q", s.State, s.Err)
 	}
 }
+
+func TestFreedHostSlotsAreTakenUpByRunningDownloads(t *testing.T) {
+	srv := testserver.New()
+	defer srv.Close()
+	big := randomBytes(4 << 20)
+	small := randomBytes(512 << 10)
+	srv.Add("/small.bin", small, testserver.Throttle(512<<10))
+	srv.Add("/big.bin", big, testserver.Throttle(512<<10))
+	e := newEnv(t, func(o *Options) { o.PerHost = 4; o.Connections = 4 })
+	smallID := e.add(srv.URL("/small.bin")) // takes one slot for a second
+	bigID := e.add(srv.URL("/big.bin"))
+	e.mustComplete(smallID, small)
+	s := e.waitFor(bigID, "the big download to use every slot", func(s Snapshot) bool { return s.Conns == 4 || s.State.Finished() })
+	if s.State.Finished() {
+		t.Fatalf("finished before using the freed slot: %v", s.State)
+	}
+	e.mustComplete(bigID, big)
+}

@@ -152,6 +152,18 @@ func (ps *pieceSet) release(p *piece) {
 	ps.mu.Unlock()
 }
 
+// hasWork reports whether next would find something for another worker.
+func (ps *pieceSet) hasWork(minPiece int64) bool {
+	ps.mu.Lock()
+	defer ps.mu.Unlock()
+	for _, p := range ps.pieces {
+		if !p.done() && (!p.busy || (p.end >= 0 && p.end-(p.pos+p.reserved) >= 2*minPiece)) {
+			return true
+		}
+	}
+	return false
+}
+
 // next hands a worker something to do: an unowned unfinished piece, or
 // else the second half of the largest piece still being fetched, provided
 // both halves stay at least minPiece long. It returns nil when there is
