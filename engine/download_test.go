@@ -3,6 +3,8 @@ package engine
 import (
 	"errors"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -539,4 +541,41 @@ func TestPasswordIsAskedForAgainAfterRestart(t *testing.T) {
 		t.Fatal("adding the link again should resume the same download")
 	}
 	e.mustComplete(id, data)
+}
+
+func TestRangeAnswers416(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Range", "bytes */1000")
+		w.WriteHeader(http.StatusRequestedRangeNotSatisfiable)
+	}))
+	defer srv.Close()
+	e := newEnv(t)
+	u, _ := ParseURL(srv.URL + "/f")
+	d := &download{url: u, total: -1}
+	resp, err := e.m.rangeRequest(t.Context(), d, 1000, -1)
+	if resp != nil || err != nil {
+		t.Fatalf("416 with */N equal to what we have: got %v, %v; want complete", resp, err)
+	}
+	if _, err := e.m.rangeRequest(t.Context(), d, 1200, -1); !errors.Is(err, errShrunk) {
+		t.Fatalf("a file that shrank: %v, want errShrunk", err)
+	}
+	var se *StatusError
+	if _, err := e.m.rangeRequest(t.Context(), d, 500, 800); !errors.As(err, &se) || se.Code != 416 {
+		t.Fatalf("an unexplained 416: %v", err)
+	}
+}
+
+func TestWrongContentRangeIsRefused(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Range", "bytes 0-99/1000") // not what was asked
+		w.WriteHeader(http.StatusPartialContent)
+		w.Write(make([]byte, 100))
+	}))
+	defer srv.Close()
+	e := newEnv(t)
+	u, _ := ParseURL(srv.URL + "/f")
+	d := &download{url: u, total: 1000}
+	if _, err := e.m.rangeRequest(t.Context(), d, 500, 600); !errors.Is(err, errChanged) {
+		t.Fatalf("got %v, want errChanged", err)
+	}
 }
