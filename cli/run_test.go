@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -446,5 +447,84 @@ func TestGetInterruptedThenResumed(t *testing.T) {
 	assertFile(t, filepath.Join(iv.dir, "resume.iso"), content)
 	if again := srv.bytesSent("/resume.iso") - first; again >= int64(len(content)) {
 		t.Errorf("the resumed run fetched %d bytes: the whole file again", again)
+	}
+}
+
+func TestGetReportsRejectedLinesBeforeDownloading(t *testing.T) {
+	srv := newFileServer(t)
+	iv := newInvocation(t)
+	list := srv.add("/first.bin", []byte("1")) + "\nftp://x.example/y\n"
+	links := writeFile(t, t.TempDir(), "links.txt", list)
+	var both syncBuffer
+	e := env{
+		stdin: strings.NewReader(""), stdout: &both, stderr: &both, size: fixedSize(80, 24),
+		downloads: func() (string, error) { return iv.dir, nil },
+		state:     func() (string, error) { return iv.state, nil },
+	}
+	if code := run(context.Background(), []string{"-i", links}, e); code != ExitFailed {
+		t.Fatalf("exit %d\n%s", code, both.String())
+	}
+	out := both.String()
+	rej, done := strings.Index(out, links+":2: "), strings.Index(out, "done  first.bin")
+	if rej < 0 || done < 0 || rej > done {
+		t.Fatalf("the rejected line should be reported before any download ends:\n%s", out)
+	}
+}
+
+func TestGetAllLinesRejected(t *testing.T) {
+	iv := newInvocation(t)
+	links := writeFile(t, t.TempDir(), "links.txt", "ftp://a.example/1\nmailto:someone@example.org\n")
+	_, stderr, code := iv.get("-i", links)
+	if code != ExitFailed {
+		t.Fatalf("exit %d, want 1\n%s", code, stderr)
+	}
+	if !strings.Contains(stderr, links+":1: ") || !strings.Contains(stderr, "nothing to download") {
+		t.Errorf("stderr:\n%s", stderr)
+	}
+}
+
+func TestGetLongListAndOverlaps(t *testing.T) {
+	srv := newFileServer(t)
+	iv := newInvocation(t)
+	var list strings.Builder
+	var urls []string
+	for i := range 60 {
+		u := srv.add(fmt.Sprintf("/many/f%02d.dat", i), pattern(2000+i, byte(i)))
+		urls = append(urls, u)
+		list.WriteString(u + "\n")
+	}
+	list.WriteString(urls[3] + "\n") // a duplicate line
+	links := writeFile(t, t.TempDir(), "links.txt", list.String())
+	// The first URL is also given as an argument: one download, not two.
+	out, errs, code := iv.get("-j", "2", "-i", links, urls[0])
+	if code != ExitOK {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errs)
+	}
+	if !strings.Contains(out, "60 completed · ") {
+		t.Errorf("summary:\n%s", out)
+	}
+	if !strings.Contains(errs, "skipped 1 duplicate link") {
+		t.Errorf("stderr:\n%s", errs)
+	}
+	for i := range 60 {
+		assertFile(t, filepath.Join(iv.dir, fmt.Sprintf("f%02d.dat", i)), pattern(2000+i, byte(i)))
+	}
+}
+
+func TestGetLongListFromStdin(t *testing.T) {
+	srv := newFileServer(t)
+	iv := newInvocation(t)
+	var list strings.Builder
+	for i := range 40 {
+		list.WriteString(srv.add(fmt.Sprintf("/in/s%02d.dat", i), pattern(100+i, byte(i))) + "\n")
+	}
+	list.WriteString("bogus line\nhttp://\n")
+	iv.stdin = list.String()
+	out, errs, code := iv.get("-j", "3", "-i", "-")
+	if code != ExitFailed {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errs)
+	}
+	if !strings.Contains(out, "40 completed, 1 input line rejected") || !strings.Contains(errs, "stdin:42: ") {
+		t.Errorf("stdout:\n%s\nstderr:\n%s", out, errs)
 	}
 }

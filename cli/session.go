@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -34,7 +35,19 @@ type feedEvent struct {
 
 // item is a download this run waits for.
 type item struct {
-	start int64 // bytes it had when added
+	last int64 // bytes it had at the last look
+	got  int64 // bytes received during this run
+}
+
+// see counts the bytes received since the last look. A download that
+// started over (the server cannot resume) counts again from zero.
+func (it *item) see(received int64) {
+	if received >= it.last {
+		it.got += received - it.last
+	} else {
+		it.got += received
+	}
+	it.last = received
 }
 
 // session is one run of `haul get` against an open manager. Only the
@@ -46,7 +59,7 @@ type session struct {
 	given []links.Link
 	v     *view
 
-	pending  map[string]item
+	pending  map[string]*item
 	live     map[string]engine.Snapshot // latest snapshot of pending downloads
 	reported map[string]bool            // downloads already reported
 	slots    chan struct{}              // bounds how far adding runs ahead
@@ -54,7 +67,9 @@ type session struct {
 	t        totals
 	sum      links.Summary
 	scanErr  error
-	fed      bool
+	fed      bool // every link has been handed to the manager
+	checked  bool // the input was read once already and its rejections reported
+	total    int  // links expected in all; 0 when unknown (standard input)
 
 	readBytes, readLines atomic.Int64
 	started              time.Time
@@ -66,7 +81,7 @@ func newSession(m *engine.Manager, cfg config, in *input, given []links.Link, v 
 	window := max(4*cfg.Jobs, cfg.Jobs+16)
 	return &session{
 		m: m, cfg: cfg, in: in, given: given, v: v,
-		pending:  map[string]item{},
+		pending:  map[string]*item{},
 		live:     map[string]engine.Snapshot{},
 		reported: map[string]bool{},
 		slots:    make(chan struct{}, window),
@@ -77,6 +92,11 @@ func newSession(m *engine.Manager, cfg config, in *input, given []links.Link, v 
 // and returns the exit status.
 func (s *session) run(ctx context.Context) int {
 	s.started = time.Now()
+	if s.in != nil && s.in.f != nil {
+		if code, stop := s.check(ctx); stop {
+			return code
+		}
+	}
 	sub := s.m.Subscribe()
 	defer sub.Close()
 
@@ -123,6 +143,67 @@ func (s *session) run(ctx context.Context) int {
 	return ExitOK
 }
 
+// check reads the input file once before anything is downloaded: its
+// mistakes are reported at once, and the number of links is known. The
+// file is then read again, a little at a time, as downloads go. It
+// returns stop when there is nothing to do, with the exit status.
+func (s *session) check(ctx context.Context) (code int, stop bool) {
+	type outcome struct {
+		sum links.Summary
+		err error
+	}
+	done := make(chan outcome, 1)
+	go func() {
+		sum, err := links.Scan(ctx, s.in.r, links.Options{Progress: s.progress}, func(links.Link) error { return nil })
+		done <- outcome{sum, err}
+	}()
+	tick := time.NewTicker(redrawEvery)
+	defer tick.Stop()
+	var o outcome
+	for waiting := true; waiting; {
+		select {
+		case <-ctx.Done():
+			return s.interrupted(), true
+		case o = <-done:
+			waiting = false
+		case <-tick.C:
+			s.redraw()
+		}
+	}
+	if ctx.Err() != nil {
+		return s.interrupted(), true
+	}
+	s.sum, s.scanErr, s.checked = o.sum, o.err, true
+	s.reportInput()
+	name := safename.Display(s.in.name)
+	switch {
+	case errors.Is(o.err, links.ErrBinary):
+		return ExitUsage, true
+	case o.err != nil:
+		return ExitFailed, true
+	case o.sum.Links == 0 && len(s.given) == 0 && o.sum.RejectedCount > 0:
+		s.v.message("haul get: nothing to download: no line of " + name + " could be used")
+		return ExitFailed, true
+	case o.sum.Links == 0 && len(s.given) == 0:
+		s.v.message("haul get: nothing to download: " + name + " has no links")
+		return ExitUsage, true
+	}
+	s.total = len(s.given) + o.sum.Links
+	if _, err := s.in.f.Seek(0, io.SeekStart); err != nil {
+		s.v.message(fmt.Sprintf("haul get: reading %s again: %v", name, err))
+		return ExitFailed, true
+	}
+	s.readBytes.Store(0)
+	s.readLines.Store(0)
+	return 0, false
+}
+
+// progress records how far reading the input got (links.Options.Progress).
+func (s *session) progress(n int64, lines int) {
+	s.readBytes.Store(n)
+	s.readLines.Store(int64(lines))
+}
+
 // interrupted saves progress and explains how to go on.
 func (s *session) interrupted() int {
 	s.v.erase()
@@ -159,10 +240,10 @@ func (s *session) feed(ctx context.Context, events chan<- feedEvent) {
 	}
 	end := feedEvent{end: true}
 	if s.in != nil {
-		opt := links.Options{Progress: func(n int64, lines int) {
-			s.readBytes.Store(n)
-			s.readLines.Store(int64(lines))
-		}}
+		opt := links.Options{Progress: s.progress}
+		if s.checked {
+			opt = links.Options{MaxRejected: -1} // reported by check already
+		}
 		end.sum, end.scanErr = links.Scan(ctx, s.in.r, opt, add)
 		if ctx.Err() != nil {
 			return
@@ -175,6 +256,13 @@ func (s *session) feed(ctx context.Context, events chan<- feedEvent) {
 func (s *session) onFeed(ev feedEvent) {
 	if ev.end {
 		s.fed = true
+		if s.checked {
+			if ev.scanErr != nil {
+				s.scanErr = ev.scanErr
+				s.v.message(fmt.Sprintf("%s: reading stopped: %s", safename.Display(s.in.name), safename.Display(ev.scanErr.Error())))
+			}
+			return
+		}
 		s.sum, s.scanErr = ev.sum, ev.scanErr
 		s.reportInput()
 		return
@@ -199,7 +287,7 @@ func (s *session) onFeed(ev feedEvent) {
 		s.release() // already reported in this run
 		return
 	}
-	s.pending[ev.id] = item{start: snap.Received}
+	s.pending[ev.id] = &item{last: snap.Received}
 	if stopped(snap.State) {
 		s.resolve(snap, snap.State == engine.Completed)
 	}
@@ -215,7 +303,8 @@ func stopped(st engine.State) bool { return st.Finished() || st == engine.Paused
 // may predate the Add that restarted a download.
 func (s *session) onBatch(batch []engine.Snapshot) {
 	for _, snap := range batch {
-		if _, ok := s.pending[snap.ID]; !ok {
+		it, ok := s.pending[snap.ID]
+		if !ok {
 			continue
 		}
 		if snap.Removed {
@@ -223,6 +312,7 @@ func (s *session) onBatch(batch []engine.Snapshot) {
 			continue
 		}
 		s.live[snap.ID] = snap
+		it.see(snap.Received)
 		if !stopped(snap.State) {
 			continue
 		}
@@ -241,7 +331,10 @@ func (s *session) resolve(snap engine.Snapshot, already bool) {
 	delete(s.live, snap.ID)
 	s.reported[snap.ID] = true
 	s.release()
-	s.t.Bytes += max(snap.Received-it.start, 0)
+	if snap.State == engine.Completed || snap.Received > 0 {
+		it.see(snap.Received)
+	}
+	s.t.Bytes += it.got
 	r := result{ID: snap.ID, URL: snap.URL, Name: snap.Name, Bytes: snap.Received, Warning: snap.Warning}
 	if snap.Name != "" {
 		r.Path = snap.Path()
@@ -331,6 +424,11 @@ func (s *session) redraw() {
 		return strings.Compare(a.ID, b.ID)
 	})
 	var foot []string
+	if done := s.t.Completed + s.t.Failed; s.total > 1 {
+		foot = append(foot, fmt.Sprintf("%d of %d done", done, s.total))
+	} else if done > 0 && s.total == 0 {
+		foot = append(foot, fmt.Sprintf("%d done", done))
+	}
 	if q := len(s.pending) - len(active); q > 0 {
 		foot = append(foot, fmt.Sprintf("%d waiting", q))
 	}
@@ -350,7 +448,7 @@ func (s *session) redraw() {
 
 // readingText describes how far reading the input got; "" once read.
 func (s *session) readingText() string {
-	if s.in == nil || s.fed {
+	if s.in == nil || s.fed || s.checked {
 		return ""
 	}
 	n, lines := s.readBytes.Load(), s.readLines.Load()

@@ -151,16 +151,26 @@ func (v *view) erase() {
 		return
 	}
 	var b strings.Builder
-	for range v.drawn {
-		b.WriteString(ansiUpClear)
-	}
-	v.drawn = 0
+	v.writeErase(&b)
 	for _, l := range v.queued {
 		b.WriteString(l)
 		b.WriteByte('\n')
 	}
 	v.queued = v.queued[:0]
 	io.WriteString(v.out, b.String())
+}
+
+// writeErase writes what removes the live area: first the line under it,
+// where the terminal may have echoed a ^C, then each line up from there.
+func (v *view) writeErase(b *strings.Builder) {
+	if v.drawn == 0 {
+		return
+	}
+	b.WriteString(ansiClear)
+	for range v.drawn {
+		b.WriteString(ansiUpClear)
+	}
+	v.drawn = 0
 }
 
 // draw replaces the live area with lines (live mode only). Each line is
@@ -176,9 +186,7 @@ func (v *view) draw(lines []string) {
 		lines = append(lines[:maxLines-1:maxLines-1], fmt.Sprintf("  … and %d more", more))
 	}
 	var b strings.Builder
-	for range v.drawn {
-		b.WriteString(ansiUpClear)
-	}
+	v.writeErase(&b)
 	for _, l := range v.queued {
 		b.WriteString(l)
 		b.WriteByte('\n')
@@ -271,7 +279,10 @@ func progressLines(active []engine.Snapshot, width int, footer string) []string 
 		if name == "" {
 			name = safename.Display(s.URL)
 		}
-		r := row{name: name, right: progressText(s)}
+		r := row{name: name, right: progressText(s, false)}
+		if width-1-2-textWidth(r.right) < minNameWidth {
+			r.right = progressText(s, true) // a narrow terminal
+		}
 		nameW = max(nameW, textWidth(r.name))
 		if s.Err == "" { // a retry message may be cut instead
 			rightW = max(rightW, textWidth(r.right))
@@ -279,11 +290,11 @@ func progressLines(active []engine.Snapshot, width int, footer string) []string 
 		rows = append(rows, r)
 	}
 	avail := width - 1
-	nameW = min(nameW, max(avail-2-rightW, 16))
+	nameW = min(nameW, max(avail-2-rightW, minNameWidth))
 	out := make([]string, 0, len(rows)+1)
 	for _, r := range rows {
 		// A long retry message takes room from the name rather than lose its end.
-		w := min(nameW, max(avail-2-textWidth(r.right), 16))
+		w := min(nameW, max(avail-2-textWidth(r.right), minNameWidth))
 		out = append(out, fitWidth(padRight(fitMiddle(r.name, w), w)+"  "+r.right, avail))
 	}
 	if footer != "" {
@@ -292,13 +303,20 @@ func progressLines(active []engine.Snapshot, width int, footer string) []string 
 	return out
 }
 
+// minNameWidth is the least room a progress line leaves for the name.
+const minNameWidth = 16
+
 // progressText is the right-hand part of a progress line: percent, bytes,
-// speed and time left, or the reason it is waiting to retry.
-func progressText(s engine.Snapshot) string {
+// speed and time left, or the reason it is waiting to retry. Compact
+// leaves out the byte counts when the size is known.
+func progressText(s engine.Snapshot, compact bool) string {
 	var b strings.Builder
-	if s.Total > 0 {
+	switch {
+	case s.Total > 0 && compact:
+		fmt.Fprintf(&b, "%3.0f%%", 100*s.Progress())
+	case s.Total > 0:
 		fmt.Fprintf(&b, "%3.0f%%  %s / %s", 100*s.Progress(), formatSize(s.Received), formatSize(s.Total))
-	} else {
+	default:
 		b.WriteString(formatSize(s.Received))
 	}
 	if s.Err != "" { // while active, Err says why it is waiting to retry

@@ -103,13 +103,13 @@ func TestLiveViewRedrawsInPlace(t *testing.T) {
 	out.Reset()
 	v.finished(result{OK: true, Name: "x", Bytes: 1})
 	v.draw([]string{"three " + strings.Repeat("z", 100)})
-	want := ansiUpClear + ansiUpClear + "done  x  1 B\n" + "three " + strings.Repeat("z", 32) + "…\n"
+	want := ansiClear + ansiUpClear + ansiUpClear + "done  x  1 B\n" + "three " + strings.Repeat("z", 32) + "…\n"
 	if out.String() != want {
 		t.Fatalf("redraw = %q, want %q", out.String(), want)
 	}
 	out.Reset()
 	v.summary(totals{Completed: 1})
-	if !strings.HasPrefix(out.String(), ansiUpClear+"1 completed") {
+	if !strings.HasPrefix(out.String(), ansiClear+ansiUpClear+"1 completed") {
 		t.Fatalf("summary = %q", out.String())
 	}
 }
@@ -168,5 +168,34 @@ func TestProgressLinesFitWidth(t *testing.T) {
 		if !strings.Contains(lines[i], want) {
 			t.Errorf("line %d = %q, want it to contain %q", i, lines[i], want)
 		}
+	}
+}
+
+func TestProgressLinesOnANarrowTerminal(t *testing.T) {
+	snap := engine.Snapshot{ID: "1", Name: "alpha.iso", State: engine.Active, Total: 6 << 20, Received: 3 << 20, Speed: 1 << 20, ETA: 3 * time.Second}
+	wide := progressLines([]engine.Snapshot{snap}, 100, "")[0]
+	if !strings.Contains(wide, "3.0 MiB / 6.0 MiB") {
+		t.Errorf("wide line = %q", wide)
+	}
+	narrow := progressLines([]engine.Snapshot{snap}, 40, "")[0]
+	if strings.Contains(narrow, " / ") || !strings.Contains(narrow, "alpha.iso") || !strings.Contains(narrow, "50%  1.0 MiB/s  3s left") {
+		t.Errorf("narrow line = %q: want the name, percent, speed and time left, without byte counts", narrow)
+	}
+	if textWidth(narrow) > 39 {
+		t.Errorf("narrow line is %d columns", textWidth(narrow))
+	}
+}
+
+func TestItemCountsBytesOfThisRun(t *testing.T) {
+	it := &item{last: 100} // resumed with 100 bytes from an earlier run
+	it.see(150)
+	it.see(400)
+	if it.got != 300 {
+		t.Fatalf("got = %d, want 300", it.got)
+	}
+	it.see(50) // started over from zero: 50 new bytes
+	it.see(120)
+	if it.got != 420 {
+		t.Fatalf("after a restart got = %d, want 420", it.got)
 	}
 }
