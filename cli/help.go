@@ -8,7 +8,8 @@ several at a time, each over several connections when the server allows,
 and resume where they stopped: if a run is interrupted (Ctrl-C, a lost
 connection, a reboot), run the same command again to finish it.
 
-Flags may come before or after the URLs; "--" ends the flags.
+Flags may come before or after the URLs; "--" ends the flags. URLs given
+as arguments may use the same patterns as -i (quote them for the shell).
 
   -d DIR          destination folder (default: your Downloads folder)
   -i FILE         read links from FILE ('-' = standard input). FILE can be a
