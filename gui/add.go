@@ -379,7 +379,7 @@ func (u *UI) scanFile(ctx context.Context, path, dir string) *report {
 	rep.duplicates, rep.rejected, rep.rejectedCount = sum.Duplicates, sum.Rejected, sum.RejectedCount
 	switch {
 	case errors.Is(err, links.ErrBinary):
-		rep.err = fmt.Errorf("%s: %w", name, err)
+		rep.err = fmt.Errorf("cannot read links from %s: %w", name, err)
 	case errors.Is(err, context.Canceled):
 		rep.err = fmt.Errorf("stopped reading %s after %d links", name, rep.found)
 	case err != nil:
@@ -405,7 +405,10 @@ func (t *ticker) due() bool {
 
 // setActivity shows what a background job did last in the status bar.
 // UI goroutine only.
-func (u *UI) setActivity(s string) { u.activity.SetText(s) }
+func (u *UI) setActivity(s string) {
+	u.activity.SetText(s)
+	u.statusBar.Refresh()
+}
 
 // displayURL is a URL fit to show: no password, no control characters,
 // at most 120 characters.

@@ -97,7 +97,7 @@ func (r *barRenderer) Refresh() {
 	r.track.FillColor = th.Color(theme.ColorNameInputBackground, v)
 	switch r.b.look {
 	case barDone:
-		r.fill.FillColor = th.Color(theme.ColorNameSuccess, v)
+		r.fill.FillColor = soften(th.Color(theme.ColorNameSuccess, v))
 	case barFailed:
 		r.fill.FillColor = th.Color(theme.ColorNameError, v)
 	case barIdle:
@@ -126,4 +126,10 @@ func (r *barRenderer) Destroy() {
 		r.anim.Stop()
 		r.running = false
 	}
+}
+
+// soften makes a colour half transparent, for bars that need no attention.
+func soften(c color.Color) color.Color {
+	r, g, b, a := c.RGBA()
+	return color.NRGBA{R: uint8(r >> 8), G: uint8(g >> 8), B: uint8(b >> 8), A: uint8(a>>8) * 3 / 5}
 }

@@ -21,11 +21,13 @@ func (c counts) Total() int {
 // It is touched only on the UI goroutine: the subscriber hands it each
 // batch through one fyne.Do.
 type model struct {
-	ids   binding.StringList        // IDs in the engine's order; the list widget follows it
-	order []string                  // the same IDs, kept here to avoid copying on every lookup
+	ids   binding.StringList         // IDs in the engine's order; the list widget follows it
+	order []string                   // the same IDs, kept here to avoid copying on every lookup
 	rows  map[string]binding.Untyped // per ID: the latest engine.Snapshot
 	snaps map[string]engine.Snapshot
 	sum   counts
+	// loaded is set once the first batch, the whole list, arrived.
+	loaded bool
 }
 
 func newModel() *model {
@@ -38,9 +40,24 @@ func newModel() *model {
 
 // apply folds one batch into the model: new downloads are appended in
 // the engine's order, changed ones update their row's binding, removed
-// ones leave. It reports the IDs that are new.
-func (md *model) apply(batch []engine.Snapshot) (added []string) {
+// ones leave. A full batch is the whole list: downloads missing from it
+// leave too. It reports the IDs that are new.
+func (md *model) apply(batch []engine.Snapshot, full bool) (added []string) {
+	md.loaded = true
 	removed := false
+	if full {
+		present := make(map[string]bool, len(batch))
+		for _, s := range batch {
+			present[s.ID] = true
+		}
+		for id := range md.rows {
+			if !present[id] {
+				delete(md.rows, id)
+				delete(md.snaps, id)
+				removed = true
+			}
+		}
+	}
 	for _, s := range batch {
 		if s.Removed {
 			if _, ok := md.rows[s.ID]; ok {

@@ -49,6 +49,7 @@ type row struct {
 	pauseBtn, resumeBtn, retryBtn, openBtn *widget.Button
 	cancelBtn, folderBtn, removeBtn        *widget.Button
 
+	bottom  fyne.CanvasObject // detail and message share this line
 	content fyne.CanvasObject
 }
 
@@ -87,8 +88,8 @@ func newRow(act rowActions) *row {
 		r.removeBtn,
 	)
 	top := container.NewBorder(nil, nil, nil, r.state, r.name)
-	bottom := container.NewBorder(nil, nil, r.detail, nil, r.message)
-	text := container.New(layout.NewCustomPaddedVBoxLayout(0), top, r.bar, bottom)
+	r.bottom = newPair(r.detail, r.message, 0.6)
+	text := container.New(layout.NewCustomPaddedVBoxLayout(0), top, r.bar, r.bottom)
 	icon := container.NewCenter(container.NewGridWrap(fyne.NewSize(32, 32), r.icon))
 	r.content = container.NewBorder(nil, nil,
 		container.NewPadded(icon),
@@ -173,6 +174,7 @@ func (r *row) show(s engine.Snapshot) {
 	default:
 		r.message.SetText("")
 	}
+	r.bottom.Refresh() // the split between detail and message follows the texts
 
 	st := s.State
 	setVisible(r.pauseBtn, st == engine.Queued || st == engine.Active)
@@ -211,6 +213,9 @@ func detailText(s engine.Snapshot) string {
 	case engine.Canceled:
 		return ""
 	case engine.Active:
+		if s.Received == 0 && s.Total < 0 && s.Speed == 0 {
+			return "Connecting…"
+		}
 		parts = append(parts, progressText(s), human.Speed(s.Speed))
 		if left := human.Duration(s.ETA); left != "" && s.Total >= 0 {
 			parts = append(parts, left+" left")
@@ -224,7 +229,7 @@ func detailText(s engine.Snapshot) string {
 			parts = append(parts, progressText(s))
 		case s.State == engine.Queued:
 			parts = append(parts, "Waiting for a free slot")
-		default:
+		case s.State == engine.Paused:
 			parts = append(parts, "Not started")
 		}
 	}

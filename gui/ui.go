@@ -70,6 +70,7 @@ type UI struct {
 	status                                     binding.String
 	statusLabel                                *widget.Label
 	activity                                   *widget.Label // what a background job is doing
+	statusBar                                  fyne.CanvasObject
 
 	addDlg    *addDialog
 	setDlg    *settingsDialog
@@ -103,6 +104,10 @@ func newUI(a fyne.App, m *engine.Manager, cfg Config, do func(func())) *UI {
 	u.win.Canvas().AddShortcut(&fyne.ShortcutPaste{}, func(s fyne.Shortcut) { u.paste(s) })
 	u.showSummary()
 
+	// The list as it is now, so the window is right from its first frame
+	// (the engine sends no first batch for an empty list); the
+	// subscription's first batch, the whole list again, follows.
+	u.apply(m.List(), true)
 	sub := m.Subscribe()
 	u.wg.Add(2)
 	go u.follow(sub)
@@ -163,10 +168,12 @@ func (u *UI) build() fyne.CanvasObject {
 		container.NewGridWrap(fyne.NewSize(360, 80), hintText)))
 
 	u.statusLabel = widget.NewLabelWithData(u.status)
-	u.statusLabel.Truncation = fyne.TextTruncateEllipsis
 	u.activity = widget.NewLabel("")
 	u.activity.Importance = widget.LowImportance
-	statusBar := container.NewBorder(nil, nil, nil, u.activity, u.statusLabel)
+	u.activity.Alignment = fyne.TextAlignTrailing
+	u.statusBar = newPair(u.statusLabel, u.activity, 1)
+	statusBar := u.statusBar
+	u.status.AddListener(binding.NewDataListener(func() { u.statusBar.Refresh() }))
 
 	bg := canvas.NewRectangle(theme.Color(theme.ColorNameInputBackground))
 	top := container.NewVBox(container.NewStack(bg, container.NewPadded(toolbar)), widget.NewSeparator())
@@ -180,6 +187,7 @@ func (u *UI) build() fyne.CanvasObject {
 func (u *UI) follow(sub *engine.Subscription) {
 	defer u.wg.Done()
 	defer sub.Close()
+	full := true // the first batch is the whole list
 	for {
 		select {
 		case <-u.ctx.Done():
@@ -188,7 +196,9 @@ func (u *UI) follow(sub *engine.Subscription) {
 			if !ok {
 				return
 			}
-			if !u.doWait(func() { u.apply(batch) }) {
+			isFull := full
+			full = false
+			if !u.doWait(func() { u.apply(batch, isFull) }) {
 				return
 			}
 		}
@@ -224,8 +234,8 @@ func (u *UI) post(f func()) {
 }
 
 // apply shows one batch from the engine. UI goroutine only.
-func (u *UI) apply(batch []engine.Snapshot) {
-	added := u.model.apply(batch)
+func (u *UI) apply(batch []engine.Snapshot, full bool) {
+	added := u.model.apply(batch, full)
 	if len(added) > 0 && u.scrollTo != "" {
 		if i := u.model.index(u.scrollTo); i >= 0 {
 			u.list.ScrollTo(i)
@@ -239,7 +249,7 @@ func (u *UI) apply(batch []engine.Snapshot) {
 // from the model's counts. UI goroutine only.
 func (u *UI) showSummary() {
 	c := u.model.sum
-	setVisible(u.hint, u.model.len() == 0)
+	setVisible(u.hint, u.model.loaded && u.model.len() == 0)
 	setEnabled(u.pauseAllButton, c.Active+c.Queued > 0)
 	setEnabled(u.resumeAllButton, c.Paused > 0)
 	setEnabled(u.clearButton, c.Completed+c.Canceled > 0)
@@ -248,8 +258,12 @@ func (u *UI) showSummary() {
 
 // statusText is the status bar's summary of the list.
 func statusText(c counts, limitKiB int) string {
+	limit := ""
+	if limitKiB > 0 {
+		limit = fmt.Sprintf("  (limit %s)", human.Speed(float64(limitKiB)*1024))
+	}
 	if c.Total() == 0 {
-		return "No downloads"
+		return "No downloads" + limit
 	}
 	s := fmt.Sprintf("%d active  ·  %d queued  ·  %d done", c.Active, c.Queued, c.Completed)
 	if c.Paused > 0 {
@@ -261,10 +275,7 @@ func statusText(c counts, limitKiB int) string {
 	if c.Active > 0 {
 		s += "  ·  " + human.Speed(c.Speed)
 	}
-	if limitKiB > 0 {
-		s += fmt.Sprintf("  (limit %s)", human.Speed(float64(limitKiB)*1024))
-	}
-	return s
+	return s + limit
 }
 
 func setEnabled(w fyne.Disableable, on bool) {
@@ -341,11 +352,17 @@ func (u *UI) engineCall(what string, call func() error) {
 // showError shows err in a dialog. UI goroutine only.
 func (u *UI) showError(err error) { dialog.ShowError(err, u.win) }
 
-func (u *UI) pause(id string)  { u.engineCall("Could not pause", func() error { return u.m.Pause(id) }) }
-func (u *UI) resume(id string) { u.engineCall("Could not resume", func() error { return u.m.Resume(id) }) }
-func (u *UI) retry(id string)  { u.engineCall("Could not retry", func() error { return u.m.Retry(id) }) }
-func (u *UI) cancel(id string) { u.engineCall("Could not cancel", func() error { return u.m.Cancel(id) }) }
-func (u *UI) remove(id string) { u.engineCall("Could not remove", func() error { return u.m.Remove(id) }) }
+func (u *UI) pause(id string) { u.engineCall("Could not pause", func() error { return u.m.Pause(id) }) }
+func (u *UI) resume(id string) {
+	u.engineCall("Could not resume", func() error { return u.m.Resume(id) })
+}
+func (u *UI) retry(id string) { u.engineCall("Could not retry", func() error { return u.m.Retry(id) }) }
+func (u *UI) cancel(id string) {
+	u.engineCall("Could not cancel", func() error { return u.m.Cancel(id) })
+}
+func (u *UI) remove(id string) {
+	u.engineCall("Could not remove", func() error { return u.m.Remove(id) })
+}
 
 // forEach applies call to every download in one of the given states.
 func (u *UI) forEach(what string, call func(string) error, states ...engine.State) {

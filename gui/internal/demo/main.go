@@ -43,6 +43,7 @@ func main() {
 
 	names := []string{"holiday-photos.zip", "Big Buck Bunny (1080p).mp4", "ubuntu-24.04-desktop-amd64.iso",
 		"podcast-episode-42.mp3", "report-2025.pdf", "IMG_0042.jpg", "dataset.tar.gz", "font-pack.zip"}
+	kinds := []string{"file", "fast", "file", "missing", "nosize", "fast", "file", "file", "fast"}
 	var links []string
 	for i := range *n {
 		name := names[i%len(names)]
@@ -50,13 +51,7 @@ func main() {
 			ext := filepath.Ext(name)
 			name = fmt.Sprintf("%s-%04d%s", strings.TrimSuffix(name, ext), i, ext)
 		}
-		kind := "file"
-		switch {
-		case i%7 == 3:
-			kind = "nosize"
-		case i%9 == 5:
-			kind = "missing"
-		}
+		kind := kinds[i%len(kinds)]
 		links = append(links, srv.URL+"/"+kind+"/"+strings.ReplaceAll(name, " ", "%20"))
 	}
 	err = gui.Run(gui.Config{
@@ -69,8 +64,9 @@ func main() {
 	}
 }
 
-// handler serves /file/NAME (sized, ranges), /nosize/NAME (no length)
-// and /missing/NAME (404), all throttled to rate bytes per second.
+// handler serves /file/NAME (sized, ranges) and /nosize/NAME (no length)
+// throttled to rate bytes per second, /fast/NAME (a few MiB at full
+// speed) and /missing/NAME (404).
 func handler(rate, size int) http.Handler {
 	data := bytes.Repeat([]byte("haul demo data\n"), size/15+1)[:size]
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -78,6 +74,8 @@ func handler(rate, size int) http.Handler {
 		switch kind {
 		case "file":
 			http.ServeContent(w, r, name, time.Unix(1e9, 0), &slowReader{ReadSeeker: bytes.NewReader(data), rate: rate})
+		case "fast":
+			http.ServeContent(w, r, name, time.Unix(1e9, 0), bytes.NewReader(data[:min(len(data), 3<<20)]))
 		case "nosize":
 			w.Header().Set("Content-Type", "application/octet-stream")
 			w.WriteHeader(http.StatusOK)

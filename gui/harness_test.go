@@ -1,0 +1,175 @@
+package gui
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+
+	"github.com/haul-dl/haul/engine"
+)
+
+// harness is a window over a real engine and a loopback server. The
+// test goroutine plays the UI goroutine: what background goroutines hand
+// to fyne.Do queues up in loop and runs only inside until, so widgets are
+// touched from one goroutine and the race detector can tell.
+type harness struct {
+	t    *testing.T
+	app  fyne.App
+	m    *engine.Manager
+	u    *UI
+	srv  *httptest.Server
+	loop chan func()
+	dl   string // download folder
+	root string
+}
+
+// fileBody is the content of /f/NAME: 200 KB of a repeated line.
+var fileBody = bytes.Repeat([]byte("0123456789abcdefghijklmnopqrstuvwxyz\n"), 200_000/37)
+
+// testServer serves /f/NAME (a small file), /hold/NAME (a 1 MB file
+// that sends 1 KB and then waits until the client goes away) and
+// anything else as 404 Not Found.
+func testServer(t *testing.T) *httptest.Server {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		kind, name, _ := strings.Cut(strings.TrimPrefix(r.URL.Path, "/"), "/")
+		switch kind {
+		case "f":
+			http.ServeContent(w, r, name, time.Unix(1e9, 0), bytes.NewReader(fileBody))
+		case "hold":
+			w.Header().Set("Content-Length", "1000000")
+			w.WriteHeader(http.StatusOK)
+			w.Write(make([]byte, 1000))
+			w.(http.Flusher).Flush()
+			<-r.Context().Done()
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	return srv
+}
+
+func newHarness(t *testing.T) *harness {
+	t.Helper()
+	a := test.NewTempApp(t)
+	root := t.TempDir()
+	h := &harness{t: t, app: a, srv: testServer(t), loop: make(chan func(), 1024), root: root, dl: filepath.Join(root, "dl")}
+	m, err := engine.Open(context.Background(), engine.Options{
+		StateDir:        filepath.Join(root, "state"),
+		DefaultDir:      h.dl,
+		MinPiece:        64 << 10,
+		Retries:         1,
+		RetryBase:       time.Millisecond,
+		RetryMax:        time.Millisecond,
+		PublishInterval: 10 * time.Millisecond,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.m = m
+	stop := make(chan struct{})
+	do := func(f func()) {
+		select {
+		case h.loop <- f:
+		case <-stop:
+		}
+	}
+	h.u = newUI(a, m, Config{StateDir: filepath.Join(root, "state"), DownloadDir: h.dl}, do)
+	h.u.win.Resize(fyne.NewSize(1000, 700))
+	t.Cleanup(func() {
+		close(stop)
+		h.u.Close()
+		m.Close()
+		h.srv.CloseClientConnections()
+		h.srv.Close()
+	})
+	return h
+}
+
+// url is the address of a path on the test server.
+func (h *harness) url(path string) string { return h.srv.URL + path }
+
+// until runs what background goroutines handed to the UI goroutine until
+// cond holds, failing the test if it does not within a generous time.
+func (h *harness) until(what string, cond func() bool) {
+	h.t.Helper()
+	deadline := time.After(30 * time.Second)
+	for !cond() {
+		select {
+		case f := <-h.loop:
+			f()
+		case <-time.After(20 * time.Millisecond):
+		case <-deadline:
+			h.t.Fatalf("timed out waiting for %s", what)
+		}
+	}
+}
+
+// idByName waits for a download with this file name and returns its ID.
+func (h *harness) idByName(name string) string {
+	h.t.Helper()
+	var id string
+	h.until("a download named "+name, func() bool {
+		for _, x := range h.u.model.order {
+			if s, _ := h.u.model.snapshot(x); s.Name == name {
+				id = x
+				return true
+			}
+		}
+		return false
+	})
+	return id
+}
+
+// state is the state the window shows for a download.
+func (h *harness) state(id string) engine.State {
+	s, _ := h.u.model.snapshot(id)
+	return s.State
+}
+
+// waitState waits until the window shows a download in state st.
+func (h *harness) waitState(id string, st engine.State) {
+	h.t.Helper()
+	h.until(fmt.Sprintf("%s to be %s", id, st), func() bool { return h.state(id) == st })
+}
+
+// rowFor returns the row widget that shows download id.
+func (h *harness) rowFor(id string) *row {
+	h.t.Helper()
+	var found *row
+	h.until("a row showing "+id, func() bool {
+		for _, r := range h.u.rows {
+			if r.snap.ID == id && r.Visible() {
+				found = r
+				return true
+			}
+		}
+		return false
+	})
+	return found
+}
+
+// overlayText is the markup of the topmost dialog, "" if none.
+func (h *harness) overlayText() string {
+	top := h.u.win.Canvas().Overlays().Top()
+	if top == nil {
+		return ""
+	}
+	return test.RenderObjectToMarkup(top)
+}
+
+// statusText reads a String binding in tests.
+type stringGetter interface{ Get() (string, error) }
+
+func text(b stringGetter) string {
+	s, _ := b.Get()
+	return s
+}
