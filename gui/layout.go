@@ -30,7 +30,9 @@ func natural(l *widget.Label) float32 {
 	if l.SizeName != "" {
 		size = theme.Size(l.SizeName)
 	}
-	return fyne.MeasureText(l.Text, size, l.TextStyle).Width + 2*theme.InnerPadding()
+	// The label pads its text by InnerPadding on each side; Padding more
+	// keeps rounding from cutting the last character.
+	return fyne.MeasureText(l.Text, size, l.TextStyle).Width + 2*theme.InnerPadding() + theme.Padding()
 }
 
 func (p *pairLayout) Layout(_ []fyne.CanvasObject, size fyne.Size) {
