@@ -406,7 +406,25 @@ func (t *ticker) due() bool {
 // setActivity shows what a background job did last in the status bar.
 // UI goroutine only.
 func (u *UI) setActivity(s string) {
-	u.activity.SetText(s)
+	u.lastActivity = s
+	u.showActivity()
+}
+
+// hint shows what the button under the pointer does in place of the
+// last activity. UI goroutine only.
+func (u *UI) hint(s string) {
+	u.hovering = s
+	u.showActivity()
+}
+
+func (u *UI) showActivity() {
+	if u.hovering != "" {
+		u.activity.Importance = widget.MediumImportance
+		u.activity.SetText(u.hovering)
+	} else {
+		u.activity.Importance = widget.LowImportance
+		u.activity.SetText(u.lastActivity)
+	}
 	u.statusBar.Refresh()
 }
 

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
@@ -17,7 +18,7 @@ import (
 
 func TestEmptyHintFollowsTheList(t *testing.T) {
 	h := newHarness(t)
-	if !h.u.hint.Visible() {
+	if !h.u.emptyHint.Visible() {
 		t.Fatal("empty hint hidden while the list is empty")
 	}
 	if h.u.list.Visible() && h.u.list.Length() != 0 {
@@ -25,12 +26,12 @@ func TestEmptyHintFollowsTheList(t *testing.T) {
 	}
 	h.u.addText(h.url("/f/one.bin"), "", "the test")
 	id := h.idByName("one.bin")
-	if h.u.hint.Visible() {
+	if h.u.emptyHint.Visible() {
 		t.Error("empty hint still shown with a download in the list")
 	}
 	test.Tap(h.rowFor(id).removeBtn)
 	h.until("the list to empty", func() bool { return h.u.model.len() == 0 })
-	if !h.u.hint.Visible() {
+	if !h.u.emptyHint.Visible() {
 		t.Error("empty hint not shown again after the last download was removed")
 	}
 }
@@ -373,5 +374,22 @@ func TestArgsMixFilesAndURLs(t *testing.T) {
 	slices.Sort(names)
 	if !slices.Equal(names, []string{"from-arg.bin", "from-file.bin"}) {
 		t.Errorf("downloads = %q", names)
+	}
+}
+
+func TestHoverHintShowsInStatusBar(t *testing.T) {
+	h := newHarness(t)
+	h.u.addText(h.url("/hold/hover.bin"), "", "the test")
+	id := h.idByName("hover.bin")
+	h.waitState(id, engine.Active)
+	h.until("the add report", func() bool { return strings.HasPrefix(h.u.activity.Text, "Added 1 download") })
+	r := h.rowFor(id)
+	r.pauseBtn.MouseIn(&desktop.MouseEvent{})
+	if h.u.activity.Text != "Pause" {
+		t.Errorf("hint = %q", h.u.activity.Text)
+	}
+	r.pauseBtn.MouseOut()
+	if !strings.HasPrefix(h.u.activity.Text, "Added 1 download") {
+		t.Errorf("after the pointer left: %q", h.u.activity.Text)
 	}
 }

@@ -76,7 +76,7 @@ func TestListOfThousandIsVirtual(t *testing.T) {
 	if n := h.u.list.Length(); n != 1000 {
 		t.Fatalf("list length = %d, want 1000", n)
 	}
-	if h.u.hint.Visible() {
+	if h.u.emptyHint.Visible() {
 		t.Error("empty hint shown over 1000 rows")
 	}
 	if len(h.u.rows) == 0 || len(h.u.rows) > 40 {

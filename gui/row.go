@@ -27,6 +27,7 @@ type rowActions interface {
 	remove(id string)
 	open(s engine.Snapshot)
 	openFolder(s engine.Snapshot)
+	hint(text string) // what the button under the pointer does; "" when it leaves
 }
 
 // row shows one download in the list. The list recycles rows: bind
@@ -46,8 +47,8 @@ type row struct {
 	detail  *widget.Label
 	message *widget.Label
 
-	pauseBtn, resumeBtn, retryBtn, openBtn *widget.Button
-	cancelBtn, folderBtn, removeBtn        *widget.Button
+	pauseBtn, resumeBtn, retryBtn, openBtn *hintButton
+	cancelBtn, folderBtn, removeBtn        *hintButton
 
 	bottom  fyne.CanvasObject // detail and message share this line
 	content fyne.CanvasObject
@@ -67,18 +68,16 @@ func newRow(act rowActions) *row {
 	r.message.SizeName = theme.SizeNameCaptionText
 	r.message.Truncation = fyne.TextTruncateEllipsis
 
-	button := func(icon fyne.Resource, do func()) *widget.Button {
-		b := widget.NewButtonWithIcon("", icon, do)
-		b.Importance = widget.LowImportance
-		return b
+	button := func(icon fyne.Resource, hint string, do func()) *hintButton {
+		return newHintButton(icon, hint, act.hint, do)
 	}
-	r.pauseBtn = button(theme.MediaPauseIcon(), func() { r.act.pause(r.snap.ID) })
-	r.resumeBtn = button(theme.MediaPlayIcon(), func() { r.act.resume(r.snap.ID) })
-	r.retryBtn = button(theme.MediaReplayIcon(), func() { r.act.retry(r.snap.ID) })
-	r.openBtn = button(theme.FileIcon(), func() { r.act.open(r.snap) })
-	r.cancelBtn = button(theme.CancelIcon(), func() { r.act.cancel(r.snap.ID) })
-	r.folderBtn = button(theme.FolderOpenIcon(), func() { r.act.openFolder(r.snap) })
-	r.removeBtn = button(theme.DeleteIcon(), func() { r.act.remove(r.snap.ID) })
+	r.pauseBtn = button(theme.MediaPauseIcon(), "Pause", func() { r.act.pause(r.snap.ID) })
+	r.resumeBtn = button(theme.MediaPlayIcon(), "Resume", func() { r.act.resume(r.snap.ID) })
+	r.retryBtn = button(theme.MediaReplayIcon(), "Try again", func() { r.act.retry(r.snap.ID) })
+	r.openBtn = button(theme.FileIcon(), "Open the file", func() { r.act.open(r.snap) })
+	r.cancelBtn = button(theme.CancelIcon(), "Cancel and delete what was downloaded", func() { r.act.cancel(r.snap.ID) })
+	r.folderBtn = button(theme.FolderOpenIcon(), "Open the folder", func() { r.act.openFolder(r.snap) })
+	r.removeBtn = button(theme.DeleteIcon(), "Remove from the list (a completed file stays on disk)", func() { r.act.remove(r.snap.ID) })
 
 	// Three fixed button slots keep the columns aligned from row to row:
 	// the main action, the secondary one, and remove.

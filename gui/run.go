@@ -12,8 +12,8 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
-	"fyne.io/fyne/v2/theme"
 
+	"github.com/haul-dl/haul/assets"
 	"github.com/haul-dl/haul/engine"
 	"github.com/haul-dl/haul/instance"
 )
@@ -95,4 +95,4 @@ func handOver(cfg Config) error {
 }
 
 // appIcon is the window and application icon.
-func appIcon() fyne.Resource { return theme.DownloadIcon() }
+func appIcon() fyne.Resource { return assets.Icon }

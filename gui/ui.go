@@ -66,11 +66,12 @@ type UI struct {
 	addButton, pauseAllButton, resumeAllButton *widget.Button
 	clearButton, settingsButton                *widget.Button
 	list                                       *widget.List
-	hint                                       fyne.CanvasObject
+	emptyHint                                  fyne.CanvasObject
 	status                                     binding.String
 	statusLabel                                *widget.Label
 	activity                                   *widget.Label // what a background job is doing
 	statusBar                                  fyne.CanvasObject
+	lastActivity, hovering                     string
 
 	addDlg    *addDialog
 	setDlg    *settingsDialog
@@ -159,12 +160,12 @@ func (u *UI) build() fyne.CanvasObject {
 		})
 	u.list.OnSelected = func(id widget.ListItemID) { u.list.Unselect(id) }
 
-	hintIcon := widget.NewIcon(theme.DownloadIcon())
+	hintIcon := widget.NewIcon(appIcon())
 	hintText := widget.NewLabel(emptyHint)
 	hintText.Alignment = fyne.TextAlignCenter
 	hintText.Wrapping = fyne.TextWrapWord
-	hintIconBox := container.NewCenter(container.NewGridWrap(fyne.NewSize(64, 64), hintIcon))
-	u.hint = container.NewCenter(container.NewVBox(hintIconBox,
+	hintIconBox := container.NewCenter(container.NewGridWrap(fyne.NewSize(96, 96), hintIcon))
+	u.emptyHint = container.NewCenter(container.NewVBox(hintIconBox,
 		container.NewGridWrap(fyne.NewSize(360, 80), hintText)))
 
 	u.statusLabel = widget.NewLabelWithData(u.status)
@@ -178,7 +179,7 @@ func (u *UI) build() fyne.CanvasObject {
 	bg := canvas.NewRectangle(theme.Color(theme.ColorNameInputBackground))
 	top := container.NewVBox(container.NewStack(bg, container.NewPadded(toolbar)), widget.NewSeparator())
 	bottom := container.NewVBox(widget.NewSeparator(), statusBar)
-	return container.NewBorder(top, bottom, nil, nil, container.NewStack(u.list, u.hint))
+	return container.NewBorder(top, bottom, nil, nil, container.NewStack(u.list, u.emptyHint))
 }
 
 // follow reads the engine's batches and applies each on the UI
@@ -249,7 +250,7 @@ func (u *UI) apply(batch []engine.Snapshot, full bool) {
 // from the model's counts. UI goroutine only.
 func (u *UI) showSummary() {
 	c := u.model.sum
-	setVisible(u.hint, u.model.loaded && u.model.len() == 0)
+	setVisible(u.emptyHint, u.model.loaded && u.model.len() == 0)
 	setEnabled(u.pauseAllButton, c.Active+c.Queued > 0)
 	setEnabled(u.resumeAllButton, c.Paused > 0)
 	setEnabled(u.clearButton, c.Completed+c.Canceled > 0)

@@ -1,0 +1,40 @@
+package gui
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/widget"
+)
+
+// hintButton is a flat icon button that says what it does in the status
+// bar while the pointer is over it (Fyne has no tooltips).
+type hintButton struct {
+	widget.Button
+	hint string
+	show func(string) // "" when the pointer leaves
+}
+
+func newHintButton(icon fyne.Resource, hint string, show func(string), tapped func()) *hintButton {
+	b := &hintButton{hint: hint, show: show}
+	b.Icon = icon
+	b.OnTapped = tapped
+	b.Importance = widget.LowImportance
+	b.ExtendBaseWidget(b)
+	return b
+}
+
+// MouseIn is part of desktop.Hoverable.
+func (b *hintButton) MouseIn(e *desktop.MouseEvent) {
+	b.Button.MouseIn(e)
+	if b.show != nil {
+		b.show(b.hint)
+	}
+}
+
+// MouseOut is part of desktop.Hoverable.
+func (b *hintButton) MouseOut() {
+	b.Button.MouseOut()
+	if b.show != nil {
+		b.show("")
+	}
+}
