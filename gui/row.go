@@ -212,6 +212,9 @@ func detailText(s engine.Snapshot) string {
 	case engine.Canceled:
 		return ""
 	case engine.Active:
+		if s.Received == 0 && s.Err != "" {
+			return "" // retrying: the message says when
+		}
 		if s.Received == 0 && s.Total < 0 && s.Speed == 0 {
 			return "Connecting…"
 		}

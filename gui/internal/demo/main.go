@@ -30,6 +30,7 @@ func main() {
 	n := flag.Int("n", 12, "number of links to add at start")
 	rate := flag.Int("rate", 400<<10, "bytes per second each file is served at")
 	size := flag.Int("size", 40<<20, "size of each served file in bytes")
+	state := flag.String("state", "", "state folder (default: a temporary one)")
 	flag.Parse()
 
 	tmp, err := os.MkdirTemp("", "haul-demo")
@@ -37,6 +38,15 @@ func main() {
 		log.Fatal(err)
 	}
 	defer os.RemoveAll(tmp)
+	// Keep the demo's settings away from the user's own Haul.
+	config := filepath.Join(tmp, "config")
+	if err := os.MkdirAll(config, 0o700); err != nil {
+		log.Fatal(err)
+	}
+	os.Setenv("XDG_CONFIG_HOME", config)
+	if *state == "" {
+		*state = filepath.Join(tmp, "state")
+	}
 
 	srv := httptest.NewServer(handler(*rate, *size))
 	defer srv.Close()
@@ -55,7 +65,7 @@ func main() {
 		links = append(links, srv.URL+"/"+kind+"/"+strings.ReplaceAll(name, " ", "%20"))
 	}
 	err = gui.Run(gui.Config{
-		StateDir:    filepath.Join(tmp, "state"),
+		StateDir:    *state,
 		DownloadDir: filepath.Join(tmp, "Downloads"),
 		Links:       links,
 	})
