@@ -393,3 +393,21 @@ func TestHoverHintShowsInStatusBar(t *testing.T) {
 		t.Errorf("after the pointer left: %q", h.u.activity.Text)
 	}
 }
+
+func TestClosingTheWindowStopsUIUpdates(t *testing.T) {
+	h := newHarness(t)
+	h.u.win.Close()
+	if h.u.ctx.Err() == nil {
+		t.Fatal("closing the window left the UI following the engine")
+	}
+	ran := false
+	h.u.post(func() { ran = true })
+	select {
+	case f := <-h.loop:
+		f()
+	default:
+	}
+	if ran {
+		t.Error("a function posted after the window closed ran")
+	}
+}

@@ -163,7 +163,7 @@ func (u *UI) showSettings() {
 		}
 	})
 	u.setDlg = d
-	d.dlg.Resize(fyne.NewSize(600, 320))
+	d.dlg.Resize(fyne.NewSize(600, 300))
 	d.dlg.Show()
 }
 

@@ -102,6 +102,9 @@ func newUI(a fyne.App, m *engine.Manager, cfg Config, do func(func())) *UI {
 	u.win.SetContent(u.build())
 	u.win.Resize(fyne.NewSize(960, 640))
 	u.win.SetOnDropped(func(_ fyne.Position, uris []fyne.URI) { u.drop(uris) })
+	// Stop posting to the UI as soon as the window goes, before the app
+	// stops running functions on its goroutine.
+	u.win.SetOnClosed(u.stop)
 	u.win.Canvas().AddShortcut(&fyne.ShortcutPaste{}, func(s fyne.Shortcut) { u.paste(s) })
 	u.showSummary()
 
