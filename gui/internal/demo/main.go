@@ -4,6 +4,7 @@
 //	go run ./gui/internal/demo -n 12      # a few downloads running
 //	go run ./gui/internal/demo -n 0       # the empty window
 //	go run ./gui/internal/demo -n 1000    # a long list
+//	go run ./gui/internal/demo list.txt   # and the links of a file
 //
 // Files are served slowly so they stay in progress; some have no size,
 // some are missing (404) to show errors. Everything lives in a temporary
@@ -64,6 +65,7 @@ func main() {
 		kind := kinds[i%len(kinds)]
 		links = append(links, srv.URL+"/"+kind+"/"+strings.ReplaceAll(name, " ", "%20"))
 	}
+	links = append(links, flag.Args()...) // link files or URLs
 	err = gui.Run(gui.Config{
 		StateDir:    *state,
 		DownloadDir: filepath.Join(tmp, "Downloads"),
