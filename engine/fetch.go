@@ -247,21 +247,19 @@ func (m *Manager) attempt(ctx context.Context, d *download, r *runState, root *o
 	}
 	spawn(p0, first, false)
 	if d.ranges {
-		for spawn(nil, nil, true) {
-		}
-		// More connections when the user raises the setting or another
-		// download frees a connection to this host.
+		// Extra connections now, and again whenever the user raises the
+		// setting or a connection to this host is freed. The wake-up
+		// channels are taken before trying, so no wake-up is missed.
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for {
+				more, freed := m.connsChangedCh(), m.hosts.freedCh()
+				for spawn(nil, nil, true) {
+				}
 				select {
-				case <-m.connsChangedCh():
-					for spawn(nil, nil, true) {
-					}
-				case <-m.hosts.freedCh():
-					for spawn(nil, nil, true) {
-					}
+				case <-more:
+				case <-freed:
 				case <-noWorkers:
 					return
 				case <-wctx.Done():

@@ -46,7 +46,14 @@ type Manager struct {
 	maxActive int
 	conns     int
 	nextSeq   int64
-	connsCh   chan struct{} // closed and replaced when conns changes
+
+	// Records waiting to be written by the saver, newest state only.
+	saveMu   sync.Mutex // one writer at a time, so writes land in order
+	toPut    map[string][]byte
+	toDelete map[string]bool
+	saveCh   chan struct{}
+	saveErr  string
+	connsCh  chan struct{} // closed and replaced when conns changes
 
 	// wrapFile lets tests inject write faults (disk full) into .part files.
 	wrapFile func(partFile) partFile
@@ -85,20 +92,28 @@ func Open(ctx context.Context, opt Options) (*Manager, error) {
 		reserved:  map[string]bool{},
 		subs:      map[*Subscription]struct{}{},
 		changed:   make(chan struct{}),
+		toPut:     map[string][]byte{},
+		toDelete:  map[string]bool{},
+		saveCh:    make(chan struct{}, 1),
 		maxActive: opt.MaxActive,
 		conns:     opt.Connections,
 		connsCh:   make(chan struct{}),
 	}
 	m.client.Store(client)
 	m.SetRateLimit(opt.RateLimit)
-	m.ctx, m.cancel = context.WithCancel(ctx)
+	// Cancelling the caller's ctx closes the manager properly (saving
+	// progress) instead of failing every running download.
+	m.ctx, m.cancel = context.WithCancel(context.WithoutCancel(ctx))
+	stopWatch := context.AfterFunc(ctx, func() { m.Close() })
+	go func() { <-m.ctx.Done(); stopWatch() }()
 	if err := m.load(); err != nil {
 		st.Close()
 		return nil, err
 	}
-	m.wg.Add(2)
+	m.wg.Add(3)
 	go m.publishLoop()
 	go m.checkpointLoop()
+	go m.saveLoop()
 	m.mu.Lock()
 	m.schedule()
 	m.mu.Unlock()
@@ -107,7 +122,15 @@ func Open(ctx context.Context, opt Options) (*Manager, error) {
 
 // Notice is a message about the state store for the user, such as a
 // corrupt list that was moved aside; "" when all is well.
-func (m *Manager) Notice() string { return m.store.Notice() }
+func (m *Manager) Notice() string {
+	m.mu.Lock()
+	saveErr := m.saveErr
+	m.mu.Unlock()
+	if saveErr != "" {
+		return joinWarn(m.store.Notice(), "could not save the download list: "+saveErr)
+	}
+	return m.store.Notice()
+}
 
 func (m *Manager) load() error {
 	entries, err := m.store.Load()
@@ -171,8 +194,8 @@ func (m *Manager) AddAll(reqs []Request) (ids []string, errs []error) {
 		preps[i].conns = req.Connections
 	}
 	m.mu.Lock()
-	defer m.mu.Unlock()
 	if m.closed {
+		m.mu.Unlock()
 		for i := range errs {
 			if errs[i] == nil {
 				errs[i] = errors.New("engine: manager is closed")
@@ -180,7 +203,7 @@ func (m *Manager) AddAll(reqs []Request) (ids []string, errs []error) {
 		}
 		return ids, errs
 	}
-	changed := map[string][]byte{}
+	changed := 0
 	for i, p := range preps {
 		if errs[i] != nil {
 			continue
@@ -190,7 +213,8 @@ func (m *Manager) AddAll(reqs []Request) (ids []string, errs []error) {
 			if d.state == Paused || d.state == Failed {
 				m.requeue(d)
 			}
-			changed[d.id] = d.record()
+			m.persistLocked(d)
+			changed++
 			continue
 		}
 		d := &download{
@@ -205,20 +229,23 @@ func (m *Manager) AddAll(reqs []Request) (ids []string, errs []error) {
 		m.order = append(m.order, d)
 		k := dedupKey(p.u, p.dir)
 		m.byKey[k] = append(m.byKey[k], d)
-		changed[d.id] = d.record()
+		m.persistLocked(d)
+		changed++
 		ids[i] = d.id
 	}
-	if len(changed) > 0 {
-		if err := m.store.Put(changed); err != nil {
-			for i := range errs {
-				if errs[i] == nil {
-					errs[i] = fmt.Errorf("saving the download list: %w", err)
-				}
-			}
-		}
+	if changed > 0 {
 		m.broadcastLocked()
 	}
 	m.schedule()
+	m.mu.Unlock()
+	// The list is on disk before Add returns.
+	if err := m.flush(); err != nil {
+		for i := range errs {
+			if errs[i] == nil {
+				errs[i] = fmt.Errorf("saving the download list: %w", err)
+			}
+		}
+	}
 	return ids, errs
 }
 
@@ -375,9 +402,7 @@ func (m *Manager) Remove(id string) error {
 		delete(m.byKey, k)
 	}
 	m.removed = append(m.removed, Snapshot{ID: id, Removed: true})
-	if err := m.store.Delete(id); err != nil {
-		return fmt.Errorf("removing from the saved list: %w", err)
-	}
+	m.forgetLocked(id)
 	m.broadcastLocked()
 	return nil
 }
@@ -558,12 +583,19 @@ func (m *Manager) Close() error {
 	m.cancel()
 	m.wg.Wait()
 	m.httpClient().CloseIdleConnections()
+	saveErr := m.flush()
 	m.mu.Lock()
 	for s := range m.subs {
 		s.closeLocked()
 	}
 	m.mu.Unlock()
-	return m.store.Close()
+	if err := m.store.Close(); err != nil {
+		return err
+	}
+	if saveErr != nil {
+		return fmt.Errorf("saving the download list: %w", saveErr)
+	}
+	return nil
 }
 
 // touch marks a download changed: published on the next tick and wakes
@@ -576,14 +608,6 @@ func (m *Manager) touch(d *download) {
 func (m *Manager) broadcastLocked() {
 	close(m.changed)
 	m.changed = make(chan struct{})
-}
-
-// persistLocked saves one download's record. Called with m.mu held; the
-// write is small and bbolt commits it durably.
-func (m *Manager) persistLocked(d *download) {
-	if err := m.store.Put(map[string][]byte{d.id: d.record()}); err != nil && d.err == "" {
-		d.warning = joinWarn(d.warning, "could not save the list: "+err.Error())
-	}
 }
 
 // schedule starts queued downloads while there is room. Called with m.mu held.
