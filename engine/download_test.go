@@ -579,3 +579,17 @@ func TestWrongContentRangeIsRefused(t *testing.T) {
 		t.Fatalf("got %v, want errChanged", err)
 	}
 }
+
+func TestSubscribeSendsTheWholeListFirstEvenWhenEmpty(t *testing.T) {
+	e := newEnv(t)
+	sub := e.m.Subscribe()
+	defer sub.Close()
+	select {
+	case batch := <-sub.C():
+		if len(batch) != 0 {
+			t.Fatalf("first batch %d entries, want 0", len(batch))
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("no first batch for an empty list")
+	}
+}

@@ -168,6 +168,8 @@ func (m *Manager) attempt(ctx context.Context, d *download, r *runState, root *o
 		stop(err)
 	}
 	ps := r.ps
+	m.hosts.join(host)
+	defer m.hosts.leave(host)
 	var (
 		wmu       sync.Mutex
 		nworkers  int
@@ -231,7 +233,7 @@ func (m *Manager) attempt(ctx context.Context, d *download, r *runState, root *o
 	spawn := func(p *piece, body *http.Response, extra bool) bool {
 		wmu.Lock()
 		defer wmu.Unlock()
-		if extra && (nworkers == 0 || nworkers >= m.wantConns(d) || !ps.hasWork(m.opt.MinPiece) || !m.hosts.tryAcquire(host)) {
+		if extra && (nworkers == 0 || nworkers >= m.wantConns(d) || !ps.hasWork(m.opt.MinPiece) || !m.hosts.tryAcquire(host, nworkers)) {
 			return false
 		}
 		nworkers++

@@ -12,11 +12,13 @@ type hostLimiter struct {
 	limit   int
 	used    map[string]int
 	waiting map[string]int
-	freed   chan struct{} // closed and replaced whenever a slot is released
+	// downloads counts the downloads transferring from each host.
+	downloads map[string]int
+	freed     chan struct{} // closed and replaced whenever a slot is released
 }
 
 func newHostLimiter(limit int) *hostLimiter {
-	return &hostLimiter{limit: limit, used: map[string]int{}, waiting: map[string]int{}, freed: make(chan struct{})}
+	return &hostLimiter{limit: limit, used: map[string]int{}, waiting: map[string]int{}, downloads: map[string]int{}, freed: make(chan struct{})}
 }
 
 // acquire blocks until a connection to host may be opened.
@@ -42,16 +44,43 @@ func (h *hostLimiter) acquire(ctx context.Context, host string) error {
 	return nil
 }
 
-// tryAcquire takes a slot for an extra connection only when one is free
-// and no download is waiting for its first connection to that host.
-func (h *hostLimiter) tryAcquire(host string) bool {
+// tryAcquire takes a slot for an extra connection of a download that has
+// `have` connections to host already. It succeeds only when a slot is
+// free, no download is waiting for its first connection there, and the
+// download stays within its fair share of the host's slots.
+func (h *hostLimiter) tryAcquire(host string, have int) bool {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	if h.used[host] >= h.limit || h.waiting[host] > 0 {
+	n := max(1, h.downloads[host])
+	share := (h.limit + n - 1) / n // rounded up: no slot stays idle
+	if h.used[host] >= h.limit || h.waiting[host] > 0 || have >= share {
 		return false
 	}
 	h.used[host]++
 	return true
+}
+
+// join and leave count the downloads transferring from host, which sets
+// each one's fair share.
+func (h *hostLimiter) join(host string) {
+	h.mu.Lock()
+	h.downloads[host]++
+	h.mu.Unlock()
+}
+
+func (h *hostLimiter) leave(host string) {
+	h.mu.Lock()
+	if h.downloads[host]--; h.downloads[host] <= 0 {
+		delete(h.downloads, host)
+	}
+	h.wake() // the others' share just grew
+	h.mu.Unlock()
+}
+
+// wake tells everyone waiting for a slot to look again. Called with h.mu held.
+func (h *hostLimiter) wake() {
+	close(h.freed)
+	h.freed = make(chan struct{})
 }
 
 // freedCh is closed the next time any connection slot is released.
@@ -66,7 +95,6 @@ func (h *hostLimiter) release(host string) {
 	if h.used[host]--; h.used[host] <= 0 {
 		delete(h.used, host)
 	}
-	close(h.freed)
-	h.freed = make(chan struct{})
+	h.wake()
 	h.mu.Unlock()
 }

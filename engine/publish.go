@@ -35,6 +35,10 @@ func (m *Manager) Subscribe() *Subscription {
 		return s
 	}
 	m.subs[s] = struct{}{}
+	if len(snaps) == 0 {
+		s.ch <- []Snapshot{} // the (empty) whole list, as promised
+		return s
+	}
 	s.offer(snaps)
 	return s
 }

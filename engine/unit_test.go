@@ -248,3 +248,27 @@ func TestParseURL(t *testing.T) {
 		t.Errorf("withoutPassword = %q", got)
 	}
 }
+
+func TestFairShareOfHostSlots(t *testing.T) {
+	h := newHostLimiter(8)
+	for range 3 {
+		h.join("a")
+	}
+	got := map[int]int{}
+	for dl := range 3 {
+		for have := 0; h.tryAcquire("a", have); have++ {
+			got[dl]++
+		}
+	}
+	if got[0] != 3 || got[1] != 3 || got[2] != 2 {
+		t.Fatalf("slots per download %v, want 3/3/2 of 8", got)
+	}
+	h.release("a") // the third download's second connection ends...
+	h.leave("a")   // ...and it finishes: two left, a share of 4 each
+	if !h.tryAcquire("a", 3) {
+		t.Fatal("a download with 3 of its 4 did not get the freed slot")
+	}
+	if h.tryAcquire("a", 3) {
+		t.Fatal("acquired past the host limit")
+	}
+}
