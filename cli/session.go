@@ -27,6 +27,10 @@ type feedEvent struct {
 	id  string
 	url string // as given: may hold a password, redact before showing
 	err error  // Add refused the link
+	// existing: the download was in the list before this run added it,
+	// with had bytes already.
+	existing bool
+	had      int64
 
 	end     bool // no more links
 	sum     links.Summary
@@ -230,8 +234,12 @@ func (s *session) feed(ctx context.Context, events chan<- feedEvent) {
 		case <-ctx.Done():
 			return ctx.Err()
 		}
-		id, err := s.m.Add(engine.Request{URL: l.URL, Name: l.Name, Checksum: l.Checksum})
-		return send(feedEvent{id: id, url: l.URL, err: err})
+		a := s.m.AddAll([]engine.Request{{URL: l.URL, Name: l.Name, Checksum: l.Checksum}})[0]
+		ev := feedEvent{id: a.ID, url: l.URL, err: a.Err, existing: a.Existing}
+		if snap, ok := s.m.Get(a.ID); ok && a.Existing {
+			ev.had = snap.Received // bytes from earlier runs are not this run's
+		}
+		return send(ev)
 	}
 	for _, l := range s.given {
 		if err := add(l); err != nil {
@@ -287,9 +295,9 @@ func (s *session) onFeed(ev feedEvent) {
 		s.release() // already reported in this run
 		return
 	}
-	s.pending[ev.id] = &item{last: snap.Received}
+	s.pending[ev.id] = &item{last: ev.had}
 	if stopped(snap.State) {
-		s.resolve(snap, snap.State == engine.Completed)
+		s.resolve(snap, ev.existing && snap.State == engine.Completed)
 	}
 }
 

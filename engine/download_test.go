@@ -501,11 +501,12 @@ func TestListOrderSurvivesRestart(t *testing.T) {
 	for _, id := range e.m.List() {
 		e.m.Remove(id.ID)
 	}
-	ids, errs := e.m.AddAll(reqs)
-	for _, err := range errs {
-		if err != nil {
-			t.Fatal(err)
+	var ids []string
+	for _, a := range e.m.AddAll(reqs) {
+		if a.Err != nil || a.Existing {
+			t.Fatal(a)
 		}
+		ids = append(ids, a.ID)
 	}
 	for _, id := range ids {
 		e.m.Pause(id)

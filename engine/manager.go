@@ -175,14 +175,27 @@ func (m *Manager) load() error {
 // unfinished one is resumed, a completed one whose file still exists is
 // left alone, and its ID is returned.
 func (m *Manager) Add(req Request) (string, error) {
-	ids, errs := m.AddAll([]Request{req})
-	return ids[0], errs[0]
+	a := m.AddAll([]Request{req})[0]
+	return a.ID, a.Err
+}
+
+// Added is the outcome of adding one Request.
+type Added struct {
+	ID       string
+	Existing bool  // the download was already in the list (see Add)
+	Err      error // the request was refused
 }
 
 // AddAll adds many downloads at once, saving them in one transaction: the
-// way to add a long link list. ids[i] and errs[i] answer reqs[i].
-func (m *Manager) AddAll(reqs []Request) (ids []string, errs []error) {
-	ids, errs = make([]string, len(reqs)), make([]error, len(reqs))
+// way to add a long link list. The i-th result answers reqs[i].
+func (m *Manager) AddAll(reqs []Request) []Added {
+	out := make([]Added, len(reqs))
+	ids, errs := make([]string, len(reqs)), make([]error, len(reqs))
+	defer func() {
+		for i := range out {
+			out[i].ID, out[i].Err = ids[i], errs[i]
+		}
+	}()
 	type prepared struct {
 		u              *url.URL
 		dir, name, sum string
@@ -201,7 +214,7 @@ func (m *Manager) AddAll(reqs []Request) (ids []string, errs []error) {
 				errs[i] = errors.New("engine: manager is closed")
 			}
 		}
-		return ids, errs
+		return out
 	}
 	changed := 0
 	for i, p := range preps {
@@ -209,7 +222,7 @@ func (m *Manager) AddAll(reqs []Request) (ids []string, errs []error) {
 			continue
 		}
 		if d := m.existing(p.u, p.dir, p.name); d != nil {
-			ids[i] = d.id
+			ids[i], out[i].Existing = d.id, true
 			if d.state == Paused || d.state == Failed {
 				m.requeue(d)
 			}
@@ -246,7 +259,7 @@ func (m *Manager) AddAll(reqs []Request) (ids []string, errs []error) {
 			}
 		}
 	}
-	return ids, errs
+	return out
 }
 
 // prepare checks a request and works out its URL, folder, name and checksum.

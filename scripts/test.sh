@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
-# Runs every check: go vet, gofmt, all tests with the race detector, and a
-# short run of each fuzz target (FUZZTIME, default 10s each).
+# Runs every check: installs the system packages the build needs when
+# missing, then go vet, gofmt, all tests with the race detector, and a short
+# run of each fuzz target (FUZZTIME, default 10s each).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 fuzztime="${FUZZTIME:-10s}"
+
+# A fresh machine needs the C libraries Fyne builds against.
+bash scripts/install-deps.sh
 
 echo "== go vet ./..."
 go vet ./...
