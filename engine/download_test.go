@@ -594,3 +594,16 @@ func TestSubscribeSendsTheWholeListFirstEvenWhenEmpty(t *testing.T) {
 		t.Fatal("no first batch for an empty list")
 	}
 }
+
+func TestSlowRateLimitIsNotAStall(t *testing.T) {
+	srv := testserver.New()
+	defer srv.Close()
+	data := randomBytes(16 << 10)
+	srv.Add("/a.bin", data)
+	// 8 KiB/s for 16 KiB takes about 2 s, four times the stall timeout.
+	e := newEnv(t, func(o *Options) { o.RateLimit = 8 << 10; o.StallTimeout = 500 * time.Millisecond })
+	e.mustComplete(e.add(srv.URL("/a.bin")), data)
+	if n := srv.Stats("/a.bin").Requests; n != 1 {
+		t.Errorf("%d requests: waiting for the speed limit was taken for a stall", n)
+	}
+}

@@ -542,12 +542,13 @@ func (m *Manager) fetchPiece(ctx context.Context, d *download, r *runState, p *p
 
 	buf := make([]byte, readBuf)
 	for {
-		n, rerr := resp.Body.Read(buf)
+		n, rerr := resp.Body.Read(buf[:m.readSize()])
 		if n > 0 {
 			g.alive()
 			if err := m.limiter.WaitN(ctx, n); err != nil {
 				return context.Cause(ctx)
 			}
+			g.alive() // time spent waiting for the speed limit is not a stall
 			off, w := ps.claim(p, int64(n))
 			if w > 0 {
 				if _, err := r.file.WriteAt(buf[:w], off); err != nil {

@@ -514,7 +514,7 @@ func (m *Manager) SetRateLimit(bytesPerSec int64) {
 		return
 	}
 	m.limiter.SetLimit(rate.Limit(bytesPerSec))
-	m.limiter.SetBurst(readBuf)
+	m.limiter.SetBurst(m.readSize())
 }
 
 // SetCACertFile changes the extra CA bundle trusted besides the system
@@ -537,6 +537,16 @@ func (m *Manager) SetCACertFile(path string) error {
 }
 
 func (m *Manager) httpClient() *http.Client { return m.client.Load() }
+
+// readSize is how much to read at once: readBuf, or less under a low
+// speed limit, so the limit is smooth and no wait is longer than ~¼ s.
+func (m *Manager) readSize() int {
+	l := m.limiter.Limit()
+	if l == rate.Inf {
+		return readBuf
+	}
+	return int(max(1024, min(readBuf, float64(l)/4)))
+}
 
 // Wait blocks until none of the given downloads (all, when none are
 // given) is queued or active, or until ctx ends.
