@@ -14,7 +14,9 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/haul-dl/haul/engine"
@@ -135,6 +137,29 @@ func (u *UI) pickFolder(entry *widget.Entry) {
 	}, u.win)
 	if cur := strings.TrimSpace(entry.Text); cur != "" {
 		if l, err := storage.ListerForURI(storage.NewFileURI(cur)); err == nil {
+			fd.SetLocation(l)
+		}
+	}
+	fd.Resize(fyne.NewSize(760, 520))
+	fd.Show()
+}
+
+// pickFile lets the user choose a file with one of these extensions
+// for entry.
+func (u *UI) pickFile(entry *widget.Entry, exts []string) {
+	fd := dialog.NewFileOpen(func(f fyne.URIReadCloser, err error) {
+		if err != nil {
+			u.showError(fmt.Errorf("choosing a file: %w", err))
+			return
+		}
+		if f != nil {
+			f.Close()
+			entry.SetText(f.URI().Path())
+		}
+	}, u.win)
+	fd.SetFilter(storage.NewExtensionFileFilter(exts))
+	if cur := strings.TrimSpace(entry.Text); cur != "" {
+		if l, err := storage.ListerForURI(storage.NewFileURI(filepath.Dir(cur))); err == nil {
 			fd.SetLocation(l)
 		}
 	}
@@ -471,9 +496,13 @@ func (d *scanDialog) update(msg string, frac float64) {
 type reportDialog struct {
 	dlg     *dialog.CustomDialog
 	summary *widget.Label
-	lines   []string
+	lines   []reportLine
 	list    *widget.List
 }
+
+// reportLine is one line that could not be used: the line (its number
+// and text) and why.
+type reportLine struct{ head, reason string }
 
 // showReport tells the user how an add job went: a line in the status
 // bar when all went well, a dialog listing the problems otherwise. UI
@@ -517,11 +546,18 @@ func (u *UI) showReport(r *report) {
 	d.summary.Wrapping = fyne.TextWrapWord
 	d.list = widget.NewList(func() int { return len(d.lines) },
 		func() fyne.CanvasObject {
-			l := widget.NewLabel("")
-			l.Truncation = fyne.TextTruncateEllipsis
-			return l
+			head, reason := widget.NewLabel(""), widget.NewLabel("")
+			head.Truncation = fyne.TextTruncateEllipsis
+			reason.Truncation = fyne.TextTruncateEllipsis
+			reason.SizeName = theme.SizeNameCaptionText
+			reason.Importance = widget.DangerImportance
+			return container.New(layout.NewCustomPaddedVBoxLayout(0), head, reason)
 		},
-		func(i widget.ListItemID, o fyne.CanvasObject) { o.(*widget.Label).SetText(d.lines[i]) })
+		func(i widget.ListItemID, o fyne.CanvasObject) {
+			c := o.(*fyne.Container)
+			c.Objects[0].(*widget.Label).SetText(d.lines[i].head)
+			c.Objects[1].(*widget.Label).SetText(d.lines[i].reason)
+		})
 	d.list.OnSelected = func(i widget.ListItemID) { d.list.Unselect(i) }
 	title := "Some lines were skipped"
 	if r.added == 0 {
@@ -533,16 +569,13 @@ func (u *UI) showReport(r *report) {
 	u.reportDlg = d
 }
 
-// rejectedLine is one entry of a report: "Line 4: reason: text".
-func rejectedLine(r links.Rejected) string {
-	s := r.Reason
-	if r.Text != "" {
-		s += ": " + r.Text
-	}
+// rejectedLine is one entry of a report: "Line 4: text" and the reason.
+func rejectedLine(r links.Rejected) reportLine {
+	head := r.Text
 	if r.Line > 0 {
-		s = fmt.Sprintf("Line %d: %s", r.Line, s)
+		head = strings.TrimSuffix(fmt.Sprintf("Line %d: %s", r.Line, head), ": ")
 	}
-	return s
+	return reportLine{head: head, reason: r.Reason}
 }
 
 // plural writes a count with its noun: "1 download", "3 downloads".

@@ -71,18 +71,22 @@ type barRenderer struct {
 	sweep       float32 // position of the busy segment, 0..1
 }
 
+// Layout draws the bar inset like a label's text, so that it lines up
+// with the name above it and the numbers below.
 func (r *barRenderer) Layout(size fyne.Size) {
+	inset := r.b.Theme().Size(theme.SizeNameInnerPadding)
+	x, w := inset, max(size.Width-2*inset, 0)
 	y := (size.Height - barHeight) / 2
-	r.track.Move(fyne.NewPos(0, y))
-	r.track.Resize(fyne.NewSize(size.Width, barHeight))
+	r.track.Move(fyne.NewPos(x, y))
+	r.track.Resize(fyne.NewSize(w, barHeight))
 	v := r.b.value
 	switch {
 	case v >= 0:
-		r.fill.Move(fyne.NewPos(0, y))
-		r.fill.Resize(fyne.NewSize(size.Width*float32(min(v, 1)), barHeight))
+		r.fill.Move(fyne.NewPos(x, y))
+		r.fill.Resize(fyne.NewSize(w*float32(min(v, 1)), barHeight))
 	case r.b.busy:
-		seg := size.Width / 4
-		r.fill.Move(fyne.NewPos((size.Width-seg)*r.sweep, y))
+		seg := w / 4
+		r.fill.Move(fyne.NewPos(x+(w-seg)*r.sweep, y))
 		r.fill.Resize(fyne.NewSize(seg, barHeight))
 	default:
 		r.fill.Resize(fyne.NewSize(0, barHeight))

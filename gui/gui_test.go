@@ -65,7 +65,7 @@ func TestAddDialogAddsDownloadsThatComplete(t *testing.T) {
 		id := h.idByName(name)
 		h.waitState(id, engine.Completed)
 		r := h.rowFor(id)
-		if r.name.Text != name {
+		if r.name.Text != name || r.name.shown() != name {
 			t.Errorf("row name = %q, want %q", r.name.Text, name)
 		}
 		if r.state.Text != "Completed" || !r.openBtn.Visible() || !r.folderBtn.Visible() || r.pauseBtn.Visible() {
@@ -106,14 +106,14 @@ func TestRejectedLinesAreReported(t *testing.T) {
 	h.idByName("good.bin")
 	h.until("the report", func() bool { return h.u.reportDlg != nil })
 	lines := h.u.reportDlg.lines
-	if len(lines) != 2 || !strings.HasPrefix(lines[0], "Line 2: ") || !strings.Contains(lines[0], "ftp") ||
-		!strings.HasPrefix(lines[1], "Line 3: ") {
+	if len(lines) != 2 || lines[0].head != "Line 2: ftp://127.0.0.1/file" || !strings.Contains(lines[0].reason, "ftp") ||
+		lines[1].head != "Line 3: http://" || lines[1].reason == "" {
 		t.Errorf("report lines = %q", lines)
 	}
 	if s := h.u.reportDlg.summary.Text; !strings.Contains(s, "Added 1 download") || !strings.Contains(s, "2 lines could not be used") {
 		t.Errorf("report summary = %q", s)
 	}
-	if !strings.Contains(h.overlayText(), "Line 2: ") {
+	if !strings.Contains(h.overlayText(), "Line 2: ftp://127.0.0.1/file") {
 		t.Error("report dialog not on screen")
 	}
 }
@@ -170,7 +170,7 @@ func TestDropAddsLinksFromFilesAndURLs(t *testing.T) {
 		h.waitState(h.idByName(name), engine.Completed)
 	}
 	h.until("the report of list.txt", func() bool { return h.u.reportDlg != nil })
-	if lines := h.u.reportDlg.lines; len(lines) != 1 || !strings.HasPrefix(lines[0], "Line 4: ") {
+	if lines := h.u.reportDlg.lines; len(lines) != 1 || lines[0].head != "Line 4: ftp://127.0.0.1/nope" {
 		t.Errorf("report lines = %q", lines)
 	}
 	if !strings.Contains(h.u.reportDlg.summary.Text, "list.txt") {

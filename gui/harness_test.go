@@ -59,10 +59,21 @@ func testServer(t *testing.T) *httptest.Server {
 
 func newHarness(t *testing.T) *harness {
 	t.Helper()
+	return newHarnessWithPrefs(t, nil)
+}
+
+// newHarnessWithPrefs starts the window the way Run does, with the
+// preferences that prefs (if set) saved before the start.
+func newHarnessWithPrefs(t *testing.T, prefs func(fyne.Preferences)) *harness {
+	t.Helper()
 	a := test.NewTempApp(t)
 	root := t.TempDir()
 	h := &harness{t: t, app: a, srv: testServer(t), loop: make(chan func(), 1024), root: root, dl: filepath.Join(root, "dl")}
-	m, err := engine.Open(context.Background(), engine.Options{
+	if prefs != nil {
+		prefs(a.Preferences())
+	}
+	set := loadSettings(a.Preferences(), h.dl)
+	m, caErr, err := openEngine(context.Background(), engine.Options{
 		StateDir:        filepath.Join(root, "state"),
 		DefaultDir:      h.dl,
 		MinPiece:        64 << 10,
@@ -70,6 +81,7 @@ func newHarness(t *testing.T) *harness {
 		RetryBase:       time.Millisecond,
 		RetryMax:        time.Millisecond,
 		PublishInterval: 10 * time.Millisecond,
+		CACertFile:      set.CACertFile,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -84,6 +96,9 @@ func newHarness(t *testing.T) *harness {
 	}
 	h.u = newUI(a, m, Config{StateDir: filepath.Join(root, "state"), DownloadDir: h.dl}, do)
 	h.u.win.Resize(fyne.NewSize(1000, 700))
+	if caErr != nil {
+		h.u.caStartFailed(caErr)
+	}
 	t.Cleanup(func() {
 		close(stop)
 		h.u.Close()

@@ -6,16 +6,21 @@ import (
 	"fyne.io/fyne/v2/widget"
 )
 
-// pairLayout puts two truncating labels side by side on one line. The
-// first gets the width its text needs, up to share of the line, and the
-// second the rest; when the second is hidden or empty the first gets the
-// whole line. Both shrink with the window instead of holding it wide.
+// pairLayout puts two truncating labels side by side on one line. When
+// both fit, each gets the width its text needs. Otherwise the first gets
+// what it needs up to share of the line (more if the second needs less
+// than the rest), and the second the rest; when the second is hidden or
+// empty the first gets the whole line. Both shrink with the window
+// instead of holding it wide.
 type pairLayout struct {
 	first, second *widget.Label
 	share         float32
 }
 
-func newPair(first, second *widget.Label, share float32) fyne.CanvasObject {
+// newPair lays out first and second side by side. A label extended into
+// another widget is measured as a label but laid out as what it is: put
+// that widget in its place in Objects.
+func newPair(first, second *widget.Label, share float32) *fyne.Container {
 	first.Truncation = fyne.TextTruncateEllipsis
 	second.Truncation = fyne.TextTruncateEllipsis
 	return &fyne.Container{Layout: &pairLayout{first: first, second: second, share: share}, Objects: []fyne.CanvasObject{first, second}}
@@ -35,16 +40,21 @@ func natural(l *widget.Label) float32 {
 	return fyne.MeasureText(l.Text, size, l.TextStyle).Width + 2*theme.InnerPadding() + theme.Padding()
 }
 
-func (p *pairLayout) Layout(_ []fyne.CanvasObject, size fyne.Size) {
-	w1 := natural(p.first)
-	if natural(p.second) == 0 {
+func (p *pairLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	n1, n2 := natural(p.first), natural(p.second)
+	var w1 float32
+	switch {
+	case n2 == 0:
 		w1 = size.Width
+	case n1+n2 <= size.Width:
+		w1 = n1
+	default:
+		w1 = max(min(n1, size.Width*p.share), size.Width-n2)
 	}
-	w1 = min(w1, size.Width*p.share)
-	p.first.Move(fyne.NewPos(0, 0))
-	p.first.Resize(fyne.NewSize(w1, size.Height))
-	p.second.Move(fyne.NewPos(w1, 0))
-	p.second.Resize(fyne.NewSize(size.Width-w1, size.Height))
+	objs[0].Move(fyne.NewPos(0, 0))
+	objs[0].Resize(fyne.NewSize(w1, size.Height))
+	objs[1].Move(fyne.NewPos(w1, 0))
+	objs[1].Resize(fyne.NewSize(size.Width-w1, size.Height))
 }
 
 func (p *pairLayout) MinSize(_ []fyne.CanvasObject) fyne.Size {

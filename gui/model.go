@@ -26,8 +26,6 @@ type model struct {
 	rows  map[string]binding.Untyped // per ID: the latest engine.Snapshot
 	snaps map[string]engine.Snapshot
 	sum   counts
-	// loaded is set once the first batch, the whole list, arrived.
-	loaded bool
 }
 
 func newModel() *model {
@@ -43,7 +41,6 @@ func newModel() *model {
 // ones leave. A full batch is the whole list: downloads missing from it
 // leave too. It reports the IDs that are new.
 func (md *model) apply(batch []engine.Snapshot, full bool) (added []string) {
-	md.loaded = true
 	removed := false
 	if full {
 		present := make(map[string]bool, len(batch))

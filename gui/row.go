@@ -27,6 +27,7 @@ type rowActions interface {
 	remove(id string)
 	open(s engine.Snapshot)
 	openFolder(s engine.Snapshot)
+	details(s engine.Snapshot)
 	hint(text string) // what the button under the pointer does; "" when it leaves
 }
 
@@ -41,32 +42,29 @@ type row struct {
 	snap     engine.Snapshot
 
 	icon    *widget.Icon
-	name    *widget.Label
+	name    *nameLabel
 	state   *widget.Label
 	bar     *progressBar
 	detail  *widget.Label
-	message *widget.Label
+	message *tapLabel // an error or warning; a click shows it whole
 
 	pauseBtn, resumeBtn, retryBtn, openBtn *hintButton
 	cancelBtn, folderBtn, removeBtn        *hintButton
 
-	bottom  fyne.CanvasObject // detail and message share this line
+	bottom  *fyne.Container // detail and message share this line
 	content fyne.CanvasObject
 }
 
 func newRow(act rowActions) *row {
 	r := &row{act: act}
 	r.icon = widget.NewIcon(theme.FileIcon())
-	r.name = widget.NewLabel("")
-	r.name.TextStyle.Bold = true
-	r.name.Truncation = fyne.TextTruncateEllipsis
+	r.name = newNameLabel()
 	r.state = widget.NewLabel("")
 	r.bar = newProgressBar()
 	r.detail = widget.NewLabel("")
 	r.detail.SizeName = theme.SizeNameCaptionText
-	r.message = widget.NewLabel("")
+	r.message = newTapLabel("Click to read the whole message", act.hint, func() { r.act.details(r.snap) })
 	r.message.SizeName = theme.SizeNameCaptionText
-	r.message.Truncation = fyne.TextTruncateEllipsis
 
 	button := func(icon fyne.Resource, hint string, do func()) *hintButton {
 		return newHintButton(icon, hint, act.hint, do)
@@ -87,7 +85,8 @@ func newRow(act rowActions) *row {
 		r.removeBtn,
 	)
 	top := container.NewBorder(nil, nil, nil, r.state, r.name)
-	r.bottom = newPair(r.detail, r.message, 0.6)
+	r.bottom = newPair(r.detail, &r.message.Label, 0.6)
+	r.bottom.Objects[1] = r.message
 	text := container.New(layout.NewCustomPaddedVBoxLayout(0), top, r.bar, r.bottom)
 	icon := container.NewCenter(container.NewGridWrap(fyne.NewSize(32, 32), r.icon))
 	r.content = container.NewBorder(nil, nil,
@@ -160,19 +159,9 @@ func (r *row) show(s engine.Snapshot) {
 	r.bar.set(p, look, s.State == engine.Active)
 
 	r.detail.SetText(detailText(s))
-	switch {
-	case s.Err != "" && s.State == engine.Failed:
-		r.message.Importance = widget.DangerImportance
-		r.message.SetText(safename.Display(s.Err))
-	case s.Warning != "":
-		r.message.Importance = widget.WarningImportance
-		r.message.SetText("⚠ " + safename.Display(s.Warning))
-	case s.Err != "": // a transient error while retrying
-		r.message.Importance = widget.WarningImportance
-		r.message.SetText(safename.Display(s.Err))
-	default:
-		r.message.SetText("")
-	}
+	msg, imp := messageText(s)
+	r.message.Importance = imp
+	r.message.SetText(msg)
 	r.bottom.Refresh() // the split between detail and message follows the texts
 
 	st := s.State
@@ -184,11 +173,32 @@ func (r *row) show(s engine.Snapshot) {
 	setVisible(r.folderBtn, st == engine.Completed)
 }
 
+// messageText is the error or warning a row shows, "" if none, and how
+// to style it.
+func messageText(s engine.Snapshot) (string, widget.Importance) {
+	switch {
+	case s.Err != "" && s.State == engine.Failed:
+		return errText(s.Err), widget.DangerImportance
+	case s.Warning != "":
+		return "⚠ " + safename.Display(s.Warning), widget.WarningImportance
+	case s.Err != "": // a transient error while retrying
+		return errText(s.Err), widget.WarningImportance
+	}
+	return "", widget.MediumImportance
+}
+
+// errText is a download's error fit to show in the window. The engine's
+// advice for an untrusted server names the command line's flag; here the
+// place is the settings.
+func errText(err string) string {
+	return strings.Replace(safename.Display(err), "with --ca-cert", "under Extra CA certificates in Settings", 1)
+}
+
 // stateText is the word for a download's state and how to style it.
 func stateText(s engine.Snapshot) (string, widget.Importance) {
 	switch s.State {
 	case engine.Queued:
-		return "Queued", widget.LowImportance
+		return "Queued", widget.MediumImportance // muted would be hard to read in a long list
 	case engine.Active:
 		return "Downloading", widget.HighImportance
 	case engine.Paused:

@@ -35,7 +35,7 @@ func Run(cfg Config) error {
 
 	ctx, stop := context.WithCancel(context.Background())
 	defer stop()
-	m, err := engine.Open(ctx, set.engineOptions(cfg.StateDir))
+	m, caErr, err := openEngine(ctx, set.engineOptions(cfg.StateDir))
 	if errors.Is(err, engine.ErrLocked) {
 		return handOver(cfg)
 	}
@@ -43,6 +43,9 @@ func Run(cfg Config) error {
 		return err
 	}
 	u := New(a, m, cfg)
+	if caErr != nil {
+		u.caStartFailed(caErr)
+	}
 	ln, err := instance.Listen(ctx, cfg.StateDir, u.receive)
 	if err != nil {
 		// Haul works without it; a second launch then says it cannot

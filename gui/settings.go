@@ -1,14 +1,18 @@
 package gui
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"strconv"
 	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/haul-dl/haul/engine"
@@ -20,6 +24,7 @@ const (
 	prefConnections = "connections"
 	prefRateKiB     = "rate_limit_kib"
 	prefDir         = "download_dir"
+	prefCACertFile  = "ca_cert_file"
 )
 
 // Limits of the settings a user may choose.
@@ -35,6 +40,7 @@ type settings struct {
 	Connections  int    // connections per download
 	RateLimitKiB int    // total speed cap in KiB/s; 0 = unlimited
 	Dir          string // default download folder
+	CACertFile   string // extra PEM CA bundle trusted besides the system roots; "" for none
 }
 
 // loadSettings reads the settings, with Haul's defaults for what was
@@ -45,6 +51,7 @@ func loadSettings(p fyne.Preferences, defaultDir string) settings {
 		Connections:  p.IntWithFallback(prefConnections, 8),
 		RateLimitKiB: p.IntWithFallback(prefRateKiB, 0),
 		Dir:          p.StringWithFallback(prefDir, defaultDir),
+		CACertFile:   p.StringWithFallback(prefCACertFile, ""),
 	}
 	if s.MaxActive < 1 || s.MaxActive > maxMaxActive {
 		s.MaxActive = 4
@@ -66,6 +73,7 @@ func (s settings) save(p fyne.Preferences) {
 	p.SetInt(prefConnections, s.Connections)
 	p.SetInt(prefRateKiB, s.RateLimitKiB)
 	p.SetString(prefDir, s.Dir)
+	p.SetString(prefCACertFile, s.CACertFile)
 }
 
 // engineOptions are the settings as options to open the engine with.
@@ -76,6 +84,7 @@ func (s settings) engineOptions(stateDir string) engine.Options {
 		MaxActive:   s.MaxActive,
 		Connections: s.Connections,
 		RateLimit:   int64(s.RateLimitKiB) * 1024,
+		CACertFile:  s.CACertFile,
 	}
 }
 
@@ -88,6 +97,9 @@ type settingsDialog struct {
 	limitKiB    *widget.Entry
 	dir         *widget.Entry
 	browse      *widget.Button
+	caFile      *widget.Entry
+	caBrowse    *widget.Button
+	caClear     *widget.Button
 	problem     *widget.Label
 	saveBtn     *widget.Button
 	cancelBtn   *widget.Button
@@ -132,28 +144,35 @@ func (u *UI) showSettings() {
 	d.dir = widget.NewEntry()
 	d.dir.SetText(u.set.Dir)
 	d.browse = widget.NewButton("Browse…", func() { u.pickFolder(d.dir) })
+	d.caFile = widget.NewEntry()
+	d.caFile.SetPlaceHolder("None")
+	d.caFile.SetText(u.set.CACertFile)
+	d.caBrowse = widget.NewButton("Browse…", func() { u.pickFile(d.caFile, caExtensions) })
+	d.caClear = widget.NewButtonWithIcon("", theme.ContentClearIcon(), func() { d.caFile.SetText("") })
+	d.caFile.OnChanged = func(text string) { setEnabled(d.caClear, text != "") }
+	setEnabled(d.caClear, d.caFile.Text != "")
+	caNote := widget.NewLabel(caNoteText)
+	caNote.SizeName = theme.SizeNameCaptionText
+	caNote.Wrapping = fyne.TextWrapWord
 	d.problem = widget.NewLabel("")
 	d.problem.Importance = widget.DangerImportance
 	d.problem.Wrapping = fyne.TextWrapWord
 	d.problem.Hide()
+	if u.caErr != nil {
+		d.showProblem(fmt.Errorf("Extra CA certificates: %w", u.caErr))
+	}
 
 	form := widget.NewForm(
 		widget.NewFormItem("Downloads at once", d.maxActive),
 		widget.NewFormItem("Connections per download", d.connections),
 		widget.NewFormItem("Speed", container.NewBorder(nil, nil, d.limit, widget.NewLabel("KiB/s"), d.limitKiB)),
 		widget.NewFormItem("Download folder", container.NewBorder(nil, nil, nil, d.browse, d.dir)),
+		widget.NewFormItem("Extra CA certificates", container.New(layout.NewCustomPaddedVBoxLayout(0),
+			container.NewBorder(nil, nil, nil, container.NewHBox(d.caBrowse, d.caClear), d.caFile),
+			caNote)),
 	)
 	d.cancelBtn = widget.NewButton("Cancel", func() { d.dlg.Hide() })
-	d.saveBtn = widget.NewButton("Save", func() {
-		s, err := d.read(u.set)
-		if err != nil {
-			d.problem.SetText(err.Error())
-			d.problem.Show()
-			return
-		}
-		d.dlg.Hide()
-		u.applySettings(s)
-	})
+	d.saveBtn = widget.NewButton("Save", func() { u.saveSettings(d) })
 	d.saveBtn.Importance = widget.HighImportance
 	d.dlg = dialog.NewCustomWithoutButtons("Settings", container.NewVBox(form, d.problem), u.win)
 	d.dlg.SetButtons([]fyne.CanvasObject{d.cancelBtn, d.saveBtn})
@@ -163,8 +182,79 @@ func (u *UI) showSettings() {
 		}
 	})
 	u.setDlg = d
-	d.dlg.Resize(fyne.NewSize(600, 300))
+	d.dlg.Resize(fyne.NewSize(640, 300))
 	d.dlg.Show()
+}
+
+// caNoteText explains the extra CA certificates setting.
+const caNoteText = "Trust an extra certificate authority, for your own servers. Certificates are always verified."
+
+// caExtensions are the names of PEM files the file picker offers.
+var caExtensions = []string{".pem", ".crt", ".cer"}
+
+func (d *settingsDialog) showProblem(err error) {
+	d.problem.SetText(err.Error())
+	d.problem.Show()
+}
+
+// saveSettings applies and saves what the dialog holds, or shows what is
+// wrong with it. The engine checks an extra CA file (it reads it, so on
+// the worker) before anything is saved: the dialog waits for its answer
+// and stays open if the file is refused. UI goroutine only.
+func (u *UI) saveSettings(d *settingsDialog) {
+	s, err := d.read(u.set)
+	if err != nil {
+		d.showProblem(err)
+		return
+	}
+	if s.CACertFile == "" && u.set.CACertFile == "" {
+		d.dlg.Hide()
+		u.applySettings(s)
+		return
+	}
+	// Applied again even when unchanged: the file may have been fixed
+	// since it was refused at start, or replaced with a newer bundle.
+	d.saveBtn.Disable()
+	d.cancelBtn.Disable()
+	u.enqueue(func() {
+		err := u.m.SetCACertFile(s.CACertFile)
+		u.post(func() {
+			d.saveBtn.Enable()
+			d.cancelBtn.Enable()
+			if err != nil {
+				d.showProblem(fmt.Errorf("Extra CA certificates: %w", err))
+				return
+			}
+			u.caErr = nil
+			d.dlg.Hide()
+			u.applySettings(s)
+		})
+	})
+}
+
+// caStartFailed tells the user that the extra CA file saved in the
+// settings could not be loaded at start, so Haul runs without it. UI
+// goroutine only.
+func (u *UI) caStartFailed(err error) {
+	u.caErr = err
+	dialog.ShowInformation("Extra CA certificates not loaded",
+		fmt.Sprintf("The file of extra CA certificates named in Settings could not be used:\n%s\n\nUntil it is fixed there, only the system's certificate authorities are trusted.", err), u.win)
+}
+
+// openEngine opens the engine with opt. When it cannot because of the
+// extra CA file, it opens it without one and returns that problem as
+// caErr, so that Haul still runs.
+func openEngine(ctx context.Context, opt engine.Options) (m *engine.Manager, caErr, err error) {
+	m, err = engine.Open(ctx, opt)
+	if err == nil || opt.CACertFile == "" || errors.Is(err, engine.ErrLocked) {
+		return m, nil, err
+	}
+	caErr = err
+	opt.CACertFile = ""
+	if m, err = engine.Open(ctx, opt); err != nil {
+		return nil, nil, err
+	}
+	return m, caErr, nil
 }
 
 // read returns the settings the dialog holds, or what is wrong with them.
@@ -186,6 +276,12 @@ func (d *settingsDialog) read(old settings) (settings, error) {
 	}
 	if s.Dir = strings.TrimSpace(d.dir.Text); s.Dir == "" {
 		errs = append(errs, errors.New("Download folder: choose a folder"))
+	}
+	if s.CACertFile = strings.TrimSpace(d.caFile.Text); s.CACertFile != "" {
+		// Saved for later starts, which may run in another folder.
+		if abs, err := filepath.Abs(s.CACertFile); err == nil {
+			s.CACertFile = abs
+		}
 	}
 	return s, errors.Join(errs...)
 }

@@ -26,6 +26,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/haul-dl/haul/engine"
+	"github.com/haul-dl/haul/engine/safename"
 	"github.com/haul-dl/haul/gui/internal/human"
 )
 
@@ -51,6 +52,9 @@ type UI struct {
 	m   *engine.Manager
 	cfg Config
 	set settings
+	// caErr is why the extra CA file of the settings is not in use, if
+	// it could not be loaded at start.
+	caErr error
 
 	// do runs a function on the UI goroutine (fyne.Do, or a test loop).
 	do func(func())
@@ -77,6 +81,7 @@ type UI struct {
 	setDlg    *settingsDialog
 	reportDlg *reportDialog
 	scanDlg   *scanDialog
+	infoDlg   *infoDialog
 
 	scrollTo string // a download to scroll to once it appears
 }
@@ -106,11 +111,11 @@ func newUI(a fyne.App, m *engine.Manager, cfg Config, do func(func())) *UI {
 	// stops running functions on its goroutine.
 	u.win.SetOnClosed(u.stop)
 	u.win.Canvas().AddShortcut(&fyne.ShortcutPaste{}, func(s fyne.Shortcut) { u.paste(s) })
-	u.showSummary()
 
 	// The list as it is now, so the window is right from its first frame
-	// (the engine sends no first batch for an empty list); the
-	// subscription's first batch, the whole list again, follows.
+	// rather than after a hop through the follower; the subscription's
+	// first batch, the whole list again, follows and covers any change in
+	// between.
 	u.apply(m.List(), true)
 	sub := m.Subscribe()
 	u.wg.Add(2)
@@ -253,7 +258,7 @@ func (u *UI) apply(batch []engine.Snapshot, full bool) {
 // from the model's counts. UI goroutine only.
 func (u *UI) showSummary() {
 	c := u.model.sum
-	setVisible(u.emptyHint, u.model.loaded && u.model.len() == 0)
+	setVisible(u.emptyHint, u.model.len() == 0)
 	setEnabled(u.pauseAllButton, c.Active+c.Queued > 0)
 	setEnabled(u.resumeAllButton, c.Paused > 0)
 	setEnabled(u.clearButton, c.Completed+c.Canceled > 0)
@@ -396,6 +401,50 @@ func (u *UI) resumeAll() {
 // failed ones stay to be retried.
 func (u *UI) clearFinished() {
 	u.forEach("Could not clear the list", u.m.Remove, engine.Completed, engine.Canceled)
+}
+
+// infoDialog shows the whole message of one download, with its file,
+// link and folder, in text that can be selected and copied.
+type infoDialog struct {
+	dlg                      *dialog.CustomDialog
+	name, message, link, dir *widget.Label
+}
+
+// details shows the whole error or warning of a download, which its row
+// may have to cut. UI goroutine only.
+func (u *UI) details(s engine.Snapshot) {
+	msg, imp := messageText(s)
+	if msg == "" {
+		return
+	}
+	wrapped := func(text string, wrap fyne.TextWrap) *widget.Label {
+		l := widget.NewLabel(text)
+		l.Wrapping = wrap
+		l.Selectable = true
+		return l
+	}
+	d := &infoDialog{
+		name:    wrapped(safename.Display(s.Name), fyne.TextWrapBreak),
+		message: wrapped(msg, fyne.TextWrapWord),
+		link:    wrapped(safename.Display(s.URL), fyne.TextWrapBreak),
+		dir:     wrapped(safename.Display(s.Dir), fyne.TextWrapBreak),
+	}
+	d.message.Importance = imp
+	form := widget.NewForm(
+		widget.NewFormItem("File", d.name),
+		widget.NewFormItem("Message", d.message),
+		widget.NewFormItem("Link", d.link),
+		widget.NewFormItem("Folder", d.dir),
+	)
+	title := "Download message"
+	if s.State == engine.Failed {
+		title = "Download failed"
+	}
+	d.dlg = dialog.NewCustom(title, "Close", form, u.win)
+	u.hint("") // the pointer is over the dialog now, not the message
+	d.dlg.Resize(fyne.NewSize(640, 360))
+	d.dlg.Show()
+	u.infoDlg = d
 }
 
 // open opens a completed file with the desktop's default program.

@@ -5,6 +5,9 @@
 //	go run ./gui/internal/demo -n 0       # the empty window
 //	go run ./gui/internal/demo -n 1000    # a long list
 //	go run ./gui/internal/demo list.txt   # and the links of a file
+//	go run ./gui/internal/demo -odd       # and awkward cases: a refused
+//	                                      # redirect, long names and errors,
+//	                                      # CJK and emoji names
 //
 // Files are served slowly so they stay in progress; some have no size,
 // some are missing (404) to show errors. Everything lives in a temporary
@@ -19,6 +22,7 @@ import (
 	"log"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -32,6 +36,7 @@ func main() {
 	rate := flag.Int("rate", 400<<10, "bytes per second each file is served at")
 	size := flag.Int("size", 40<<20, "size of each served file in bytes")
 	state := flag.String("state", "", "state folder (default: a temporary one)")
+	odd := flag.Bool("odd", false, "add awkward cases first: a refused redirect, long names and errors, CJK and emoji names")
 	flag.Parse()
 
 	tmp, err := os.MkdirTemp("", "haul-demo")
@@ -56,6 +61,16 @@ func main() {
 		"podcast-episode-42.mp3", "report-2025.pdf", "IMG_0042.jpg", "dataset.tar.gz", "font-pack.zip"}
 	kinds := []string{"file", "fast", "file", "missing", "nosize", "fast", "file", "file", "fast"}
 	var links []string
+	if *odd {
+		long := strings.Repeat("very-long-file-name-of-a-conference-recording-", 4)
+		links = append(links,
+			srv.URL+"/redirect/elsewhere.zip", // refused: a redirect to ftp://
+			srv.URL+"/file/"+long+"final-cut.mkv",
+			srv.URL+"/missing/"+long+"/"+strings.Repeat("deeply/nested/", 6)+"page.html?session=0123456789abcdef&lang=en",
+			srv.URL+"/file/"+url.PathEscape("東京の写真アルバム 2025 🎉📷.zip"),
+			srv.URL+"/fast/"+url.PathEscape("Привет мир – résumé 📄.pdf"),
+		)
+	}
 	for i := range *n {
 		name := names[i%len(names)]
 		if i >= len(names) {
@@ -78,7 +93,8 @@ func main() {
 
 // handler serves /file/NAME (sized, ranges) and /nosize/NAME (no length)
 // throttled to rate bytes per second, /fast/NAME (a few MiB at full
-// speed) and /missing/NAME (404).
+// speed), /redirect/NAME (a redirect to ftp://, which Haul refuses) and
+// /missing/NAME (404).
 func handler(rate, size int) http.Handler {
 	data := bytes.Repeat([]byte("haul demo data\n"), size/15+1)[:size]
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -92,6 +108,8 @@ func handler(rate, size int) http.Handler {
 			w.Header().Set("Content-Type", "application/octet-stream")
 			w.WriteHeader(http.StatusOK)
 			io.Copy(w, &slowReader{ReadSeeker: bytes.NewReader(data), rate: rate})
+		case "redirect":
+			http.Redirect(w, r, "ftp://127.0.0.1/"+name, http.StatusFound)
 		default:
 			http.NotFound(w, r)
 		}
