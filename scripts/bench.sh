@@ -24,6 +24,8 @@
 #   BENCH_CONNS     connections per download (scenario 1)  (default 8)
 #   BENCH_FILES     number of small files (scenario 2)     (default 200)
 #   BENCH_JOBS      downloads at once (scenario 2)         (default 8)
+#   BENCH_SMALL_RUNS runs of each scenario 2 tool; the median is shown
+#                   (default 5)
 #   BENCH_KEEP=1    keep the temporary folder
 #
 # Usage: scripts/bench.sh
@@ -35,6 +37,7 @@ throttle="${BENCH_THROTTLE:-2M}"
 conns="${BENCH_CONNS:-8}"
 nfiles="${BENCH_FILES:-200}"
 jobs="${BENCH_JOBS:-8}"
+small_runs="${BENCH_SMALL_RUNS:-5}"
 
 log() { echo "bench: $*" >&2; }
 die() {
@@ -174,39 +177,45 @@ check_small() {
 		(cd "$1" && sha256sum --quiet --strict -c "$tmp/ref/small.sha256" >/dev/null 2>&1)
 }
 
-# measure SCENARIO TOOL KIND CMD...: runs CMD (with $out replaced by a
-# fresh download folder and $state by a fresh state folder), times it and
-# checks the result (KIND big or small).
+# measure SCENARIO TOOL KIND CMD...: runs CMD $runs times (with @OUT@
+# replaced by a fresh download folder and @STATE@ by a fresh state folder
+# each time), checks every result (KIND big or small) and records the
+# median time.
+runs=1
 measure() {
 	local scenario=$1 tool=$2 kind=$3
 	shift 3
-	run_no=$((run_no + 1))
-	local dir="$tmp/run$run_no"
-	local out="$dir/out" state="$dir/state"
-	mkdir -p "$out"
-	local args=() a
-	for a in "$@"; do
-		a=${a//@OUT@/$out}
-		args+=("${a//@STATE@/$state}")
+	local status=ok times=() i
+	for ((i = 0; i < runs; i++)); do
+		run_no=$((run_no + 1))
+		local dir="$tmp/run$run_no"
+		local out="$dir/out" state="$dir/state"
+		mkdir -p "$out"
+		local args=() a
+		for a in "$@"; do
+			a=${a//@OUT@/$out}
+			args+=("${a//@STATE@/$state}")
+		done
+		log "$scenario: $tool (run $((i + 1)) of $runs)"
+		local rc=0
+		local TIMEFORMAT=%3R
+		{ time { (cd "$out" && "${args[@]}") >"$dir/log" 2>&1; }; } 2>"$dir/time" || rc=$?
+		times+=("$(tail -n1 "$dir/time")")
+		if [ "$rc" -ne 0 ]; then
+			status="FAILED (exit $rc)"
+			log "$tool exited with $rc: $(tail -n3 "$dir/log")"
+		elif ! "check_$kind" "$out"; then
+			status="WRONG BYTES"
+		fi
+		rm -rf "$out" # keep the disk cache and the next run's writes apart
 	done
-	log "$scenario: $tool"
-	local rc=0 secs
-	local TIMEFORMAT=%3R
-	{ time (cd "$out" && "${args[@]}") >"$dir/log" 2>&1; } 2>"$dir/time" || rc=$?
-	secs=$(tail -n1 "$dir/time")
-	local status=ok bytes=$big_bytes
-	[ "$kind" = small ] && bytes=$small_bytes
-	if [ "$rc" -ne 0 ]; then
-		status="FAILED (exit $rc)"
-		log "$tool exited with $rc: $(tail -n3 "$dir/log")"
-	elif ! "check_$kind" "$out"; then
-		status="WRONG BYTES"
-	fi
 	[ "$status" = ok ] || failures=$((failures + 1))
-	local mbs
+	local bytes=$big_bytes secs all mbs
+	[ "$kind" = small ] && bytes=$small_bytes
+	secs=$(printf '%s\n' "${times[@]}" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
+	all=$(printf '%s ' "${times[@]}")
 	mbs=$(awk -v b="$bytes" -v s="$secs" 'BEGIN { if (s > 0) printf "%.1f", b / s / 1e6; else print "-" }')
-	printf '%s\t%s\t%s\t%s\t%s\n' "$scenario" "$tool" "$secs" "$mbs" "$status" >>"$results"
-	rm -rf "$out" # keep the disk cache and the next run's writes apart
+	printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$scenario" "$tool" "$secs" "$mbs" "$status" "${all% }" >>"$results"
 }
 
 aria=(aria2c --allow-overwrite=true --auto-file-renaming=false --file-allocation=none
@@ -225,12 +234,14 @@ if [ "${have[wget]}" = 1 ]; then
 fi
 
 s2="2: $nfiles small files"
+runs=$small_runs
 per_curl=$(((nfiles + jobs - 1) / jobs))
 measure "$s2" "haul -j $jobs" small "$haul" get -j "$jobs" -d @OUT@ --state @STATE@ -i "$tmp/small.list"
 if [ "${have[aria2c]}" = 1 ]; then
 	measure "$s2" "aria2c -j $jobs" small "${aria[@]}" -j "$jobs" -i "$tmp/small.list"
 fi
 if [ "${have[curl]}" = 1 ]; then
+	# shellcheck disable=SC2016 # $1..$3 are expanded by that sh
 	measure "$s2" "curl (xargs -P $jobs)" small \
 		sh -c 'xargs -P "$1" -n "$2" curl -sSf --remote-name-all <"$3"' sh "$jobs" "$per_curl" "$tmp/small.list"
 fi
@@ -239,6 +250,7 @@ if [ "${have[wget]}" = 1 ]; then
 fi
 
 s3="3: ${size_mib} MiB @ ${throttle}/s/conn"
+runs=1
 for x in 1 4 "$conns"; do
 	measure "$s3" "haul -x $x" big "$haul" get -x "$x" -d @OUT@ --state @STATE@ "$big_slow"
 done
@@ -253,7 +265,7 @@ echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC')"
 echo "- commit: $(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD -- engine cli 2>/dev/null || echo ' (engine/ or cli/ modified)')"
 echo "- $(uname -srm), nproc $(nproc)${cpu:+, $cpu}"
 echo "- $(go version)"
-echo "- $("$haul" version)"
+echo "- $("$haul" version 2>/dev/null)"
 [ "${have[aria2c]}" = 1 ] && echo "- $(version aria2c --version)"
 [ "${have[curl]}" = 1 ] && echo "- $(version curl --version | cut -d' ' -f1-2)"
 [ "${have[wget]}" = 1 ] && echo "- $(version wget --version)"
@@ -261,12 +273,14 @@ for n in "${notes[@]}"; do
 	echo "- note: $n"
 done
 echo
-echo "Large file: $big_bytes bytes, throttled by the server to $throttle bytes/s per connection."
+echo "Large file: $big_bytes bytes, throttled by the server to $throttle/s per connection (K, M: KiB, MiB)."
 echo "Small files: $nfiles PNG/JPEG images, $small_bytes bytes in all, unthrottled."
 echo
-echo "| scenario | tool | seconds | MB/s | check |"
-echo "| --- | --- | ---: | ---: | --- |"
-awk -F'\t' '{ printf "| %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5 }' "$results"
+echo "Scenario 2 shows the median of $small_runs runs (all runs in the last column)."
+echo
+echo "| scenario | tool | seconds | MB/s | check | runs (s) |"
+echo "| --- | --- | ---: | ---: | --- | --- |"
+awk -F'\t' '{ printf "| %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6 }' "$results"
 
 if [ "$failures" -gt 0 ]; then
 	log "$failures run(s) failed or downloaded wrong bytes"
