@@ -53,7 +53,9 @@ type Manager struct {
 	toDelete map[string]bool
 	saveCh   chan struct{}
 	saveErr  string
-	connsCh  chan struct{} // closed and replaced when conns changes
+
+	publishNow chan struct{} // a state changed: publish without waiting for the tick
+	connsCh    chan struct{} // closed and replaced when conns changes
 
 	// wrapFile lets tests inject write faults (disk full) into .part files.
 	wrapFile func(partFile) partFile
@@ -83,21 +85,22 @@ func Open(ctx context.Context, opt Options) (*Manager, error) {
 		return nil, fmt.Errorf("opening the download list: %w", err)
 	}
 	m := &Manager{
-		opt:       opt,
-		store:     st,
-		limiter:   rate.NewLimiter(rate.Inf, readBuf),
-		hosts:     newHostLimiter(opt.PerHost),
-		byID:      map[string]*download{},
-		byKey:     map[string][]*download{},
-		reserved:  map[string]bool{},
-		subs:      map[*Subscription]struct{}{},
-		changed:   make(chan struct{}),
-		toPut:     map[string][]byte{},
-		toDelete:  map[string]bool{},
-		saveCh:    make(chan struct{}, 1),
-		maxActive: opt.MaxActive,
-		conns:     opt.Connections,
-		connsCh:   make(chan struct{}),
+		opt:        opt,
+		store:      st,
+		limiter:    rate.NewLimiter(rate.Inf, readBuf),
+		hosts:      newHostLimiter(opt.PerHost),
+		byID:       map[string]*download{},
+		byKey:      map[string][]*download{},
+		reserved:   map[string]bool{},
+		subs:       map[*Subscription]struct{}{},
+		changed:    make(chan struct{}),
+		toPut:      map[string][]byte{},
+		toDelete:   map[string]bool{},
+		saveCh:     make(chan struct{}, 1),
+		publishNow: make(chan struct{}, 1),
+		maxActive:  opt.MaxActive,
+		conns:      opt.Connections,
+		connsCh:    make(chan struct{}),
 	}
 	m.client.Store(client)
 	m.SetRateLimit(opt.RateLimit)
@@ -186,8 +189,9 @@ type Added struct {
 	Err      error // the request was refused
 }
 
-// AddAll adds many downloads at once, saving them in one transaction: the
-// way to add a long link list. The i-th result answers reqs[i].
+// AddAll adds many downloads at once: the way to add a long link list.
+// The i-th result answers reqs[i]. The records reach the state store in
+// the background within milliseconds (see Notice for a failure).
 func (m *Manager) AddAll(reqs []Request) []Added {
 	out := make([]Added, len(reqs))
 	ids, errs := make([]string, len(reqs)), make([]error, len(reqs))
@@ -251,14 +255,9 @@ func (m *Manager) AddAll(reqs []Request) []Added {
 	}
 	m.schedule()
 	m.mu.Unlock()
-	// The list is on disk before Add returns.
-	if err := m.flush(); err != nil {
-		for i := range errs {
-			if errs[i] == nil {
-				errs[i] = fmt.Errorf("saving the download list: %w", err)
-			}
-		}
-	}
+	// The saver writes the new records within milliseconds, together with
+	// whatever else is queued by then: adding links one by one costs one
+	// transaction per batch that piles up, not one per link.
 	return out
 }
 
@@ -626,6 +625,10 @@ func (m *Manager) Close() error {
 func (m *Manager) touch(d *download) {
 	d.dirty = true
 	m.broadcastLocked()
+	select { // publish state changes soon, not at the next tick
+	case m.publishNow <- struct{}{}:
+	default:
+	}
 }
 
 func (m *Manager) broadcastLocked() {

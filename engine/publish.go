@@ -94,20 +94,32 @@ func (s *Subscription) offer(batch []Snapshot) {
 	}
 }
 
+// minPublishGap bounds how often state changes are published: a burst of
+// changes within it goes out as one batch.
+const minPublishGap = 5 * time.Millisecond
+
 // publishLoop sends, at a bounded rate, the snapshots of downloads that
-// changed or are transferring, and updates their speed.
+// changed or are transferring, and updates their speed: progress on every
+// tick, state changes (a download finished, failed, started) soon after
+// they happen.
 func (m *Manager) publishLoop() {
 	defer m.wg.Done()
 	t := time.NewTicker(m.opt.PublishInterval)
 	defer t.Stop()
+	last := time.Now()
 	for {
 		select {
 		case <-m.ctx.Done():
 			m.publish() // the last word: final states
 			return
 		case <-t.C:
-			m.publish()
+		case <-m.publishNow:
+			if gap := time.Since(last); gap < minPublishGap {
+				time.Sleep(minPublishGap - gap)
+			}
 		}
+		m.publish()
+		last = time.Now()
 	}
 }
 
@@ -119,7 +131,7 @@ func (m *Manager) publish() {
 	m.removed = m.removed[:0]
 	for _, d := range m.order {
 		if d.run != nil {
-			d.updateSpeed(now)
+			d.updateSpeed(now, m.opt.PublishInterval/2)
 		} else if !d.dirty {
 			continue
 		}
@@ -136,14 +148,15 @@ func (m *Manager) publish() {
 	}
 }
 
-// updateSpeed folds the bytes received since the last tick into a
-// smoothed speed. Called with m.mu held.
-func (d *download) updateSpeed(now time.Time) {
+// updateSpeed folds the bytes received since the last sample into a
+// smoothed speed; samples closer than minGap are skipped (an early publish
+// for a state change would be too short to measure). Called with m.mu held.
+func (d *download) updateSpeed(now time.Time, minGap time.Duration) {
 	recv := d.received.Load()
-	dt := now.Sub(d.lastTick).Seconds()
-	if dt <= 0 {
+	if now.Sub(d.lastTick) < minGap {
 		return
 	}
+	dt := now.Sub(d.lastTick).Seconds()
 	inst := float64(recv-d.lastRecv) / dt
 	if inst < 0 {
 		inst = 0
