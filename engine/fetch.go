@@ -563,12 +563,11 @@ func (m *Manager) fetchPiece(ctx context.Context, d *download, r *runState, p *p
 			}
 		}
 		if rerr == io.EOF {
-			if pos, end, done := ps.span(p); !done {
-				if end < 0 {
+			if _, end, done := ps.span(p); !done {
+				if end < 0 { // a stream of unknown size ends here
 					ps.finishOpen(p)
 					return nil
 				}
-				_ = pos
 				return io.ErrUnexpectedEOF
 			}
 			return nil
