@@ -91,6 +91,8 @@ func (r *barRenderer) Layout(size fyne.Size) {
 	default:
 		r.fill.Resize(fyne.NewSize(0, barHeight))
 	}
+	// A rounded rectangle of no width still draws a sliver.
+	setVisible(r.fill, r.fill.Size().Width >= 1)
 }
 
 func (r *barRenderer) MinSize() fyne.Size { return fyne.NewSize(48, barHeight+2) }

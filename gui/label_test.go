@@ -6,6 +6,7 @@ import (
 	"unicode/utf8"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -92,7 +93,14 @@ func TestMessageClickShowsItWhole(t *testing.T) {
 	if !strings.Contains(r.message.Text, "404") {
 		t.Fatalf("message %q", r.message.Text)
 	}
+	r.message.MouseIn(&desktop.MouseEvent{})
+	if h.u.activity.Text != "Click to read the whole message" {
+		t.Errorf("hint over the message = %q", h.u.activity.Text)
+	}
 	test.Tap(r.message)
+	if h.u.activity.Text == "Click to read the whole message" {
+		t.Error("the hint stayed with the dialog open")
+	}
 	d := h.u.infoDlg
 	if d == nil {
 		t.Fatal("a click on the message showed nothing")

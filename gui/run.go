@@ -76,6 +76,22 @@ func Run(cfg Config) error {
 	return nil
 }
 
+// openEngine opens the engine with opt. When it cannot because of the
+// extra CA file, it opens it without one and returns that problem as
+// caErr, so that Haul still runs.
+func openEngine(ctx context.Context, opt engine.Options) (m *engine.Manager, caErr, err error) {
+	m, err = engine.Open(ctx, opt)
+	if err == nil || opt.CACertFile == "" || errors.Is(err, engine.ErrLocked) {
+		return m, nil, err
+	}
+	caErr = err
+	opt.CACertFile = ""
+	if m, err = engine.Open(ctx, opt); err != nil {
+		return nil, nil, err
+	}
+	return m, caErr, nil
+}
+
 // handOver gives a second launch's links to the Haul that holds the state
 // folder.
 func handOver(cfg Config) error {

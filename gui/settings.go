@@ -1,7 +1,6 @@
 package gui
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"path/filepath"
@@ -239,22 +238,6 @@ func (u *UI) caStartFailed(err error) {
 	u.caErr = err
 	dialog.ShowInformation("Extra CA certificates not loaded",
 		fmt.Sprintf("The file of extra CA certificates named in Settings could not be used:\n%s\n\nUntil it is fixed there, only the system's certificate authorities are trusted.", err), u.win)
-}
-
-// openEngine opens the engine with opt. When it cannot because of the
-// extra CA file, it opens it without one and returns that problem as
-// caErr, so that Haul still runs.
-func openEngine(ctx context.Context, opt engine.Options) (m *engine.Manager, caErr, err error) {
-	m, err = engine.Open(ctx, opt)
-	if err == nil || opt.CACertFile == "" || errors.Is(err, engine.ErrLocked) {
-		return m, nil, err
-	}
-	caErr = err
-	opt.CACertFile = ""
-	if m, err = engine.Open(ctx, opt); err != nil {
-		return nil, nil, err
-	}
-	return m, caErr, nil
 }
 
 // read returns the settings the dialog holds, or what is wrong with them.
