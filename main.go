@@ -15,6 +15,7 @@ import (
 	"github.com/haul-dl/haul/cli"
 	"github.com/haul-dl/haul/engine/safename"
 	"github.com/haul-dl/haul/gui"
+	_ "github.com/haul-dl/haul/internal/clocale" // before Fyne's init: no locale noise on C.UTF-8
 )
 
 // version is Haul's version, as in FyneApp.toml.
