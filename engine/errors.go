@@ -52,7 +52,7 @@ var errStalled = errors.New("stalled")
 // honoured) while we were resuming: the download restarts from zero.
 var errChanged = errors.New("the file on the server changed; starting over")
 
-// errSizeChanged is a stronger version of errChanged for a shrunk file.
+// errShrunk is errChanged for a file that got smaller.
 var errShrunk = errors.New("the file on the server is now smaller; starting over")
 
 // retryable tells transient failures (worth another attempt after a

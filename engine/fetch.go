@@ -399,13 +399,13 @@ func (m *Manager) probe(ctx context.Context, d *download, r *runState, root *os.
 		if name == "" || !d.explicit {
 			name = safename.Choose(resp.Header.Get("Content-Disposition"), d.url, resp.Header.Get("Content-Type"))
 		}
-		name, err = safename.Unique(root, name, func(c string) bool { return m.reserved[d.dir+"\x00"+c] })
+		name, err = safename.Unique(root, name, func(c string) bool { return m.reserved[nameKey(d.dir, c)] })
 		if err != nil {
 			m.mu.Unlock()
 			return nil, fmt.Errorf("choosing a file name: %w", err)
 		}
 		d.name, d.nameFixed = name, true
-		m.reserved[d.dir+"\x00"+name] = true
+		m.reserved[nameKey(d.dir, name)] = true
 	}
 	d.total, d.ranges, d.etag, d.lastMod, d.server = total, ranges, etag, resp.Header.Get("Last-Modified"), server
 	if closeDelimited {
@@ -764,12 +764,12 @@ func (m *Manager) place(d *download, root *os.Root, name string) (string, error)
 		}
 		if errors.Is(err, fs.ErrExist) {
 			m.mu.Lock()
-			next, uerr := safename.Unique(root, name, func(c string) bool { return m.reserved[d.dir+"\x00"+c] && c != name })
+			next, uerr := safename.Unique(root, name, func(c string) bool { return m.reserved[nameKey(d.dir, c)] && c != name })
 			if uerr == nil {
 				// Unique skips names whose .part exists, which includes
 				// ours: rename our .part to the new name's first.
-				m.reserved[d.dir+"\x00"+next] = true
-				delete(m.reserved, d.dir+"\x00"+name)
+				m.reserved[nameKey(d.dir, next)] = true
+				delete(m.reserved, nameKey(d.dir, name))
 			}
 			m.mu.Unlock()
 			if uerr != nil {

@@ -38,7 +38,7 @@ type Manager struct {
 	byID      map[string]*download
 	byKey     map[string][]*download // by dedupKey
 	order     []*download
-	reserved  map[string]bool // dir + "\x00" + name of names in use by downloads
+	reserved  map[string]bool // nameKey of the names in use by downloads
 	subs      map[*Subscription]struct{}
 	removed   []Snapshot // removals not yet published
 	changed   chan struct{}
@@ -155,7 +155,7 @@ func (m *Manager) load() error {
 			}
 		}
 		if d.nameFixed && d.state != Completed && d.state != Canceled {
-			m.reserved[d.dir+"\x00"+d.name] = true
+			m.reserved[nameKey(d.dir, d.name)] = true
 		}
 		m.byID[d.id] = d
 		m.order = append(m.order, d)
@@ -289,6 +289,9 @@ func (m *Manager) prepare(req Request) (u *url.URL, dir, name, sum string, err e
 	}
 	return u, dir, name, sum, nil
 }
+
+// nameKey identifies a file name in a folder, for the reserved set.
+func nameKey(dir, name string) string { return dir + "\x00" + name }
 
 // dedupKey identifies "the same download": URL (without password) and folder.
 func dedupKey(u *url.URL, dir string) string {
@@ -441,7 +444,7 @@ func (m *Manager) discardPart(d *download) {
 			_ = root.Remove(d.name + partSuffix)
 			root.Close()
 		}
-		delete(m.reserved, d.dir+"\x00"+d.name)
+		delete(m.reserved, nameKey(d.dir, d.name))
 		d.nameFixed = false
 	}
 	d.resetProgress()
@@ -689,7 +692,7 @@ func (m *Manager) finish(ctx context.Context, d *download, r *runState, err erro
 	switch {
 	case err == nil:
 		d.state, d.err, d.pieces = Completed, "", nil
-		delete(m.reserved, d.dir+"\x00"+d.name)
+		delete(m.reserved, nameKey(d.dir, d.name))
 	case errors.Is(cause, errCancel):
 		m.discardPart(d)
 	case errors.Is(cause, errRemove):
