@@ -52,6 +52,9 @@ type Request struct {
 	Checksum string
 	// Connections overrides the manager's connections per download (0 = default).
 	Connections int
+	// Header holds extra request headers (Referer, User-Agent, Cookie, …),
+	// sent to the URL's origin only and never stored.
+	Header Header
 }
 
 // Snapshot is a consistent copy of one download's state, safe to keep.
@@ -65,7 +68,9 @@ type Snapshot struct {
 	Received int64         // bytes safely received so far
 	Speed    float64       // bytes per second, smoothed
 	ETA      time.Duration // -1 when unknown
-	Err      string        // last error in words a person understands
+	Err      string        // last error in words a person understands (Problem.Message)
+	Problem  Problem       // why the download failed; Kind is KindNone unless Failed
+	Retry    *RetryInfo    // non-nil while an active download waits to try again
 	Warning  string        // e.g. "size unknown: cannot be verified"
 	Conns    int           // connections currently transferring
 	Added    time.Time
