@@ -74,7 +74,8 @@ type Snapshot struct {
 	Warning  string        // e.g. "size unknown: cannot be verified"
 	Conns    int           // connections currently transferring
 	Added    time.Time
-	Removed  bool // set only in the update that announces a removal
+	Page     string // the page the link came from (its Referer, redacted); "" if none
+	Removed  bool   // set only in the update that announces a removal
 }
 
 // Path is the final path of the file (Dir joined with Name).
