@@ -17,12 +17,9 @@ func IsPlaylistURL(u *url.URL) bool {
 // audio/mpegurl (also audio/x-mpegurl), in any case, with or without
 // parameters.
 func IsPlaylistType(contentType string) bool {
-	t, _, err := mime.ParseMediaType(contentType)
-	if err != nil {
-		// A malformed parameter list still names its type.
-		t, _, _ = strings.Cut(contentType, ";")
-		t = strings.ToLower(strings.TrimSpace(t))
-	}
+	// On a malformed parameter list ParseMediaType still returns the
+	// type, lower-cased, along with ErrInvalidMediaParameter.
+	t, _, _ := mime.ParseMediaType(contentType)
 	switch t {
 	case "application/vnd.apple.mpegurl", "application/x-mpegurl", "audio/mpegurl", "audio/x-mpegurl":
 		return true

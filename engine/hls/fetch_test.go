@@ -243,6 +243,11 @@ func TestConcatenatedOutputDecodes(t *testing.T) {
 // broken file fails.
 func probeDuration(t *testing.T, path string) float64 {
 	t.Helper()
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path = "file:" + abs // no name is read as an option or a protocol
 	if _, err := exec.LookPath("ffmpeg"); err == nil {
 		cmd := exec.Command("ffmpeg", "-nostdin", "-v", "error", "-xerror", "-i", path, "-f", "null", "-")
 		if out, err := cmd.CombinedOutput(); err != nil {

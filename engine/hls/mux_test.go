@@ -53,12 +53,11 @@ func TestMuxJoinsVideoAndSeparateAudio(t *testing.T) {
 	if _, err := exec.LookPath("ffprobe"); err != nil {
 		t.Skip("ffprobe not installed")
 	}
-	dir := t.TempDir()
-	// Names ffmpeg would misread as an option or a protocol.
-	video, audio := filepath.Join(dir, "-video:1.ts"), filepath.Join(dir, "concat:audio.ts")
+	// Relative names ffmpeg would misread as an option or a protocol.
+	t.Chdir(t.TempDir())
+	video, audio, out := "-video:1.ts", "concat:audio.ts", "-out.mp4"
 	concatFixture(t, "audio/video", video)
 	concatFixture(t, "audio/audio", audio)
-	out := filepath.Join(dir, "-out.mp4")
 	if err := os.WriteFile(out, []byte("stale"), 0o600); err != nil {
 		t.Fatal(err)
 	}

@@ -71,6 +71,7 @@ func TestRefusals(t *testing.T) {
 		{"bad version", media("#EXT-X-VERSION:x\n" + seg), ErrMalformed, "VERSION"},
 		{"file URI", media("#EXTINF:2,\nfile:///etc/passwd\n"), ErrMalformed, "not an http(s) URL"},
 		{"data key URI", media(`#EXT-X-KEY:METHOD=AES-128,URI="data:;base64,AAAAAAAAAAAAAAAAAAAAAA=="` + "\n" + seg), ErrMalformed, "not an http(s) URL"},
+		{"ftp segment", media("#EXTINF:2,\nftp://files.example.com/a.ts\n"), ErrMalformed, "not an http(s) URL"},
 		{"javascript variant", "#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=1\njavascript:alert(1)\n", ErrMalformed, "not an http(s) URL"},
 		{"bad URI", media("#EXTINF:2,\nhttp://[::1\n"), ErrMalformed, "bad URI"},
 		{"implicit offset first", media("#EXTINF:2,\n#EXT-X-BYTERANGE:100\na.ts\n"), ErrMalformed, "same URI"},
