@@ -94,7 +94,7 @@ func NewPlan(m *Media) (*Plan, error) {
 			p.IV = s.IV()
 		}
 		pl.Segments[i] = p
-		pl.Duration += s.Duration
+		pl.Duration = min(pl.Duration+s.Duration, maxDuration) // no overflow: a segment is at most a day
 	}
 	if first == nil {
 		if ext := packedAudioExt(m.Segments); ext != "" {
@@ -104,6 +104,9 @@ func NewPlan(m *Media) (*Plan, error) {
 	pl.Fingerprint = pl.fingerprint()
 	return pl, nil
 }
+
+// maxDuration caps Plan.Duration (about 146 years) for huge Limits.
+const maxDuration = time.Duration(1 << 62)
 
 func cloneRange(r *ByteRange) *ByteRange {
 	if r == nil {
