@@ -135,8 +135,9 @@ func (p *parser) checkKey(tag, method string, a attrs) error {
 	case "NONE":
 		return nil
 	case "AES-128":
-		if f, ok, _ := a.str("KEYFORMAT"); ok && f != "identity" {
-			return errAt(p.line, ErrDRM, "%s KEYFORMAT %s is not supported", tag, clip(f))
+		// Quoted or not (which is malformed), only identity is plain AES.
+		if f, ok := a["KEYFORMAT"]; ok && f.val != "identity" {
+			return errAt(p.line, ErrDRM, "%s KEYFORMAT %s is not supported", tag, clip(f.val))
 		}
 		return nil
 	case "SAMPLE-AES", "SAMPLE-AES-CTR", "SAMPLE-AES-CENC", "ISO-23001-7":

@@ -75,7 +75,7 @@ func (p *parser) run(data []byte) (*Playlist, error) {
 		if len(ln) > p.lim.MaxLine {
 			return nil, errAt(p.line, ErrTooLarge, "line longer than %d bytes", p.lim.MaxLine)
 		}
-		ln = strings.TrimRight(ln, " \t\r")
+		ln = strings.Trim(ln, " \t\r")
 		if p.line == 1 {
 			if ln != "#EXTM3U" {
 				return nil, errAt(0, ErrNotPlaylist, "")
@@ -95,7 +95,7 @@ func (p *parser) run(data []byte) (*Playlist, error) {
 	return nil, errAt(0, ErrMalformed, "neither segments nor variants")
 }
 
-// handle dispatches one line (trailing blanks removed).
+// handle dispatches one line (surrounding blanks removed).
 func (p *parser) handle(ln string) error {
 	switch {
 	case ln == "":

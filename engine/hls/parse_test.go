@@ -265,7 +265,7 @@ func TestQuotedAttributesMayHoldCommasAndEquals(t *testing.T) {
 
 func TestDiscontinuityAndTitles(t *testing.T) {
 	m := parseMedia(t, "\ufeff#EXTM3U\r\n#EXT-X-TARGETDURATION:6\r\n# a comment\r\n"+
-		"#EXTINF:5.5,Intro\r\na.ts\r\n\r\n#EXT-X-DISCONTINUITY\r\n#EXTINF:6\r\nb.ts\r\n#EXT-X-ENDLIST\r\n")
+		"  #EXTINF:5.5,Intro\r\na.ts\r\n\r\n\t#EXT-X-DISCONTINUITY \r\n#EXTINF:6\r\nb.ts\r\n#EXT-X-ENDLIST\r\n")
 	a, b := m.Segments[0], m.Segments[1]
 	if a.Title != "Intro" || a.Duration != 5500*time.Millisecond || a.Discontinuity {
 		t.Errorf("first %+v", a)

@@ -32,6 +32,7 @@ func TestRefusals(t *testing.T) {
 		{"sample-aes", media(`#EXT-X-KEY:METHOD=SAMPLE-AES,URI="skd://x",KEYFORMAT="com.apple.streamingkeydelivery"` + "\n" + seg), ErrDRM, "SAMPLE-AES"},
 		{"sample-aes-ctr", media(`#EXT-X-KEY:METHOD=SAMPLE-AES-CTR,URI="data:text/plain;base64,AAAA"` + "\n" + seg), ErrDRM, "SAMPLE-AES-CTR"},
 		{"widevine keyformat", media(`#EXT-X-KEY:METHOD=AES-128,URI="k",KEYFORMAT="urn:uuid:edef8ba9-79d6-4ace-a3c8-27dcd51d21ed"` + "\n" + seg), ErrDRM, "KEYFORMAT"},
+		{"unquoted keyformat", media(`#EXT-X-KEY:METHOD=AES-128,URI="k",KEYFORMAT=com.widevine` + "\n" + seg), ErrDRM, "com.widevine"},
 		{"session key DRM", "#EXTM3U\n" + `#EXT-X-SESSION-KEY:METHOD=SAMPLE-AES,URI="skd://k",KEYFORMAT="com.apple.streamingkeydelivery"` + "\n#EXT-X-STREAM-INF:BANDWIDTH=1\nv.m3u8\n", ErrDRM, "EXT-X-SESSION-KEY"},
 		{"unknown method", media("#EXT-X-KEY:METHOD=ROT13,URI=\"k\"\n" + seg), ErrKeyMethod, "ROT13"},
 		{"key without method", media("#EXT-X-KEY:URI=\"k\"\n" + seg), ErrMalformed, "METHOD"},
