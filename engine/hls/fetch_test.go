@@ -90,6 +90,12 @@ func download(t *testing.T, c *http.Client, pl *Plan) []byte {
 	return out
 }
 
+// sha is the SHA-256 of b in hex.
+func sha(b []byte) string {
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
+
 func expectedSum(t *testing.T, dir string) string {
 	t.Helper()
 	b, err := fs.ReadFile(testserver.HLSFixtures(), dir+"/expected.sha256")

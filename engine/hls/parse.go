@@ -64,6 +64,10 @@ type parser struct {
 
 func (p *parser) run(data []byte) (*Playlist, error) {
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")) // a BOM is wrong but harmless
+	first, _, _ := bytes.Cut(data, []byte("\n"))
+	if string(bytes.Trim(first, " \t\r")) != "#EXTM3U" {
+		return nil, errAt(0, ErrNotPlaylist, "") // e.g. a video segment or a web page
+	}
 	if !utf8.Valid(data) || bytes.IndexByte(data, 0) >= 0 {
 		return nil, errAt(0, ErrMalformed, "not UTF-8 text")
 	}
@@ -77,10 +81,7 @@ func (p *parser) run(data []byte) (*Playlist, error) {
 		}
 		ln = strings.Trim(ln, " \t\r")
 		if p.line == 1 {
-			if ln != "#EXTM3U" {
-				return nil, errAt(0, ErrNotPlaylist, "")
-			}
-			continue
+			continue // #EXTM3U, checked above
 		}
 		if err := p.handle(ln); err != nil {
 			return nil, err

@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"math"
 	"net/url"
 	"path"
 	"strings"
@@ -103,6 +104,45 @@ func NewPlan(m *Media) (*Plan, error) {
 	}
 	pl.Fingerprint = pl.fingerprint()
 	return pl, nil
+}
+
+// KnownSize returns the number of bytes to download (init section
+// included) when every part has a byte range, and false otherwise.
+// Decrypted output is up to 16 bytes per encrypted part smaller.
+func (pl *Plan) KnownSize() (int64, bool) {
+	var n int64
+	if pl.Init != nil {
+		if pl.Init.Range == nil {
+			return 0, false
+		}
+		n = pl.Init.Range.Length
+	}
+	for i := range pl.Segments {
+		r := pl.Segments[i].Range
+		if r == nil || r.Length > math.MaxInt64-n {
+			return 0, false
+		}
+		n += r.Length
+	}
+	return n, true
+}
+
+// EstimateSize guesses the bytes to download, for progress before the
+// parts' sizes are known: KnownSize when it knows, else bandwidth (bits
+// per second, e.g. a variant's AVERAGE-BANDWIDTH or BANDWIDTH) times
+// Duration; 0 when there is nothing to go on.
+func (pl *Plan) EstimateSize(bandwidth int64) int64 {
+	if n, ok := pl.KnownSize(); ok {
+		return n
+	}
+	if bandwidth <= 0 {
+		return 0
+	}
+	est := float64(bandwidth) / 8 * pl.Duration.Seconds()
+	if est >= 1<<62 {
+		return 1 << 62
+	}
+	return int64(est)
 }
 
 // maxDuration caps Plan.Duration (about 146 years) for huge Limits.
