@@ -81,7 +81,7 @@ func TestResolveRefusals(t *testing.T) {
 		text string
 	}{
 		{"/live/ts/index.m3u8", ErrLive, "live stream"},
-		{"/live/master/master.m3u8", ErrLive, "variant"},         // Best is ../ts/, now live
+		{"/live/master/master.m3u8", ErrLive, "variant"},        // Best is ../ts/, now live
 		{"/live/audio/master.m3u8", ErrLive, "audio rendition"}, // the audio is live
 		{"/nested.m3u8", ErrMalformed, "a master playlist where a media playlist belongs"},
 		{"/hls/ts/seg0.ts", ErrNotPlaylist, "seg0.ts"},
