@@ -22,6 +22,19 @@ const (
 	ContainerAudio                  // packed audio (.aac, .mp3, .ac3, .ec3 segments): that extension
 )
 
+// String names the container: "ts", "mp4" or "audio".
+func (c Container) String() string {
+	switch c {
+	case ContainerTS:
+		return "ts"
+	case ContainerMP4:
+		return "mp4"
+	case ContainerAudio:
+		return "audio"
+	}
+	return fmt.Sprintf("Container(%d)", int(c))
+}
+
 // Plan is how to download a media playlist as one file: fetch Init (if
 // any) and then Segments, decrypt each that has a key, and write them in
 // this order.
