@@ -21,6 +21,9 @@ func TestPlanOfTSAndAES(t *testing.T) {
 	if pl.Container != ContainerTS || pl.Ext != ".ts" || pl.Init != nil || len(pl.Keys) != 0 || len(pl.Segments) != 3 || pl.Duration != 3*time.Second {
 		t.Fatalf("plan %+v", pl)
 	}
+	if pl.Container.String() != "ts" || ContainerMP4.String() != "mp4" || ContainerAudio.String() != "audio" || Container(9).String() != "Container(9)" {
+		t.Errorf("container names %v %v %v %v", pl.Container, ContainerMP4, ContainerAudio, Container(9))
+	}
 	for _, p := range pl.Segments {
 		if p.Encrypted() || p.Range != nil {
 			t.Errorf("part %+v", p)
