@@ -5,10 +5,25 @@
 // decrypted and concatenated in order, make one playable file (.ts for
 // MPEG-TS, .mp4 for fragmented MP4).
 //
-// It does no I/O of its own except Mux, which runs ffmpeg. Playlists are
-// untrusted input: Parse enforces Limits and refuses, with a typed
-// error, whatever it cannot download faithfully (live streams, DRM,
-// malformed text) rather than returning part of a playlist.
+// It does no network I/O of its own (Resolve fetches through the
+// caller's FetchFunc) and runs no program except Mux, which runs ffmpeg.
+// Playlists are untrusted input: Parse enforces Limits and refuses, with
+// a typed error, whatever it cannot download faithfully (live streams,
+// DRM, malformed text) rather than returning part of a playlist.
+//
+// A downloader uses it like this:
+//
+//  1. IsPlaylistURL or IsPlaylistType says a link is HLS.
+//  2. Resolve(ctx, fetch, link, quality, Limits{}) returns a Stream: the
+//     Plan of the video (or only) stream and, for a variant with separate
+//     audio, the Plan of the audio.
+//  3. For each Plan: fetch every URL in Keys once (KeySize bytes), then
+//     Init and Segments, sending a Range header for a part's Range and
+//     refusing a body of another length; decrypt encrypted parts
+//     (Decrypt, or NewDecrypter to stream); write the parts in order.
+//     Keep Fingerprint with the progress: if a resumed download's
+//     playlist plans to another fingerprint, start over.
+//  4. With separate audio, Mux joins the two files, or says ErrNoFFmpeg.
 package hls
 
 import "time"
