@@ -1,9 +1,11 @@
 // Command haul-testserver serves generated files on loopback for manual
-// testing, screenshots and benchmarks: data files of a chosen size and
-// small real PNG and JPEG images. It prints the URLs, one per line, and
-// serves until interrupted (SIGINT or SIGTERM).
+// testing, screenshots and benchmarks: data files of a chosen size, small
+// real PNG and JPEG images and, with -hls, the HLS test streams. It
+// prints the URLs, one per line, and serves until interrupted (SIGINT or
+// SIGTERM).
 //
 //	haul-testserver -files 3 -size 100M -throttle 2M
+//	haul-testserver -files 0 -images 0 -hls -throttle 20K
 package main
 
 import (
@@ -94,6 +96,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	images := fs.Int("images", 4, "number of images, alternating PNG and JPEG")
 	throttle := byteSize(0)
 	fs.Var(&throttle, "throttle", "limit each response to `bytes/s` (0: unlimited)")
+	hls := fs.Bool("hls", false, "also serve the HLS fixtures under /hls/ and print their playlists' URLs")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return err
@@ -140,6 +143,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		paths = append(paths, p)
 	}
 
+	if *hls {
+		paths = append(paths, addHLS(s, int64(throttle))...)
+	}
+
 	w := bufio.NewWriter(stdout)
 	for _, p := range paths {
 		fmt.Fprintln(w, s.URL(p))
@@ -149,6 +156,18 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	<-ctx.Done()
 	return nil
+}
+
+// addHLS serves the HLS fixtures (segments throttled like the files) and
+// returns the paths of their top-level playlists.
+func addHLS(s *testserver.Server, throttle int64) []string {
+	var opts []testserver.HLSOption
+	if throttle > 0 {
+		opts = append(opts, testserver.ThrottleSegments(throttle))
+	}
+	s.AddHLS("/hls", opts...)
+	return []string{"/hls/ts/index.m3u8", "/hls/aes/index.m3u8", "/hls/fmp4/index.m3u8",
+		"/hls/fmp4-range/index.m3u8", "/hls/master/master.m3u8", "/hls/audio/master.m3u8"}
 }
 
 // checkLoopback refuses addresses that would serve beyond this machine.

@@ -100,3 +100,40 @@ func TestParseSize(t *testing.T) {
 		}
 	}
 }
+
+func TestServesHLSFixtures(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	pr, pw := io.Pipe()
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"-addr", "127.0.0.1:0", "-files", "0", "-images", "0", "-hls"}, pw, io.Discard)
+		pw.Close()
+	}()
+	sc := bufio.NewScanner(pr)
+	var urls []string
+	for len(urls) < 6 && sc.Scan() {
+		urls = append(urls, sc.Text())
+	}
+	if len(urls) != 6 {
+		t.Fatalf("printed %q", urls)
+	}
+	tr := &http.Transport{}
+	defer tr.CloseIdleConnections()
+	c := &http.Client{Transport: tr}
+	for _, u := range urls {
+		resp, err := c.Get(u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 || !strings.HasPrefix(string(body), "#EXTM3U\n") || resp.Header.Get("Content-Type") != "application/vnd.apple.mpegurl" {
+			t.Errorf("%s: %d %q %.20q", u, resp.StatusCode, resp.Header.Get("Content-Type"), body)
+		}
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("run: %v", err)
+	}
+}
