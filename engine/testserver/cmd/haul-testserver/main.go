@@ -1,7 +1,8 @@
 // Command haul-testserver serves generated files on loopback for manual
 // testing, screenshots and benchmarks: data files of a chosen size and
 // small real PNG and JPEG images. It prints the URLs, one per line, and
-// serves until interrupted (SIGINT or SIGTERM).
+// serves until interrupted (SIGINT or SIGTERM). On SIGUSR1 it prints
+// "sent N" to standard error: the body bytes it has sent so far.
 //
 //	haul-testserver -files 3 -size 100M -throttle 2M
 package main
@@ -140,6 +141,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		paths = append(paths, p)
 	}
 
+	// SIGUSR1 prints the body bytes sent so far, for benchmarks that
+	// count what a download cost the server. It is caught from before the
+	// URLs are printed, so a caller that read them may signal at once.
+	usr1 := make(chan os.Signal, 1)
+	signal.Notify(usr1, syscall.SIGUSR1)
+	defer signal.Stop(usr1)
+
 	w := bufio.NewWriter(stdout)
 	for _, p := range paths {
 		fmt.Fprintln(w, s.URL(p))
@@ -147,8 +155,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err := w.Flush(); err != nil {
 		return fmt.Errorf("print URLs: %w", err)
 	}
-	<-ctx.Done()
-	return nil
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-usr1:
+			fmt.Fprintf(stderr, "sent %d\n", s.TotalBytesSent())
+		}
+	}
 }
 
 // checkLoopback refuses addresses that would serve beyond this machine.
