@@ -2,7 +2,8 @@
 // testing, screenshots and benchmarks: data files of a chosen size, small
 // real PNG and JPEG images and, with -hls, the HLS test streams. It
 // prints the URLs, one per line, and serves until interrupted (SIGINT or
-// SIGTERM).
+// SIGTERM). On SIGUSR1 it prints "sent N" to standard error: the body
+// bytes it has sent so far.
 //
 //	haul-testserver -files 3 -size 100M -throttle 2M
 //	haul-testserver -files 0 -images 0 -hls -throttle 20K
@@ -147,6 +148,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		paths = append(paths, addHLS(s, int64(throttle))...)
 	}
 
+	// SIGUSR1 prints the body bytes sent so far, for benchmarks that
+	// count what a download cost the server. It is caught from before the
+	// URLs are printed, so a caller that read them may signal at once.
+	usr1 := make(chan os.Signal, 1)
+	signal.Notify(usr1, syscall.SIGUSR1)
+	defer signal.Stop(usr1)
+
 	w := bufio.NewWriter(stdout)
 	for _, p := range paths {
 		fmt.Fprintln(w, s.URL(p))
@@ -154,8 +162,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err := w.Flush(); err != nil {
 		return fmt.Errorf("print URLs: %w", err)
 	}
-	<-ctx.Done()
-	return nil
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-usr1:
+			fmt.Fprintf(stderr, "sent %d\n", s.TotalBytesSent())
+		}
+	}
 }
 
 // addHLS serves the HLS fixtures (segments throttled like the files) and

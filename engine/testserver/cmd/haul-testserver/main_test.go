@@ -10,8 +10,12 @@ import (
 	_ "image/png"
 	"io"
 	"net/http"
+	"os"
 	"strings"
+	"sync"
+	"syscall"
 	"testing"
+	"time"
 )
 
 func TestServesAndStops(t *testing.T) {
@@ -131,6 +135,66 @@ func TestServesHLSFixtures(t *testing.T) {
 		if resp.StatusCode != 200 || !strings.HasPrefix(string(body), "#EXTM3U\n") || resp.Header.Get("Content-Type") != "application/vnd.apple.mpegurl" {
 			t.Errorf("%s: %d %q %.20q", u, resp.StatusCode, resp.Header.Get("Content-Type"), body)
 		}
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("run: %v", err)
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe to read while run writes to it.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func TestSIGUSR1PrintsTheBytesSent(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	pr, pw := io.Pipe()
+	var stderr syncBuffer
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"-addr", "127.0.0.1:0", "-files", "1", "-size", "5000", "-images", "0"}, pw, &stderr)
+		pw.Close()
+	}()
+	sc := bufio.NewScanner(pr)
+	if !sc.Scan() {
+		t.Fatal("no URL printed")
+	}
+	tr := &http.Transport{}
+	defer tr.CloseIdleConnections()
+	req, _ := http.NewRequest("GET", sc.Text(), nil)
+	req.Header.Set("Range", "bytes=1000-")
+	resp, err := (&http.Client{Transport: tr}).Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+
+	// run catches the signal from before it printed its URLs.
+	if err := syscall.Kill(os.Getpid(), syscall.SIGUSR1); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(stderr.String(), "sent 4000\n") {
+		if time.Now().After(deadline) {
+			t.Fatalf("stderr = %q, want \"sent 4000\"", stderr.String())
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 	cancel()
 	if err := <-done; err != nil {
