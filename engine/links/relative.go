@@ -69,14 +69,14 @@ func relativeRefs(line string) []string {
 			continue
 		}
 		v := strings.TrimSpace(t.attrs[attr])
-		if v == "" || v[0] == '#' || v[0] == '?' || strings.HasSuffix(v, "/") || hasHTTPPrefix(v) {
+		if hasHTTPPrefix(v) {
 			continue
 		}
 		if u, err := url.Parse(v); err == nil && u.Scheme != "" {
 			continue // mailto:, javascript:, data:, ftp: ...
 		}
-		if pathPart(v) == "" || strings.HasSuffix(pathPart(v), "/") {
-			continue
+		if p := pathPart(v); p == "" || strings.HasSuffix(p, "/") {
+			continue // "", "#top", "?C=N;O=D", "../", "old/"
 		}
 		out = append(out, v)
 	}
