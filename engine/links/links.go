@@ -64,6 +64,9 @@ type Link struct {
 	// Checksum is "sha256=<64 lower-case hex digits>" from a "sha256=" or
 	// "checksum=sha-256=" option line, "" if none.
 	Checksum string
+	// Pattern is the URL pattern this link was expanded from, display-safe
+	// (password redacted), "" when it was written out.
+	Pattern string
 }
 
 // Rejected is one input line, or one link in it, that could not be used.

@@ -126,3 +126,28 @@ func TestTagsReadsAttributes(t *testing.T) {
 		t.Errorf("tags = %+v", got)
 	}
 }
+
+func TestKeyIgnoresCredentialsCaseAndDefaults(t *testing.T) {
+	same := [][2]string{
+		{"https://u:secret@X.example/a", "https://u:xxxxx@x.example/a"},
+		{"https://x.example:443/a#part", "https://x.example/a"},
+		{"http://x.example", "http://x.example/"},
+		{"HTTP://x.example:80/a", "http://bob@x.example/a"},
+	}
+	for _, p := range same {
+		if Key(p[0]) != Key(p[1]) {
+			t.Errorf("Key(%q) = %q, Key(%q) = %q; want the same", p[0], Key(p[0]), p[1], Key(p[1]))
+		}
+	}
+	differ := [][2]string{
+		{"https://x.example/a", "http://x.example/a"},
+		{"https://x.example/a", "https://x.example/A"},
+		{"https://x.example/a?x=1", "https://x.example/a?x=2"},
+		{"https://x.example:8443/a", "https://x.example/a"},
+	}
+	for _, p := range differ {
+		if Key(p[0]) == Key(p[1]) {
+			t.Errorf("Key(%q) == Key(%q); want them apart", p[0], p[1])
+		}
+	}
+}

@@ -273,7 +273,7 @@ func (s *scanner) use(no int, u string, single bool) error {
 			if single {
 				s.tgt = target{kind: manyTarget, line: no, n: p.total}
 			}
-			return s.emitPattern(no, p)
+			return s.emitPattern(no, u, p)
 		}
 		u = only
 	} else if reason := checkURL(u); reason != "" {
@@ -295,8 +295,9 @@ func (s *scanner) use(no int, u string, single bool) error {
 }
 
 // emitPattern emits the new links of a checked pattern.
-func (s *scanner) emitPattern(no int, p *pattern) error {
+func (s *scanner) emitPattern(no int, raw string, p *pattern) error {
 	i := 0
+	shown := excerpt(raw, false)
 	return p.each(func(x string) error {
 		i++
 		if i%ctxCheckLines == 0 {
@@ -307,7 +308,7 @@ func (s *scanner) emitPattern(no int, p *pattern) error {
 		if s.duplicate(x) {
 			return nil
 		}
-		return s.send(Link{URL: x, Line: no})
+		return s.send(Link{URL: x, Line: no, Pattern: shown})
 	})
 }
 
