@@ -74,6 +74,28 @@ func unsupportedScheme(scheme string) string {
 		shorten(strings.ToLower(scheme), 20))
 }
 
+// Key returns the form of URL s that tells whether two links name the same
+// file on the same server: scheme and host lower-cased, the default port,
+// the fragment and any user name or password dropped, an empty path
+// written as "/". It is meant for URLs Scan emitted or the engine shows
+// (with the password redacted), which compare equal.
+func Key(s string) string {
+	k := dedupKey(s)
+	i := strings.Index(k, "://")
+	if i < 0 {
+		return k
+	}
+	rest := k[i+3:]
+	end := strings.IndexAny(rest, "/?#")
+	if end < 0 {
+		end = len(rest)
+	}
+	if at := strings.LastIndexByte(rest[:end], '@'); at >= 0 {
+		return k[:i+3] + rest[at+1:]
+	}
+	return k
+}
+
 // dedupKey returns the form of URL s used to find duplicates: scheme and
 // host lower-cased, the default port and the fragment (never sent to the
 // server) dropped, an empty path written as "/". s must have passed

@@ -19,6 +19,12 @@
 //     apply to it: out=NAME, sha256=HEX and checksum=sha-256=HEX. Any other
 //     key, a malformed value, or an option with no single link above it is
 //     rejected.
+//   - On an HTML line, the relative href or src of a link, image, video or
+//     audio tag is taken too, resolved against the page's address: its
+//     <base href>, else the "saved from url=" comment a browser writes into
+//     a saved page, else Options.Base. With none of them it is counted in
+//     Summary.Unresolved. Fragments, queries of the page itself, folders
+//     (a path ending in "/") and other schemes are skipped.
 //   - A malformed http(s) URL is rejected wherever it appears. A line whose
 //     words all look like links of another kind ("ftp://...", "mailto:...",
 //     "example.com/a.jpg" without a scheme) is rejected too; a line of prose
@@ -32,6 +38,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"net/url"
 	"strings"
 )
 
@@ -57,6 +64,9 @@ type Link struct {
 	// Checksum is "sha256=<64 lower-case hex digits>" from a "sha256=" or
 	// "checksum=sha-256=" option line, "" if none.
 	Checksum string
+	// Pattern is the URL pattern this link was expanded from, display-safe
+	// (password redacted), "" when it was written out.
+	Pattern string
 }
 
 // Rejected is one input line, or one link in it, that could not be used.
@@ -82,6 +92,10 @@ type Options struct {
 	// MaxRejected is how many Rejected entries Summary keeps (default 1000;
 	// negative keeps none). Summary.RejectedCount still counts them all.
 	MaxRejected int
+	// Base, if set, is the address of the page being read, used to resolve
+	// its relative links when the page declares none itself (no
+	// <base href> and no "saved from url=" comment).
+	Base *url.URL
 	// Progress, if set, is called with the bytes and lines read so far,
 	// about every 64 KiB and once at the end.
 	Progress func(bytesRead int64, lines int)
@@ -95,6 +109,12 @@ type Summary struct {
 	Rejected      []Rejected // the first Options.MaxRejected rejections, in order
 	RejectedCount int        // all rejections
 	Bytes         int64      // bytes read
+	// Unresolved counts relative links of an HTML page that were skipped
+	// because the page's address is unknown: scan again with Options.Base.
+	Unresolved int
+	// Base is the page address the input declared, password redacted; ""
+	// if none.
+	Base string
 }
 
 // Scan reads r line by line and calls emit for every new link, in input

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"hash/maphash"
 	"io"
+	"net/url"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -43,6 +45,10 @@ type scanner struct {
 	seen map[uint64]struct{}
 	tgt  target
 	sum  Summary
+	// base is the page address the input declared (a <base href> or a
+	// saved-from comment); baseFromTag says it came from a <base> tag.
+	base        *url.URL
+	baseFromTag bool
 }
 
 // errStop ends a pattern walk early; it never leaves the package.
@@ -140,7 +146,7 @@ func (s *scanner) content(no int, text string) error {
 		s.tgt = target{kind: rejectedTarget, line: no}
 		return nil
 	}
-	urls := findURLs(text)
+	urls := s.findLinks(text)
 	switch len(urls) {
 	case 0:
 		s.tgt = target{}
@@ -156,6 +162,40 @@ func (s *scanner) content(no int, text string) error {
 		}
 	}
 	return nil
+}
+
+// findLinks returns the URLs of a line: the absolute ones findURLs finds
+// and, on an HTML line, its relative file references resolved against the
+// page's address. A line that declares that address (a <base href> or a
+// saved-from comment) does not also offer it as a link.
+func (s *scanner) findLinks(text string) []string {
+	urls := findURLs(text)
+	if !looksHTML(text) {
+		return urls
+	}
+	if b, declared, fromTag := baseOf(text, s.base); b != nil {
+		if fromTag || !s.baseFromTag {
+			s.base, s.baseFromTag = b, fromTag
+			s.sum.Base = b.Redacted()
+		}
+		urls = slices.DeleteFunc(urls, func(u string) bool { return u == declared })
+	}
+	rel := relativeRefs(text)
+	if len(rel) == 0 {
+		return urls
+	}
+	base := s.base
+	if base == nil {
+		base = s.opt.Base
+	}
+	if base == nil {
+		s.sum.Unresolved += len(rel)
+		return urls
+	}
+	for _, r := range rel {
+		urls = append(urls, resolve(base, r))
+	}
+	return urls
 }
 
 // mirrorFields splits an aria2 URL line holding several TAB-separated URIs
@@ -233,7 +273,7 @@ func (s *scanner) use(no int, u string, single bool) error {
 			if single {
 				s.tgt = target{kind: manyTarget, line: no, n: p.total}
 			}
-			return s.emitPattern(no, p)
+			return s.emitPattern(no, u, p)
 		}
 		u = only
 	} else if reason := checkURL(u); reason != "" {
@@ -255,8 +295,9 @@ func (s *scanner) use(no int, u string, single bool) error {
 }
 
 // emitPattern emits the new links of a checked pattern.
-func (s *scanner) emitPattern(no int, p *pattern) error {
+func (s *scanner) emitPattern(no int, raw string, p *pattern) error {
 	i := 0
+	shown := excerpt(raw, false)
 	return p.each(func(x string) error {
 		i++
 		if i%ctxCheckLines == 0 {
@@ -267,7 +308,7 @@ func (s *scanner) emitPattern(no int, p *pattern) error {
 		if s.duplicate(x) {
 			return nil
 		}
-		return s.send(Link{URL: x, Line: no})
+		return s.send(Link{URL: x, Line: no, Pattern: shown})
 	})
 }
 

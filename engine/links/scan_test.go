@@ -222,7 +222,8 @@ func TestScanAria2(t *testing.T) {
 			in: "ftp://x.example/a\n  out=a\nhttp://x.example/b\nhttp://x.example/b\n  out=b\n" +
 				"http://x.example/c http://x.example/d\n  out=c\nhttp://x.example/e[1-2]\n  out=e\n",
 			links: []Link{l(3, "http://x.example/b"), l(6, "http://x.example/c"), l(6, "http://x.example/d"),
-				l(8, "http://x.example/e1"), l(8, "http://x.example/e2")},
+				{URL: "http://x.example/e1", Line: 8, Pattern: "http://x.example/e[1-2]"},
+				{URL: "http://x.example/e2", Line: 8, Pattern: "http://x.example/e[1-2]"}},
 			dups: 1,
 			rejs: []rej{{1, "unsupported scheme"}, {2, "line 1, which was rejected"},
 				{5, "line 4, which repeats an earlier link"}, {7, "line 6: it holds 2 links"},
@@ -299,25 +300,31 @@ func TestScanRejections(t *testing.T) {
 }
 
 func TestScanPatterns(t *testing.T) {
+	// lp is a link expanded from a pattern.
+	lp := func(line int, url, pattern string) Link { return Link{URL: url, Line: line, Pattern: pattern} }
+	const f13, ab, p89 = "http://x.example/f[1-3].jpg", "http://x.example/{a,b}[01-02]", "http://x.example/p[8-9].png"
 	runScanCases(t, []scanCase{
 		{name: "range",
-			in: "http://x.example/f[1-3].jpg\n",
-			links: []Link{l(1, "http://x.example/f1.jpg"), l(1, "http://x.example/f2.jpg"),
-				l(1, "http://x.example/f3.jpg")}},
+			in: f13 + "\n",
+			links: []Link{lp(1, "http://x.example/f1.jpg", f13), lp(1, "http://x.example/f2.jpg", f13),
+				lp(1, "http://x.example/f3.jpg", f13)}},
 		{name: "several patterns multiply, in order",
-			in: "http://x.example/{a,b}[01-02]\n",
-			links: []Link{l(1, "http://x.example/a01"), l(1, "http://x.example/a02"),
-				l(1, "http://x.example/b01"), l(1, "http://x.example/b02")}},
+			in: ab + "\n",
+			links: []Link{lp(1, "http://x.example/a01", ab), lp(1, "http://x.example/a02", ab),
+				lp(1, "http://x.example/b01", ab), lp(1, "http://x.example/b02", ab)}},
 		{name: "patterns in prose",
-			in:    "Get http://x.example/p[8-9].png.\n",
-			links: []Link{l(1, "http://x.example/p8.png"), l(1, "http://x.example/p9.png")}},
+			in:    "Get " + p89 + ".\n",
+			links: []Link{lp(1, "http://x.example/p8.png", p89), lp(1, "http://x.example/p9.png", p89)}},
 		{name: "duplicates inside and across patterns",
 			in:    "http://x.example/{a,a}\nhttp://x.example/[a-b]\n",
-			links: []Link{l(1, "http://x.example/a"), l(2, "http://x.example/b")},
+			links: []Link{lp(1, "http://x.example/a", "http://x.example/{a,a}"), lp(2, "http://x.example/b", "http://x.example/[a-b]")},
 			dups:  2},
 		{name: "IPv6 host with a pattern in the path",
 			in:    "http://[::1]:8080/f[1-2]\n",
-			links: []Link{l(1, "http://[::1]:8080/f1"), l(1, "http://[::1]:8080/f2")}},
+			links: []Link{lp(1, "http://[::1]:8080/f1", "http://[::1]:8080/f[1-2]"), lp(1, "http://[::1]:8080/f2", "http://[::1]:8080/f[1-2]")}},
+		{name: "a pattern with a password is shown redacted",
+			in:    "http://u:secret@x.example/[1-2]\n",
+			links: []Link{lp(1, "http://u:secret@x.example/1", "http://u:xxxxx@x.example/[1-2]"), lp(1, "http://u:secret@x.example/2", "http://u:xxxxx@x.example/[1-2]")}},
 	})
 }
 

@@ -1,0 +1,149 @@
+package gui
+
+import (
+	"image/color"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+)
+
+// speedSpan is how far back the speed graph reaches, and speedStep the
+// time one sample stands for.
+const (
+	speedSpan    = time.Minute
+	speedStep    = time.Second
+	speedSamples = int(speedSpan / speedStep)
+)
+
+// speedHistory keeps the total speed of the last minute, one sample a
+// second: a fixed ring, so a window open for days keeps 60 numbers.
+type speedHistory struct {
+	ring [speedSamples]float64
+	next int       // where the next sample goes
+	n    int       // samples kept, up to speedSamples
+	last time.Time // when the newest sample was taken
+}
+
+// add records speed v (bytes per second) seen at now. Samples closer than
+// a step to the newest one update it; a gap of several steps (the window
+// was asleep, nothing ran) is filled with zeros.
+func (h *speedHistory) add(now time.Time, v float64) {
+	if h.n > 0 && now.Sub(h.last) < speedStep {
+		h.ring[(h.next+speedSamples-1)%speedSamples] = v
+		return
+	}
+	if h.n > 0 {
+		for gap := min(int(now.Sub(h.last)/speedStep)-1, speedSamples); gap > 0; gap-- {
+			h.push(0)
+		}
+	}
+	h.push(v)
+	h.last = now
+}
+
+func (h *speedHistory) push(v float64) {
+	h.ring[h.next] = v
+	h.next = (h.next + 1) % speedSamples
+	h.n = min(h.n+1, speedSamples)
+}
+
+// values returns the samples, oldest first.
+func (h *speedHistory) values() []float64 {
+	out := make([]float64, 0, h.n)
+	for i := h.n; i > 0; i-- {
+		out = append(out, h.ring[(h.next+speedSamples-i)%speedSamples])
+	}
+	return out
+}
+
+// points places the samples in a w×h box: the newest at the right edge, a
+// step apart, the highest sample (at least minScale) at the top.
+func (h *speedHistory) points(w, ht float32) []fyne.Position {
+	vals := h.values()
+	const minScale = 1024 // a trickle of 100 B/s is not drawn full height
+	peak := float64(minScale)
+	for _, v := range vals {
+		peak = max(peak, v)
+	}
+	dx := w / float32(speedSamples-1)
+	pts := make([]fyne.Position, len(vals))
+	for i, v := range vals {
+		x := w - dx*float32(len(vals)-1-i)
+		pts[i] = fyne.NewPos(x, ht-ht*float32(v/peak))
+	}
+	return pts
+}
+
+// speedGraph draws the speed history as one polyline of canvas lines
+// (one per pair of samples, made once), under the status bar's numbers.
+type speedGraph struct {
+	widget.BaseWidget
+	hist speedHistory
+}
+
+func newSpeedGraph() *speedGraph {
+	g := &speedGraph{}
+	g.ExtendBaseWidget(g)
+	return g
+}
+
+// add records the total speed at now and redraws; UI goroutine only.
+func (g *speedGraph) add(now time.Time, v float64) {
+	g.hist.add(now, v)
+	g.Refresh()
+}
+
+// CreateRenderer is part of fyne.Widget.
+func (g *speedGraph) CreateRenderer() fyne.WidgetRenderer {
+	r := &speedGraphRenderer{g: g, base: canvas.NewLine(color.Transparent)}
+	for i := range r.lines {
+		r.lines[i] = canvas.NewLine(color.Transparent)
+		r.lines[i].StrokeWidth = 1.5
+		r.objs = append(r.objs, r.lines[i])
+	}
+	r.objs = append(r.objs, r.base)
+	r.Refresh()
+	return r
+}
+
+type speedGraphRenderer struct {
+	g     *speedGraph
+	lines [speedSamples - 1]*canvas.Line
+	base  *canvas.Line
+	objs  []fyne.CanvasObject
+}
+
+func (r *speedGraphRenderer) Layout(size fyne.Size) {
+	pts := r.g.hist.points(size.Width, size.Height)
+	for i, l := range r.lines {
+		if i+1 >= len(pts) {
+			l.Hide()
+			continue
+		}
+		l.Position1, l.Position2 = pts[i], pts[i+1]
+		l.Show()
+	}
+	r.base.Position1 = fyne.NewPos(0, size.Height)
+	r.base.Position2 = fyne.NewPos(size.Width, size.Height)
+}
+
+func (r *speedGraphRenderer) MinSize() fyne.Size { return fyne.NewSize(90, 18) }
+
+func (r *speedGraphRenderer) Refresh() {
+	th, v := r.g.Theme(), fyne.CurrentApp().Settings().ThemeVariant()
+	for _, l := range r.lines {
+		l.StrokeColor = th.Color(theme.ColorNamePrimary, v)
+	}
+	r.base.StrokeColor = th.Color(theme.ColorNameSeparator, v)
+	r.Layout(r.g.Size())
+	for _, o := range r.objs {
+		o.Refresh()
+	}
+}
+
+func (r *speedGraphRenderer) Objects() []fyne.CanvasObject { return r.objs }
+
+func (r *speedGraphRenderer) Destroy() {}
