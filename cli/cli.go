@@ -9,9 +9,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net/url"
 	"os"
-	"strings"
 
 	"golang.org/x/term"
 
@@ -183,7 +181,7 @@ func argumentLinks(args []string) ([]links.Link, error) {
 			if fi, err := os.Stat(a); err == nil && fi.Mode().IsRegular() {
 				reason += " (to read links from this file, use -i " + a + ")"
 			}
-			return nil, usagef("%s: %s", fitWidth(safename.Display(redactText(a)), 120), reason)
+			return nil, usagef("%s: %s", fitWidth(safename.Display(links.Redact(a)), 120), reason)
 		}
 		for _, l := range ls {
 			l.Line = 0 // not from a file
@@ -194,20 +192,6 @@ func argumentLinks(args []string) ([]links.Link, error) {
 		}
 	}
 	return out, nil
-}
-
-// redactText hides the password of a URL for messages.
-func redactText(s string) string {
-	u, err := url.Parse(strings.TrimSpace(s))
-	if err != nil || u.User == nil {
-		if at := strings.LastIndexByte(s, '@'); at >= 0 && strings.Contains(s[:at], "://") {
-			if i := strings.Index(s, "://"); strings.Contains(s[i+3:at], ":") {
-				return s[:i+3] + strings.SplitN(s[i+3:at], ":", 2)[0] + ":xxxxx" + s[at:]
-			}
-		}
-		return s
-	}
-	return u.Redacted()
 }
 
 // input is the -i source of links.

@@ -13,6 +13,7 @@ import (
 	"github.com/haul-dl/haul/engine"
 	"github.com/haul-dl/haul/engine/links"
 	"github.com/haul-dl/haul/engine/safename"
+	"github.com/haul-dl/haul/internal/human"
 )
 
 // redrawEvery is the period of the live area's redraws (at most 5/s).
@@ -277,7 +278,7 @@ func (s *session) onFeed(ev feedEvent) {
 	}
 	if ev.err != nil {
 		s.release()
-		s.finish(result{URL: redactText(ev.url), Err: ev.err.Error()})
+		s.finish(result{URL: links.Redact(ev.url), Err: ev.err.Error()})
 		return
 	}
 	s.added++
@@ -288,7 +289,7 @@ func (s *session) onFeed(ev feedEvent) {
 	snap, ok := s.m.Get(ev.id)
 	if !ok {
 		s.release()
-		s.finish(result{ID: ev.id, URL: redactText(ev.url), Err: "removed from the list"})
+		s.finish(result{ID: ev.id, URL: links.Redact(ev.url), Err: "removed from the list"})
 		return
 	}
 	if s.reported[ev.id] && stopped(snap.State) {
@@ -441,7 +442,7 @@ func (s *session) redraw() {
 		foot = append(foot, fmt.Sprintf("%d waiting", q))
 	}
 	if len(active) > 1 {
-		foot = append(foot, formatSpeed(speed)+" in all")
+		foot = append(foot, human.Speed(speed)+" in all")
 	}
 	if reading != "" {
 		foot = append(foot, reading)
@@ -463,7 +464,7 @@ func (s *session) readingText() string {
 	if n == 0 {
 		return ""
 	}
-	text := fmt.Sprintf("reading %s: %s, %d %s", safename.Display(s.in.name), formatSize(n), lines, plural(int(lines), "line", "lines"))
+	text := fmt.Sprintf("reading %s: %s, %d %s", safename.Display(s.in.name), human.Bytes(n), lines, plural(int(lines), "line", "lines"))
 	if s.in.size > 0 {
 		text += fmt.Sprintf(" (%.0f%%)", 100*float64(min(n, s.in.size))/float64(s.in.size))
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/haul-dl/haul/engine"
 	"github.com/haul-dl/haul/engine/safename"
+	"github.com/haul-dl/haul/internal/human"
 )
 
 // outMode is how results are written to standard output.
@@ -96,7 +97,7 @@ func (v *view) paint(s, color string) string {
 // resultLine is the one-line report of a finished download.
 func (v *view) resultLine(r result) string {
 	if r.OK {
-		line := v.paint("done", ansiGreen) + "  " + safename.Display(r.Name) + "  " + formatSize(r.Bytes)
+		line := v.paint("done", ansiGreen) + "  " + safename.Display(r.Name) + "  " + human.Bytes(r.Bytes)
 		if r.Already {
 			line += "  (already there)"
 		}
@@ -232,9 +233,9 @@ func summaryLine(t totals) string {
 	if t.Rejected > 0 {
 		fmt.Fprintf(&b, ", %d input %s rejected", t.Rejected, plural(t.Rejected, "line", "lines"))
 	}
-	fmt.Fprintf(&b, " · %s in %s", formatSize(t.Bytes), formatElapsed(t.Elapsed))
+	fmt.Fprintf(&b, " · %s in %s", human.Bytes(t.Bytes), human.Elapsed(t.Elapsed))
 	if t.Bytes > 0 && t.Elapsed > 0 {
-		fmt.Fprintf(&b, " (%s)", formatSpeed(float64(t.Bytes)/t.Elapsed.Seconds()))
+		fmt.Fprintf(&b, " (%s)", human.Speed(float64(t.Bytes)/t.Elapsed.Seconds()))
 	}
 	return b.String()
 }
@@ -315,18 +316,18 @@ func progressText(s engine.Snapshot, compact bool) string {
 	case s.Total > 0 && compact:
 		fmt.Fprintf(&b, "%3.0f%%", 100*s.Progress())
 	case s.Total > 0:
-		fmt.Fprintf(&b, "%3.0f%%  %s / %s", 100*s.Progress(), formatSize(s.Received), formatSize(s.Total))
+		fmt.Fprintf(&b, "%3.0f%%  %s / %s", 100*s.Progress(), human.Bytes(s.Received), human.Bytes(s.Total))
 	default:
-		b.WriteString(formatSize(s.Received))
+		b.WriteString(human.Bytes(s.Received))
 	}
 	if s.Err != "" { // while active, Err says why it is waiting to retry
 		b.WriteString("  " + safename.Display(s.Err))
 		return b.String()
 	}
 	if s.Speed > 0 {
-		b.WriteString("  " + formatSpeed(s.Speed))
+		b.WriteString("  " + human.Speed(s.Speed))
 	}
-	if eta := formatETA(s.ETA); eta != "" {
+	if eta := human.Duration(s.ETA); eta != "" {
 		b.WriteString("  " + eta + " left")
 	}
 	return b.String()

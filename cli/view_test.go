@@ -164,7 +164,7 @@ func TestProgressLinesFitWidth(t *testing.T) {
 		}
 	}
 	lines := progressLines(snaps, 120, "")
-	for i, want := range []string{"a-rather-long-file-name-for-an-installer-image.iso   45%  45.0 MiB / 100 MiB  3.0 MiB/s  18s left", "1000 B", "503 Service Unavailable"} {
+	for i, want := range []string{"a-rather-long-file-name-for-an-installer-image.iso   45%  45.0 MiB / 100 MiB  3.0 MiB/s  18 s left", "1000 B", "503 Service Unavailable"} {
 		if !strings.Contains(lines[i], want) {
 			t.Errorf("line %d = %q, want it to contain %q", i, lines[i], want)
 		}
@@ -178,7 +178,7 @@ func TestProgressLinesOnANarrowTerminal(t *testing.T) {
 		t.Errorf("wide line = %q", wide)
 	}
 	narrow := progressLines([]engine.Snapshot{snap}, 40, "")[0]
-	if strings.Contains(narrow, " / ") || !strings.Contains(narrow, "alpha.iso") || !strings.Contains(narrow, "50%  1.0 MiB/s  3s left") {
+	if strings.Contains(narrow, " / ") || !strings.Contains(narrow, "alpha.iso") || !strings.Contains(narrow, "50%  1.0 MiB/s  3 s left") {
 		t.Errorf("narrow line = %q: want the name, percent, speed and time left, without byte counts", narrow)
 	}
 	if textWidth(narrow) > 39 {
@@ -197,5 +197,28 @@ func TestItemCountsBytesOfThisRun(t *testing.T) {
 	it.see(120)
 	if it.got != 420 {
 		t.Fatalf("after a restart got = %d, want 420", it.got)
+	}
+}
+
+// TestProgressLineWithEmojiFitsTheTerminal: an emoji takes two columns.
+// Counted as one, the line would wrap and the live area's redraw (which
+// moves up one row per line) would leave stale rows behind.
+func TestProgressLineWithEmojiFitsTheTerminal(t *testing.T) {
+	name := strings.Repeat("🚀", 30) + ".bin"
+	snap := engine.Snapshot{ID: "1", Name: name, State: engine.Active, Total: 6 << 20, Received: 3 << 20, Speed: 1 << 20, ETA: 3 * time.Second}
+	for _, w := range []int{40, 60, 80} {
+		line := progressLines([]engine.Snapshot{snap}, w, "")[0]
+		// Columns counted by hand: two per rocket, one per other rune.
+		cols := 0
+		for _, r := range line {
+			if r == '🚀' {
+				cols += 2
+			} else {
+				cols++
+			}
+		}
+		if cols > w-1 {
+			t.Errorf("width %d: line %q takes %d columns", w, line, cols)
+		}
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -22,7 +21,7 @@ import (
 	"github.com/haul-dl/haul/engine"
 	"github.com/haul-dl/haul/engine/links"
 	"github.com/haul-dl/haul/engine/safename"
-	"github.com/haul-dl/haul/gui/internal/human"
+	"github.com/haul-dl/haul/internal/human"
 )
 
 // liveCountLimit is the longest text the Add dialog counts links in as
@@ -456,10 +455,7 @@ func (u *UI) showActivity() {
 // displayURL is a URL fit to show: no password, no control characters,
 // at most 120 characters.
 func displayURL(s string) string {
-	if p, err := url.Parse(s); err == nil && p.User != nil {
-		s = p.Redacted()
-	}
-	s = safename.Display(s)
+	s = safename.Display(links.Redact(s))
 	if utf8.RuneCountInString(s) > 120 {
 		s = string([]rune(s)[:119]) + "…"
 	}

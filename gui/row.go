@@ -15,7 +15,7 @@ import (
 
 	"github.com/haul-dl/haul/engine"
 	"github.com/haul-dl/haul/engine/safename"
-	"github.com/haul-dl/haul/gui/internal/human"
+	"github.com/haul-dl/haul/internal/human"
 )
 
 // rowActions are what a row's buttons do with the download it shows.
