@@ -13,6 +13,7 @@ import (
 	"github.com/haul-dl/haul/engine"
 	"github.com/haul-dl/haul/engine/links"
 	"github.com/haul-dl/haul/engine/safename"
+	"github.com/haul-dl/haul/intake"
 	"github.com/haul-dl/haul/internal/human"
 )
 
@@ -219,7 +220,8 @@ func (s *session) interrupted() int {
 }
 
 // feed adds the links given as arguments, then those read from the
-// input, waiting for a free slot before each, and ends with an end event.
+// input, in chunks through intake, never more than the free slots ahead
+// of the downloads, and ends with an end event.
 func (s *session) feed(ctx context.Context, events chan<- feedEvent) {
 	send := func(ev feedEvent) error {
 		select {
@@ -229,31 +231,31 @@ func (s *session) feed(ctx context.Context, events chan<- feedEvent) {
 			return ctx.Err()
 		}
 	}
-	add := func(l links.Link) error {
-		select {
-		case s.slots <- struct{}{}:
-		case <-ctx.Done():
-			return ctx.Err()
-		}
-		a := s.m.AddAll([]engine.Request{{URL: l.URL, Name: l.Name, Checksum: l.Checksum}})[0]
-		ev := feedEvent{id: a.ID, url: l.URL, err: a.Err, existing: a.Existing}
-		if snap, ok := s.m.Get(a.ID); ok && a.Existing {
-			ev.had = snap.Received // bytes from earlier runs are not this run's
-		}
-		return send(ev)
+	opt := intake.Options{
+		Slots: s.slots,
+		Added: func(rs []intake.Result) error {
+			for _, r := range rs {
+				ev := feedEvent{id: r.ID, url: r.Link.URL, err: r.Err, existing: r.Existing}
+				if snap, ok := s.m.Get(r.ID); ok && r.Existing {
+					ev.had = snap.Received // bytes from earlier runs are not this run's
+				}
+				if err := send(ev); err != nil {
+					return err
+				}
+			}
+			return nil
+		},
 	}
-	for _, l := range s.given {
-		if err := add(l); err != nil {
-			return
-		}
+	if err := intake.Links(ctx, s.m, s.given, opt); err != nil {
+		return
 	}
 	end := feedEvent{end: true}
 	if s.in != nil {
-		opt := links.Options{Progress: s.progress}
+		opt.Scan = links.Options{Progress: s.progress}
 		if s.checked {
-			opt = links.Options{MaxRejected: -1} // reported by check already
+			opt.Scan = links.Options{MaxRejected: -1} // reported by check already
 		}
-		end.sum, end.scanErr = links.Scan(ctx, s.in.r, opt, add)
+		end.sum, end.scanErr = intake.Reader(ctx, s.m, s.in.r, opt)
 		if ctx.Err() != nil {
 			return
 		}
