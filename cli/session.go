@@ -15,7 +15,15 @@ import (
 	"github.com/haul-dl/haul/engine/safename"
 	"github.com/haul-dl/haul/intake"
 	"github.com/haul-dl/haul/internal/human"
+	"github.com/haul-dl/haul/internal/outcome"
 )
+
+// advice is what the terminal tells a person to do about a kind of
+// failure, after the engine's message.
+var advice = outcome.Advice{
+	engine.KindCertificate: "if it is your own server, add its CA with --ca-cert FILE",
+	engine.KindAuth:        "run the command again with the link's user:password@",
+}
 
 // redrawEvery is the period of the live area's redraws (at most 5/s).
 const redrawEvery = 200 * time.Millisecond
@@ -358,7 +366,7 @@ func (s *session) resolve(snap engine.Snapshot, already bool) {
 	case engine.Canceled:
 		r.Err = "canceled"
 	default:
-		r.Err = snap.Err
+		r.Err, r.Kind = outcome.Failed(snap, advice), snap.Problem.Kind
 		if r.Err == "" {
 			r.Err = "failed"
 		}
@@ -454,7 +462,7 @@ func (s *session) redraw() {
 		footer = "  " + strings.Join(foot, " · ")
 	}
 	w, _ := s.v.size()
-	s.v.draw(progressLines(active, w, footer))
+	s.v.draw(progressLines(active, w, footer, time.Now()))
 }
 
 // readingText describes how far reading the input got; "" once read.

@@ -10,6 +10,7 @@ import (
 	"github.com/haul-dl/haul/engine"
 	"github.com/haul-dl/haul/engine/safename"
 	"github.com/haul-dl/haul/internal/human"
+	"github.com/haul-dl/haul/internal/outcome"
 )
 
 // outMode is how results are written to standard output.
@@ -38,6 +39,7 @@ type result struct {
 	Already             bool // completed before this run
 	Bytes               int64
 	Err, Warning        string
+	Kind                engine.ErrorKind // what sort of failure, for --json
 }
 
 // jsonResult is the --json form of a result.
@@ -49,6 +51,7 @@ type jsonResult struct {
 	Bytes   int64  `json:"bytes"`
 	Error   string `json:"error"`
 	Warning string `json:"warning,omitempty"`
+	Kind    string `json:"kind,omitempty"` // a failure's engine.ErrorKind: "network", "http", "certificate", …
 }
 
 // totals sums up a run for the closing line.
@@ -122,7 +125,7 @@ func (v *view) finished(r result) error {
 		if !r.OK {
 			status = "failed"
 		}
-		return v.encode(jsonResult{ID: r.ID, URL: r.URL, Path: r.Path, Status: status, Bytes: r.Bytes, Error: r.Err, Warning: r.Warning})
+		return v.encode(jsonResult{ID: r.ID, URL: r.URL, Path: r.Path, Status: status, Bytes: r.Bytes, Error: r.Err, Warning: r.Warning, Kind: r.Kind.String()})
 	case modeLive:
 		v.queued = append(v.queued, v.resultLine(r))
 		if !r.OK {
@@ -269,9 +272,10 @@ func (v *view) summary(t totals) {
 	fmt.Fprintln(w, summaryLine(t))
 }
 
-// progressLines renders the live area: one line per active download, in
-// the order given, and a footer (queued count, reading progress).
-func progressLines(active []engine.Snapshot, width int, footer string) []string {
+// progressLines renders the live area as of now: one line per active
+// download, in the order given, and a footer (queued count, reading
+// progress).
+func progressLines(active []engine.Snapshot, width int, footer string, now time.Time) []string {
 	type row struct{ name, right string }
 	rows := make([]row, 0, len(active))
 	nameW, rightW := 0, 0
@@ -280,12 +284,12 @@ func progressLines(active []engine.Snapshot, width int, footer string) []string 
 		if name == "" {
 			name = safename.Display(s.URL)
 		}
-		r := row{name: name, right: progressText(s, false)}
+		r := row{name: name, right: progressText(s, false, now)}
 		if width-1-2-textWidth(r.right) < minNameWidth {
-			r.right = progressText(s, true) // a narrow terminal
+			r.right = progressText(s, true, now) // a narrow terminal
 		}
 		nameW = max(nameW, textWidth(r.name))
-		if s.Err == "" { // a retry message may be cut instead
+		if s.Retry == nil { // a retry message may be cut instead
 			rightW = max(rightW, textWidth(r.right))
 		}
 		rows = append(rows, r)
@@ -310,7 +314,7 @@ const minNameWidth = 16
 // progressText is the right-hand part of a progress line: percent, bytes,
 // speed and time left, or the reason it is waiting to retry. Compact
 // leaves out the byte counts when the size is known.
-func progressText(s engine.Snapshot, compact bool) string {
+func progressText(s engine.Snapshot, compact bool, now time.Time) string {
 	var b strings.Builder
 	switch {
 	case s.Total > 0 && compact:
@@ -320,8 +324,8 @@ func progressText(s engine.Snapshot, compact bool) string {
 	default:
 		b.WriteString(human.Bytes(s.Received))
 	}
-	if s.Err != "" { // while active, Err says why it is waiting to retry
-		b.WriteString("  " + safename.Display(s.Err))
+	if retry := outcome.Retrying(s, now); retry != "" {
+		b.WriteString("  " + retry)
 		return b.String()
 	}
 	if s.Speed > 0 {
