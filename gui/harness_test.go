@@ -2,7 +2,6 @@ package gui
 
 import (
 	"bytes"
-	"context"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -73,7 +72,7 @@ func newHarnessWithPrefs(t *testing.T, prefs func(fyne.Preferences)) *harness {
 		prefs(a.Preferences())
 	}
 	set := loadSettings(a.Preferences(), h.dl)
-	m, caErr, err := openEngine(context.Background(), engine.Options{
+	m, caErr, err := openEngine(engine.Options{
 		StateDir:        filepath.Join(root, "state"),
 		DefaultDir:      h.dl,
 		MinPiece:        64 << 10,
