@@ -199,6 +199,9 @@ func TestBigFileShowsProgressAndAddsAll(t *testing.T) {
 	h := newHarness(t)
 	list := filepath.Join(h.root, "big.txt")
 	var b strings.Builder
+	for i := 1; i <= 3; i++ {
+		h.url(fmt.Sprintf("/f/b%d.bin", i)) // serve what the pattern expands to
+	}
 	b.WriteString(h.url("/f/b[1-3].bin") + "\n")
 	for b.Len() < bigFile {
 		b.WriteString("# padding so that the file is big enough to show its progress\n")
