@@ -191,6 +191,7 @@ func TestGetJSON(t *testing.T) {
 	if f["status"] != "failed" || !strings.HasPrefix(f["error"].(string), "404 Not Found") {
 		t.Errorf("failed line = %v", f)
 	}
+	assertFile(t, filepath.Join(iv.dir, "data.csv"), content)
 	if !strings.Contains(stderr, "1 completed, 1 failed") {
 		t.Errorf("summary not on stderr: %q", stderr)
 	}
@@ -210,6 +211,11 @@ func TestGetReportsRejectedLines(t *testing.T) {
 		t.Fatalf("exit %d, want 1\n%s\n%s", code, stdout, stderr)
 	}
 	for _, want := range []string{links + ":2: ", links + ":5: "} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, stderr)
+		}
+	}
+	for _, want := range []string{"ftp://example.org/file", "[9-1]"} { // the rejected text itself
 		if !strings.Contains(stderr, want) {
 			t.Errorf("stderr lacks %q:\n%s", want, stderr)
 		}
@@ -364,6 +370,9 @@ func TestGetRerunDoesNotDownloadAgain(t *testing.T) {
 		t.Errorf("second run output:\n%s", out)
 	}
 	assertFile(t, filepath.Join(iv.dir, "again.bin"), content)
+	if _, err := os.Stat(filepath.Join(iv.dir, "again (1).bin")); err == nil {
+		t.Error("the second run made a second copy")
+	}
 }
 
 func TestGetWarning(t *testing.T) {
