@@ -55,7 +55,8 @@ func TestManyLinksArriveInChunksInOrder(t *testing.T) {
 	rec := &recorder{}
 	var results []Result
 	sum, err := Reader(context.Background(), rec, strings.NewReader(linkFile(n)), Options{
-		Added: func(rs []Result) error { results = append(results, rs...); return nil },
+		MaxDelay: time.Hour, // chunks by size only, however slow the machine
+		Added:    func(rs []Result) error { results = append(results, rs...); return nil },
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -110,7 +111,7 @@ func TestCancelStopsAdding(t *testing.T) {
 			cancel()
 		}
 	}}
-	_, err := Reader(ctx, rec, strings.NewReader(linkFile(50_000)), Options{Chunk: 100})
+	_, err := Reader(ctx, rec, strings.NewReader(linkFile(50_000)), Options{Chunk: 100, MaxDelay: time.Hour})
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("err = %v, want context.Canceled", err)
 	}
@@ -121,7 +122,7 @@ func TestCancelStopsAdding(t *testing.T) {
 	ctx2, cancel2 := context.WithCancel(context.Background())
 	rec2 := &recorder{onAdd: func(int) { cancel2() }}
 	ls, _ := links.Parse(linkFile(1000))
-	if err := Links(ctx2, rec2, ls, Options{Chunk: 10}); !errors.Is(err, context.Canceled) {
+	if err := Links(ctx2, rec2, ls, Options{Chunk: 10, MaxDelay: time.Hour}); !errors.Is(err, context.Canceled) {
 		t.Fatalf("Links err = %v, want context.Canceled", err)
 	}
 	if len(rec2.urls) != 10 {
@@ -133,8 +134,9 @@ func TestAddedErrorStops(t *testing.T) {
 	rec := &recorder{}
 	stop := errors.New("stop")
 	_, err := Reader(context.Background(), rec, strings.NewReader(linkFile(5000)), Options{
-		Chunk: 100,
-		Added: func([]Result) error { return stop },
+		Chunk:    100,
+		MaxDelay: time.Hour,
+		Added:    func([]Result) error { return stop },
 	})
 	if !errors.Is(err, stop) || len(rec.urls) != 100 {
 		t.Errorf("err = %v after %d links, want stop after 100", err, len(rec.urls))
