@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"math/rand/v2"
 	"os"
 	"os/exec"
@@ -32,20 +33,20 @@ func TestKillAndResume(t *testing.T) {
 	dir := t.TempDir()
 	out, state := filepath.Join(dir, "out"), filepath.Join(dir, "state")
 	args := []string{"get", "-d", out, "--state", state, "-x", "4", srv.URL("/movie.mp4")}
-	haul := func() *exec.Cmd {
-		cmd := exec.Command(os.Args[0], args...)
-		cmd.Env = append(os.Environ(), "HAUL_TEST_MAIN=1")
-		var logs bytes.Buffer
-		cmd.Stdout, cmd.Stderr = &logs, &logs
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	haul := func() (*exec.Cmd, *bytes.Buffer) {
+		cmd, logs, _ := haulCmd(t, ctx, args...)
+		cmd.Stderr = logs // one log, in order
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
-		return cmd
+		return cmd, logs
 	}
 
 	// Kill at three random points spread over the download.
 	for i, frac := range []float64{0.1 + 0.2*rand.Float64(), 0.35 + 0.2*rand.Float64(), 0.6 + 0.25*rand.Float64()} {
-		cmd := haul()
+		cmd, _ := haul()
 		target := int64(frac * size)
 		deadline := time.Now().Add(60 * time.Second)
 		for srv.Stats("/movie.mp4").BytesSent < target && time.Now().Before(deadline) {
@@ -57,9 +58,9 @@ func TestKillAndResume(t *testing.T) {
 		cmd.Wait()
 		t.Logf("kill %d: aimed at %.0f%%, server had sent %.0f%% of the file in all", i+1, 100*frac, 100*float64(srv.Stats("/movie.mp4").BytesSent)/size)
 	}
-	cmd := haul()
+	cmd, logs := haul()
 	if err := cmd.Wait(); err != nil {
-		t.Fatalf("final run: %v\n%s", err, cmd.Stdout)
+		t.Fatalf("final run: %v\n%s", err, logs)
 	}
 	got, err := os.ReadFile(filepath.Join(out, "movie.mp4"))
 	if err != nil {

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"os"
 	"os/exec"
@@ -25,38 +24,6 @@ func TestMain(m *testing.M) {
 		os.Exit(0) // main exits with its own status; this is a fallback
 	}
 	os.Exit(m.Run())
-}
-
-// haulCmd prepares `haul args...` as a child process with a home folder
-// of its own, so that nothing touches the user's real folders.
-func haulCmd(t *testing.T, ctx context.Context, args ...string) (*exec.Cmd, *bytes.Buffer, *bytes.Buffer) {
-	t.Helper()
-	cmd := exec.CommandContext(ctx, os.Args[0], args...)
-	home := t.TempDir()
-	cmd.Env = append(os.Environ(), "HAUL_TEST_MAIN=1", "HOME="+home, "XDG_CONFIG_HOME="+filepath.Join(home, ".config"),
-		"XDG_DOWNLOAD_DIR=", "NO_COLOR=1")
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	return cmd, &stdout, &stderr
-}
-
-// runHaul runs haul with args to the end and returns what it printed and
-// its exit status.
-func runHaul(t *testing.T, args ...string) (stdout, stderr string, code int) {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	cmd, out, errs := haulCmd(t, ctx, args...)
-	err := cmd.Run()
-	var exit *exec.ExitError
-	switch {
-	case err == nil:
-	case errors.As(err, &exit):
-		code = exit.ExitCode()
-	default:
-		t.Fatalf("running haul %q: %v", args, err)
-	}
-	return out.String(), errs.String(), code
 }
 
 // folders returns a fresh download folder and state folder.
@@ -114,70 +81,6 @@ func TestGetLinksFile(t *testing.T) {
 	}
 }
 
-func TestGetNotFound(t *testing.T) {
-	srv := testserver.New()
-	defer srv.Close()
-	out, state := folders(t)
-	missing := srv.URL("/nothing/here.zip")
-	stdout, stderr, code := runHaul(t, "get", "-d", out, "--state", state, missing)
-	if code != 1 {
-		t.Fatalf("exit %d, want 1\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
-	}
-	if !strings.Contains(stdout, "404 Not Found: "+missing) {
-		t.Errorf("stdout lacks the reason:\n%s", stdout)
-	}
-	for _, name := range []string{"here.zip", "here.zip.part"} {
-		if _, err := os.Lstat(filepath.Join(out, name)); !errors.Is(err, os.ErrNotExist) {
-			t.Errorf("%s left in the download folder (%v)", name, err)
-		}
-	}
-}
-
-func TestGetJSONLines(t *testing.T) {
-	srv := testserver.New()
-	defer srv.Close()
-	content := testserver.Content(300_000, 3)
-	srv.Add("/data/set.bin", content)
-	out, state := folders(t)
-	stdout, stderr, code := runHaul(t, "get", "--json", "-d", out, "--state", state, srv.URL("/data/set.bin"), srv.URL("/data/gone.bin"))
-	if code != 1 {
-		t.Fatalf("exit %d, want 1\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
-	}
-	type line struct {
-		ID, URL, Path, Status, Error string
-		Bytes                        *int64
-	}
-	got := map[string]line{}
-	for _, l := range strings.Split(strings.TrimSpace(stdout), "\n") {
-		var raw map[string]json.RawMessage
-		if err := json.Unmarshal([]byte(l), &raw); err != nil {
-			t.Fatalf("stdout line %q is not a JSON object: %v", l, err)
-		}
-		for _, f := range []string{"id", "url", "path", "status", "bytes", "error"} {
-			if _, ok := raw[f]; !ok {
-				t.Errorf("line %s lacks %q", l, f)
-			}
-		}
-		var v line
-		if err := json.Unmarshal([]byte(l), &v); err != nil {
-			t.Fatal(err)
-		}
-		got[v.URL] = v
-	}
-	ok := got[srv.URL("/data/set.bin")]
-	if ok.Status != "completed" || ok.Bytes == nil || *ok.Bytes != int64(len(content)) || ok.Path != filepath.Join(out, "set.bin") || ok.ID == "" || ok.Error != "" {
-		t.Errorf("completed line: %+v", ok)
-	}
-	bad := got[srv.URL("/data/gone.bin")]
-	if bad.Status != "failed" || !strings.Contains(bad.Error, "404") {
-		t.Errorf("failed line: %+v", bad)
-	}
-	if len(got) != 2 {
-		t.Errorf("want 2 JSON lines:\n%s", stdout)
-	}
-	sameFile(t, ok.Path, content)
-}
-
 func TestUsage(t *testing.T) {
 	out, state := folders(t)
 	cases := []struct {
@@ -217,61 +120,6 @@ func TestUsage(t *testing.T) {
 	}
 	if _, err := os.Stat(out); err == nil {
 		t.Error("a usage error created the download folder")
-	}
-}
-
-func TestGetRejectedLines(t *testing.T) {
-	srv := testserver.New()
-	defer srv.Close()
-	srv.Add("/ok.txt", []byte("ok\n"))
-	out, state := folders(t)
-	links := filepath.Join(t.TempDir(), "links.txt")
-	text := srv.URL("/ok.txt") + "\n" +
-		"gopher://old.example/1\n" +
-		"\n" +
-		srv.URL("/pics/[10-1].png") + "\n"
-	if err := os.WriteFile(links, []byte(text), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	stdout, stderr, code := runHaul(t, "get", "-i", links, "-d", out, "--state", state)
-	if code != 1 {
-		t.Fatalf("exit %d, want 1\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
-	}
-	for _, want := range []string{links + ":2: ", "gopher://old.example/1", links + ":4: ", "[10-1]"} {
-		if !strings.Contains(stderr, want) {
-			t.Errorf("stderr lacks %q:\n%s", want, stderr)
-		}
-	}
-	if !strings.Contains(stdout, "1 completed, 2 input lines rejected") {
-		t.Errorf("summary:\n%s", stdout)
-	}
-	sameFile(t, filepath.Join(out, "ok.txt"), []byte("ok\n"))
-}
-
-func TestGetAgainDoesNotDownloadAgain(t *testing.T) {
-	srv := testserver.New()
-	defer srv.Close()
-	content := testserver.Content(3<<20, 4)
-	srv.Add("/again.tar", content)
-	out, state := folders(t)
-	args := []string{"get", "-d", out, "--state", state, srv.URL("/again.tar")}
-	if stdout, stderr, code := runHaul(t, args...); code != 0 {
-		t.Fatalf("first run: exit %d\n%s\n%s", code, stdout, stderr)
-	}
-	sent := srv.Stats("/again.tar").BytesSent
-	stdout, stderr, code := runHaul(t, args...)
-	if code != 0 {
-		t.Fatalf("second run: exit %d\n%s\n%s", code, stdout, stderr)
-	}
-	if again := srv.Stats("/again.tar").BytesSent - sent; again != 0 {
-		t.Errorf("the second run downloaded %d bytes again", again)
-	}
-	if !strings.Contains(stdout, "already there") {
-		t.Errorf("second run:\n%s", stdout)
-	}
-	sameFile(t, filepath.Join(out, "again.tar"), content)
-	if _, err := os.Stat(filepath.Join(out, "again (1).tar")); err == nil {
-		t.Error("the second run made a second copy")
 	}
 }
 

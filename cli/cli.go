@@ -9,7 +9,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net/url"
 	"os"
 	"strings"
 
@@ -174,6 +173,9 @@ func argumentLinks(args []string) ([]links.Link, error) {
 	var out []links.Link
 	seen := map[string]bool{}
 	for _, a := range args {
+		if err := rawSpace(a); err != nil {
+			return nil, err
+		}
 		ls, sum := links.Parse(a)
 		if sum.RejectedCount > 0 || len(ls) == 0 {
 			reason := "not a link: it needs http:// or https://"
@@ -183,7 +185,7 @@ func argumentLinks(args []string) ([]links.Link, error) {
 			if fi, err := os.Stat(a); err == nil && fi.Mode().IsRegular() {
 				reason += " (to read links from this file, use -i " + a + ")"
 			}
-			return nil, usagef("%s: %s", fitWidth(safename.Display(redactText(a)), 120), reason)
+			return nil, usagef("%s: %s", fitWidth(safename.Display(links.Redact(a)), 120), reason)
 		}
 		for _, l := range ls {
 			l.Line = 0 // not from a file
@@ -196,18 +198,28 @@ func argumentLinks(args []string) ([]links.Link, error) {
 	return out, nil
 }
 
-// redactText hides the password of a URL for messages.
-func redactText(s string) string {
-	u, err := url.Parse(strings.TrimSpace(s))
-	if err != nil || u.User == nil {
-		if at := strings.LastIndexByte(s, '@'); at >= 0 && strings.Contains(s[:at], "://") {
-			if i := strings.Index(s, "://"); strings.Contains(s[i+3:at], ":") {
-				return s[:i+3] + strings.SplitN(s[i+3:at], ":", 2)[0] + ":xxxxx" + s[at:]
-			}
-		}
-		return s
+// rawSpace refuses an argument whose URL holds a raw space, such as
+// "http://host/d 4.txt": read as text it would be the link http://host/d
+// followed by a word, and fetching that would fetch something else.
+// Several URLs in one argument, separated by spaces, are fine.
+func rawSpace(a string) error {
+	words := strings.Fields(a)
+	if len(words) < 2 || !isLinkWord(words[0]) {
+		return nil
 	}
-	return u.Redacted()
+	for _, w := range words[1:] {
+		if !isLinkWord(w) {
+			return usagef("%s: a URL cannot hold a raw space; write the space as %%20 (%s), or give each URL as an argument of its own",
+				fitWidth(safename.Display(links.Redact(a)), 120), fitWidth(safename.Display(links.Redact(strings.Join(words, "%20"))), 120))
+		}
+	}
+	return nil
+}
+
+// isLinkWord reports whether w starts with http:// or https://.
+func isLinkWord(w string) bool {
+	w = strings.ToLower(w)
+	return strings.HasPrefix(w, "http://") || strings.HasPrefix(w, "https://")
 }
 
 // input is the -i source of links.

@@ -5,15 +5,11 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"math"
 	"strconv"
 	"strings"
-)
 
-// Limits of the numeric flags.
-const (
-	maxJobs  = 64
-	maxConns = 32
+	"github.com/haul-dl/haul/engine"
+	"github.com/haul-dl/haul/internal/human"
 )
 
 // config is what the command line asked for. Empty Dir and State mean the
@@ -64,48 +60,26 @@ func (r rateValue) Set(s string) error {
 // "2G" (K=1024; a trailing "B", "iB" or "/s" is allowed; case does not
 // matter). "0" means no limit.
 func parseRate(s string) (int64, error) {
-	t := strings.TrimSpace(s)
-	t = strings.TrimSuffix(t, "/s")
-	low := strings.ToLower(t)
-	low = strings.TrimSuffix(low, "ib")
-	low = strings.TrimSuffix(low, "b")
-	mult := 1.0
-	if low != "" {
-		switch low[len(low)-1] {
-		case 'k':
-			mult = 1 << 10
-		case 'm':
-			mult = 1 << 20
-		case 'g':
-			mult = 1 << 30
-		}
-		if mult != 1 {
-			low = low[:len(low)-1]
-		}
+	t := strings.TrimSuffix(strings.TrimSpace(s), "/s")
+	// A fraction below one byte would round to 0, which means no limit.
+	if v, err := strconv.ParseFloat(strings.TrimSpace(t), 64); err == nil && v > 0 && v < 1 {
+		return 0, fmt.Errorf("%q is below one byte per second", s)
 	}
-	bad := fmt.Errorf("%q is not a speed: use bytes per second, e.g. 100000, 500K, 1.5M or 2M", s)
-	if low == "" || strings.ContainsAny(low, "+-eEpPxX_") {
-		return 0, bad
+	bps, err := human.ParseBytes(t)
+	if err != nil {
+		return 0, fmt.Errorf("%q is not a speed: use bytes per second, e.g. 100000, 500K, 1.5M or 2M", s)
 	}
-	v, err := strconv.ParseFloat(low, 64)
-	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) || v < 0 {
-		return 0, bad
-	}
-	bps := v * mult
 	if bps > 1<<50 {
 		return 0, fmt.Errorf("%q is too fast a limit to mean anything", s)
 	}
-	if bps > 0 && bps < 1 {
-		return 0, fmt.Errorf("%q is below one byte per second", s)
-	}
-	return int64(math.Round(bps)), nil
+	return bps, nil
 }
 
 // parseArgs reads the arguments after "get". Flags may come before or
 // after URLs; "--" ends the flags. It returns flag.ErrHelp for -h/--help
 // and a *usageError for any mistake.
 func parseArgs(args []string) (config, error) {
-	cfg := config{Jobs: 4, Conns: 8}
+	cfg := config{Jobs: engine.DefaultMaxActive, Conns: engine.DefaultConnections}
 	fs := flag.NewFlagSet("haul get", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	fs.Usage = func() {}
@@ -141,11 +115,11 @@ func parseArgs(args []string) (config, error) {
 		cfg.URLs = append(cfg.URLs, rest[0])
 		args = rest[1:]
 	}
-	if cfg.Jobs < 1 || cfg.Jobs > maxJobs {
-		return cfg, usagef("-j %d: downloads at once must be from 1 to %d", cfg.Jobs, maxJobs)
+	if cfg.Jobs < 1 || cfg.Jobs > engine.MaxMaxActive {
+		return cfg, usagef("-j %d: downloads at once must be from 1 to %d", cfg.Jobs, engine.MaxMaxActive)
 	}
-	if cfg.Conns < 1 || cfg.Conns > maxConns {
-		return cfg, usagef("-x %d: connections per download must be from 1 to %d", cfg.Conns, maxConns)
+	if cfg.Conns < 1 || cfg.Conns > engine.MaxConnections {
+		return cfg, usagef("-x %d: connections per download must be from 1 to %d", cfg.Conns, engine.MaxConnections)
 	}
 	for _, f := range []struct {
 		name, val string

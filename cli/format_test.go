@@ -1,70 +1,10 @@
 package cli
 
-import (
-	"testing"
-	"time"
-)
-
-func TestFormatSize(t *testing.T) {
-	cases := map[int64]string{
-		-1:              "?",
-		0:               "0 B",
-		1023:            "1023 B",
-		1024:            "1.0 KiB",
-		1536:            "1.5 KiB",
-		300 * 1024:      "300 KiB",
-		99*1024 + 1000:  "100 KiB",
-		1<<20 - 1:       "1.0 MiB",
-		3 << 19:         "1.5 MiB",
-		12897485:        "12.3 MiB",
-		5 << 30:         "5.0 GiB",
-		1<<30 - 1<<20:   "1023 MiB",
-		1<<30 - 1:       "1.0 GiB",
-		1 << 40:         "1.0 TiB",
-		1<<62 + 1<<61:   "6.0 EiB",
-		1023*1024 + 512: "1.0 MiB",
-	}
-	for n, want := range cases {
-		if got := formatSize(n); got != want {
-			t.Errorf("formatSize(%d) = %q, want %q", n, got, want)
-		}
-	}
-}
-
-func TestFormatSpeed(t *testing.T) {
-	cases := map[float64]string{0: "0 B/s", -5: "0 B/s", 300 * 1024: "300 KiB/s", 2.9 * (1 << 20): "2.9 MiB/s", 512.4: "512 B/s"}
-	for bps, want := range cases {
-		if got := formatSpeed(bps); got != want {
-			t.Errorf("formatSpeed(%v) = %q, want %q", bps, got, want)
-		}
-	}
-}
-
-func TestFormatETA(t *testing.T) {
-	cases := map[time.Duration]string{
-		-1:                          "",
-		0:                           "0s",
-		1500 * time.Millisecond:     "2s",
-		59 * time.Second:            "59s",
-		65 * time.Second:            "1m05s",
-		2*time.Hour + 3*time.Minute: "2h03m",
-		200 * time.Hour:             ">99h",
-	}
-	for d, want := range cases {
-		if got := formatETA(d); got != want {
-			t.Errorf("formatETA(%v) = %q, want %q", d, got, want)
-		}
-	}
-	if got := formatElapsed(4200 * time.Millisecond); got != "4.2 s" {
-		t.Errorf("formatElapsed(4.2s) = %q", got)
-	}
-	if got := formatElapsed(187 * time.Second); got != "3m07s" {
-		t.Errorf("formatElapsed(187s) = %q", got)
-	}
-}
+import "testing"
 
 func TestTextWidth(t *testing.T) {
-	cases := map[string]int{"": 0, "abc": 3, "日本語": 6, "é": 1, "e\u0301": 1, "😀x": 3, "한국": 4}
+	cases := map[string]int{"": 0, "abc": 3, "日本語": 6, "é": 1, "e\u0301": 1, "😀x": 3, "한국": 4,
+		"🚀": 2, "a🚀b": 4, "👍🏽": 2, "👨\u200d👩\u200d👧": 2, "🇩🇪": 2}
 	for s, want := range cases {
 		if got := textWidth(s); got != want {
 			t.Errorf("textWidth(%q) = %d, want %d", s, got, want)
@@ -103,5 +43,22 @@ func TestFitMiddleKeepsExtension(t *testing.T) {
 	}
 	if got := fitMiddle("写真-2024-夏休み-海辺の風景.jpg", 15); textWidth(got) > 15 {
 		t.Errorf("fitMiddle wide = %q is %d columns", got, textWidth(got))
+	}
+}
+
+func TestFitWidthKeepsClustersWhole(t *testing.T) {
+	// A cut lands between clusters, never inside an emoji sequence or
+	// between a letter and its accent.
+	if got := fitWidth("🚀🚀🚀🚀", 5); got != "🚀🚀…" || textWidth(got) > 5 {
+		t.Errorf("fitWidth(rockets, 5) = %q (%d columns), want two rockets and …", got, textWidth(got))
+	}
+	if got := fitWidth("e\u0301e\u0301e\u0301e\u0301", 3); got != "e\u0301e\u0301…" {
+		t.Errorf("fitWidth(accents, 3) = %q", got)
+	}
+	if got := fitMiddle("launch-🚀🚀🚀🚀🚀🚀🚀🚀-day.png", 16); textWidth(got) > 16 || got[len(got)-4:] != ".png" {
+		t.Errorf("fitMiddle(emoji name, 16) = %q, %d columns", got, textWidth(got))
+	}
+	if got := padRight("🚀", 4); got != "🚀  " {
+		t.Errorf("padRight(rocket, 4) = %q, want two spaces after it", got)
 	}
 }

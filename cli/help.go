@@ -1,7 +1,13 @@
 package cli
 
+import (
+	"fmt"
+
+	"github.com/haul-dl/haul/engine"
+)
+
 // helpText is what `haul get --help` prints.
-const helpText = `Usage: haul get [flags] [URL...]
+var helpText = fmt.Sprintf(`Usage: haul get [flags] [URL...]
 
 Download files from the command line, without the window. Downloads run
 several at a time, each over several connections when the server allows,
@@ -18,8 +24,8 @@ as arguments may use the same patterns as -i (quote them for the shell).
                   "out=NAME" and "sha256=HEX" option lines under a URL).
                   URL patterns in the path expand: photo[001-120].jpg,
                   disk-[a-f].img, report.{pdf,csv}
-  -j N            downloads at once (default 4, at most 64)
-  -x N            connections per download (default 8, at most 32; files
+  -j N            downloads at once (default %d, at most %d)
+  -x N            connections per download (default %d, at most %d; files
                   under 2 MiB use one)
   --state DIR     where Haul keeps its download list and resume state
                   (default: the same folder as the Haul window, so downloads
@@ -56,4 +62,4 @@ Examples:
   grep -o 'https://[^ ]*\.pdf' page.html | haul get -i - -d papers
   haul get --checksum sha256=9f86d0…0f00a08 https://example.org/tool.tar.gz
   haul get --json -i links.txt | jq -r 'select(.status=="failed") | .url'
-`
+`, engine.DefaultMaxActive, engine.MaxMaxActive, engine.DefaultConnections, engine.MaxConnections)

@@ -8,7 +8,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -17,6 +16,7 @@ import (
 	"time"
 
 	"github.com/haul-dl/haul/engine"
+	"github.com/haul-dl/haul/engine/testserver"
 )
 
 // syncBuffer is a bytes.Buffer safe to read while Run writes it.
@@ -191,6 +191,7 @@ func TestGetJSON(t *testing.T) {
 	if f["status"] != "failed" || !strings.HasPrefix(f["error"].(string), "404 Not Found") {
 		t.Errorf("failed line = %v", f)
 	}
+	assertFile(t, filepath.Join(iv.dir, "data.csv"), content)
 	if !strings.Contains(stderr, "1 completed, 1 failed") {
 		t.Errorf("summary not on stderr: %q", stderr)
 	}
@@ -202,7 +203,7 @@ func TestGetReportsRejectedLines(t *testing.T) {
 	list := srv.add("/one", []byte("1")) + "\n" +
 		"ftp://example.org/file\n" +
 		"just some words\n" +
-		srv.add("/two", []byte("22")) + "\n" +
+		srv.add("/two", []byte("22"), testserver.ContentType("text/plain; charset=utf-8")) + "\n" +
 		srv.URL + "/[9-1].jpg\n"
 	links := writeFile(t, t.TempDir(), "links.txt", list)
 	stdout, stderr, code := iv.get("-i", links)
@@ -210,6 +211,11 @@ func TestGetReportsRejectedLines(t *testing.T) {
 		t.Fatalf("exit %d, want 1\n%s\n%s", code, stdout, stderr)
 	}
 	for _, want := range []string{links + ":2: ", links + ":5: "} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, stderr)
+		}
+	}
+	for _, want := range []string{"ftp://example.org/file", "[9-1]"} { // the rejected text itself
 		if !strings.Contains(stderr, want) {
 			t.Errorf("stderr lacks %q:\n%s", want, stderr)
 		}
@@ -364,21 +370,16 @@ func TestGetRerunDoesNotDownloadAgain(t *testing.T) {
 		t.Errorf("second run output:\n%s", out)
 	}
 	assertFile(t, filepath.Join(iv.dir, "again.bin"), content)
+	if _, err := os.Stat(filepath.Join(iv.dir, "again (1).bin")); err == nil {
+		t.Error("the second run made a second copy")
+	}
 }
 
 func TestGetWarning(t *testing.T) {
 	srv := newFileServer(t)
-	srv.Config.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		// No Content-Length and no chunking: the body ends when the
-		// connection closes, so its size is never announced.
-		conn, buf, err := w.(http.Hijacker).Hijack()
-		if err != nil {
-			return
-		}
-		defer conn.Close()
-		buf.WriteString("HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nConnection: close\r\n\r\nstreamed without a size")
-		buf.Flush()
-	})
+	// No Content-Length and no chunking: the body ends when the
+	// connection closes, so its size is never announced.
+	srv.add("/stream.log", []byte("streamed without a size"), testserver.CloseDelimited())
 	iv := newInvocation(t)
 	out, errs, code := iv.get(srv.URL + "/stream.log")
 	if code != ExitOK {
@@ -394,8 +395,7 @@ func TestGetOnATerminal(t *testing.T) {
 	iv := newInvocation(t)
 	iv.tty = true
 	content := pattern(1<<20, 5)
-	u := srv.add("/slow.bin", content)
-	srv.setSlow("/slow.bin", 40*time.Millisecond) // long enough for some redraws
+	u := srv.add("/slow.bin", content, testserver.Throttle(800<<10)) // slow enough for some redraws
 	out, errs, code := iv.get("-x", "1", u, srv.URL+"/nope")
 	if code != ExitFailed {
 		t.Fatalf("exit %d\n%q\n%q", code, out, errs)
@@ -416,8 +416,7 @@ func TestGetInterruptedThenResumed(t *testing.T) {
 	srv := newFileServer(t)
 	iv := newInvocation(t)
 	content := pattern(4<<20, 6)
-	u := srv.add("/resume.iso", content)
-	srv.setSlow("/resume.iso", 20*time.Millisecond)
+	u := srv.add("/resume.iso", content, testserver.Throttle(1600<<10))
 
 	ctx, cancel := context.WithCancel(context.Background())
 	go func() {
@@ -439,7 +438,7 @@ func TestGetInterruptedThenResumed(t *testing.T) {
 	}
 	first := srv.bytesSent("/resume.iso")
 
-	srv.setSlow("/resume.iso", 0)
+	srv.Configure("/resume.iso", testserver.Throttle(0)) // full speed, same file
 	out, errs, code := iv.get("-x", "2", u)
 	if code != ExitOK {
 		t.Fatalf("resume: exit %d\n%s\n%s", code, out, errs)
@@ -527,4 +526,30 @@ func TestGetLongListFromStdin(t *testing.T) {
 	if !strings.Contains(out, "40 completed, 1 input line rejected") || !strings.Contains(errs, "stdin:42: ") {
 		t.Errorf("stdout:\n%s\nstderr:\n%s", out, errs)
 	}
+}
+
+// TestGetRefusesAURLWithARawSpace: "http://host/d 4.txt" is refused with
+// a clear message; fetching http://host/d would fetch something else.
+// Several URLs in one argument are still fine.
+func TestGetRefusesAURLWithARawSpace(t *testing.T) {
+	srv := newFileServer(t)
+	srv.add("/d", []byte("not the file asked for"))
+	iv := newInvocation(t)
+	stdout, stderr, code := iv.get(srv.URL + "/d 4.txt")
+	if code != ExitUsage {
+		t.Fatalf("exit %d, want 2\nstdout: %s\nstderr: %s", code, stdout, stderr)
+	}
+	if want := "a URL cannot hold a raw space; write the space as %20 (" + srv.URL + "/d%204.txt)"; !strings.Contains(stderr, want) {
+		t.Errorf("stderr lacks %q:\n%s", want, stderr)
+	}
+	if n := srv.Stats("/d").Requests; n != 0 {
+		t.Errorf("the server got %d requests for /d: something else was fetched", n)
+	}
+
+	a, b := srv.add("/a.txt", []byte("a")), srv.add("/b.txt", []byte("b"))
+	iv = newInvocation(t)
+	if out, errs, code := iv.get(a + " " + b); code != ExitOK {
+		t.Fatalf("two URLs in one argument: exit %d\n%s\n%s", code, out, errs)
+	}
+	assertFile(t, filepath.Join(iv.dir, "b.txt"), []byte("b"))
 }

@@ -13,7 +13,17 @@ import (
 	"github.com/haul-dl/haul/engine"
 	"github.com/haul-dl/haul/engine/links"
 	"github.com/haul-dl/haul/engine/safename"
+	"github.com/haul-dl/haul/intake"
+	"github.com/haul-dl/haul/internal/human"
+	"github.com/haul-dl/haul/internal/outcome"
 )
+
+// advice is what the terminal tells a person to do about a kind of
+// failure, after the engine's message.
+var advice = outcome.Advice{
+	engine.KindCertificate: "if it is your own server, add its CA with --ca-cert FILE",
+	engine.KindAuth:        "run the command again with the link's user:password@",
+}
 
 // redrawEvery is the period of the live area's redraws (at most 5/s).
 const redrawEvery = 200 * time.Millisecond
@@ -218,7 +228,8 @@ func (s *session) interrupted() int {
 }
 
 // feed adds the links given as arguments, then those read from the
-// input, waiting for a free slot before each, and ends with an end event.
+// input, in chunks through intake, never more than the free slots ahead
+// of the downloads, and ends with an end event.
 func (s *session) feed(ctx context.Context, events chan<- feedEvent) {
 	send := func(ev feedEvent) error {
 		select {
@@ -228,31 +239,31 @@ func (s *session) feed(ctx context.Context, events chan<- feedEvent) {
 			return ctx.Err()
 		}
 	}
-	add := func(l links.Link) error {
-		select {
-		case s.slots <- struct{}{}:
-		case <-ctx.Done():
-			return ctx.Err()
-		}
-		a := s.m.AddAll([]engine.Request{{URL: l.URL, Name: l.Name, Checksum: l.Checksum}})[0]
-		ev := feedEvent{id: a.ID, url: l.URL, err: a.Err, existing: a.Existing}
-		if snap, ok := s.m.Get(a.ID); ok && a.Existing {
-			ev.had = snap.Received // bytes from earlier runs are not this run's
-		}
-		return send(ev)
+	opt := intake.Options{
+		Slots: s.slots,
+		Added: func(rs []intake.Result) error {
+			for _, r := range rs {
+				ev := feedEvent{id: r.ID, url: r.Link.URL, err: r.Err, existing: r.Existing}
+				if snap, ok := s.m.Get(r.ID); ok && r.Existing {
+					ev.had = snap.Received // bytes from earlier runs are not this run's
+				}
+				if err := send(ev); err != nil {
+					return err
+				}
+			}
+			return nil
+		},
 	}
-	for _, l := range s.given {
-		if err := add(l); err != nil {
-			return
-		}
+	if err := intake.Links(ctx, s.m, s.given, opt); err != nil {
+		return
 	}
 	end := feedEvent{end: true}
 	if s.in != nil {
-		opt := links.Options{Progress: s.progress}
+		opt.Scan = links.Options{Progress: s.progress}
 		if s.checked {
-			opt = links.Options{MaxRejected: -1} // reported by check already
+			opt.Scan = links.Options{MaxRejected: -1} // reported by check already
 		}
-		end.sum, end.scanErr = links.Scan(ctx, s.in.r, opt, add)
+		end.sum, end.scanErr = intake.Reader(ctx, s.m, s.in.r, opt)
 		if ctx.Err() != nil {
 			return
 		}
@@ -277,7 +288,7 @@ func (s *session) onFeed(ev feedEvent) {
 	}
 	if ev.err != nil {
 		s.release()
-		s.finish(result{URL: redactText(ev.url), Err: ev.err.Error()})
+		s.finish(result{URL: links.Redact(ev.url), Err: ev.err.Error()})
 		return
 	}
 	s.added++
@@ -288,7 +299,7 @@ func (s *session) onFeed(ev feedEvent) {
 	snap, ok := s.m.Get(ev.id)
 	if !ok {
 		s.release()
-		s.finish(result{ID: ev.id, URL: redactText(ev.url), Err: "removed from the list"})
+		s.finish(result{ID: ev.id, URL: links.Redact(ev.url), Err: "removed from the list"})
 		return
 	}
 	if s.reported[ev.id] && stopped(snap.State) {
@@ -355,7 +366,7 @@ func (s *session) resolve(snap engine.Snapshot, already bool) {
 	case engine.Canceled:
 		r.Err = "canceled"
 	default:
-		r.Err = snap.Err
+		r.Err, r.Kind = outcome.Failed(snap, advice), snap.Problem.Kind
 		if r.Err == "" {
 			r.Err = "failed"
 		}
@@ -441,7 +452,7 @@ func (s *session) redraw() {
 		foot = append(foot, fmt.Sprintf("%d waiting", q))
 	}
 	if len(active) > 1 {
-		foot = append(foot, formatSpeed(speed)+" in all")
+		foot = append(foot, human.Speed(speed)+" in all")
 	}
 	if reading != "" {
 		foot = append(foot, reading)
@@ -451,7 +462,7 @@ func (s *session) redraw() {
 		footer = "  " + strings.Join(foot, " · ")
 	}
 	w, _ := s.v.size()
-	s.v.draw(progressLines(active, w, footer))
+	s.v.draw(progressLines(active, w, footer, time.Now()))
 }
 
 // readingText describes how far reading the input got; "" once read.
@@ -463,7 +474,7 @@ func (s *session) readingText() string {
 	if n == 0 {
 		return ""
 	}
-	text := fmt.Sprintf("reading %s: %s, %d %s", safename.Display(s.in.name), formatSize(n), lines, plural(int(lines), "line", "lines"))
+	text := fmt.Sprintf("reading %s: %s, %d %s", safename.Display(s.in.name), human.Bytes(n), lines, plural(int(lines), "line", "lines"))
 	if s.in.size > 0 {
 		text += fmt.Sprintf(" (%.0f%%)", 100*float64(min(n, s.in.size))/float64(s.in.size))
 	}

@@ -9,6 +9,8 @@ import (
 
 	"github.com/haul-dl/haul/engine"
 	"github.com/haul-dl/haul/engine/safename"
+	"github.com/haul-dl/haul/internal/human"
+	"github.com/haul-dl/haul/internal/outcome"
 )
 
 // outMode is how results are written to standard output.
@@ -37,6 +39,7 @@ type result struct {
 	Already             bool // completed before this run
 	Bytes               int64
 	Err, Warning        string
+	Kind                engine.ErrorKind // what sort of failure, for --json
 }
 
 // jsonResult is the --json form of a result.
@@ -48,6 +51,7 @@ type jsonResult struct {
 	Bytes   int64  `json:"bytes"`
 	Error   string `json:"error"`
 	Warning string `json:"warning,omitempty"`
+	Kind    string `json:"kind,omitempty"` // a failure's engine.ErrorKind: "network", "http", "certificate", …
 }
 
 // totals sums up a run for the closing line.
@@ -96,7 +100,7 @@ func (v *view) paint(s, color string) string {
 // resultLine is the one-line report of a finished download.
 func (v *view) resultLine(r result) string {
 	if r.OK {
-		line := v.paint("done", ansiGreen) + "  " + safename.Display(r.Name) + "  " + formatSize(r.Bytes)
+		line := v.paint("done", ansiGreen) + "  " + safename.Display(r.Name) + "  " + human.Bytes(r.Bytes)
 		if r.Already {
 			line += "  (already there)"
 		}
@@ -121,7 +125,7 @@ func (v *view) finished(r result) error {
 		if !r.OK {
 			status = "failed"
 		}
-		return v.encode(jsonResult{ID: r.ID, URL: r.URL, Path: r.Path, Status: status, Bytes: r.Bytes, Error: r.Err, Warning: r.Warning})
+		return v.encode(jsonResult{ID: r.ID, URL: r.URL, Path: r.Path, Status: status, Bytes: r.Bytes, Error: r.Err, Warning: r.Warning, Kind: r.Kind.String()})
 	case modeLive:
 		v.queued = append(v.queued, v.resultLine(r))
 		if !r.OK {
@@ -232,9 +236,9 @@ func summaryLine(t totals) string {
 	if t.Rejected > 0 {
 		fmt.Fprintf(&b, ", %d input %s rejected", t.Rejected, plural(t.Rejected, "line", "lines"))
 	}
-	fmt.Fprintf(&b, " · %s in %s", formatSize(t.Bytes), formatElapsed(t.Elapsed))
+	fmt.Fprintf(&b, " · %s in %s", human.Bytes(t.Bytes), human.Elapsed(t.Elapsed))
 	if t.Bytes > 0 && t.Elapsed > 0 {
-		fmt.Fprintf(&b, " (%s)", formatSpeed(float64(t.Bytes)/t.Elapsed.Seconds()))
+		fmt.Fprintf(&b, " (%s)", human.Speed(float64(t.Bytes)/t.Elapsed.Seconds()))
 	}
 	return b.String()
 }
@@ -268,9 +272,10 @@ func (v *view) summary(t totals) {
 	fmt.Fprintln(w, summaryLine(t))
 }
 
-// progressLines renders the live area: one line per active download, in
-// the order given, and a footer (queued count, reading progress).
-func progressLines(active []engine.Snapshot, width int, footer string) []string {
+// progressLines renders the live area as of now: one line per active
+// download, in the order given, and a footer (queued count, reading
+// progress).
+func progressLines(active []engine.Snapshot, width int, footer string, now time.Time) []string {
 	type row struct{ name, right string }
 	rows := make([]row, 0, len(active))
 	nameW, rightW := 0, 0
@@ -279,12 +284,12 @@ func progressLines(active []engine.Snapshot, width int, footer string) []string 
 		if name == "" {
 			name = safename.Display(s.URL)
 		}
-		r := row{name: name, right: progressText(s, false)}
+		r := row{name: name, right: progressText(s, false, now)}
 		if width-1-2-textWidth(r.right) < minNameWidth {
-			r.right = progressText(s, true) // a narrow terminal
+			r.right = progressText(s, true, now) // a narrow terminal
 		}
 		nameW = max(nameW, textWidth(r.name))
-		if s.Err == "" { // a retry message may be cut instead
+		if s.Retry == nil { // a retry message may be cut instead
 			rightW = max(rightW, textWidth(r.right))
 		}
 		rows = append(rows, r)
@@ -309,24 +314,24 @@ const minNameWidth = 16
 // progressText is the right-hand part of a progress line: percent, bytes,
 // speed and time left, or the reason it is waiting to retry. Compact
 // leaves out the byte counts when the size is known.
-func progressText(s engine.Snapshot, compact bool) string {
+func progressText(s engine.Snapshot, compact bool, now time.Time) string {
 	var b strings.Builder
 	switch {
 	case s.Total > 0 && compact:
 		fmt.Fprintf(&b, "%3.0f%%", 100*s.Progress())
 	case s.Total > 0:
-		fmt.Fprintf(&b, "%3.0f%%  %s / %s", 100*s.Progress(), formatSize(s.Received), formatSize(s.Total))
+		fmt.Fprintf(&b, "%3.0f%%  %s / %s", 100*s.Progress(), human.Bytes(s.Received), human.Bytes(s.Total))
 	default:
-		b.WriteString(formatSize(s.Received))
+		b.WriteString(human.Bytes(s.Received))
 	}
-	if s.Err != "" { // while active, Err says why it is waiting to retry
-		b.WriteString("  " + safename.Display(s.Err))
+	if retry := outcome.Retrying(s, now); retry != "" {
+		b.WriteString("  " + retry)
 		return b.String()
 	}
 	if s.Speed > 0 {
-		b.WriteString("  " + formatSpeed(s.Speed))
+		b.WriteString("  " + human.Speed(s.Speed))
 	}
-	if eta := formatETA(s.ETA); eta != "" {
+	if eta := human.Duration(s.ETA); eta != "" {
 		b.WriteString("  " + eta + " left")
 	}
 	return b.String()

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/haul-dl/haul/engine"
+	"github.com/haul-dl/haul/internal/outcome"
 )
 
 func fixedSize(w, h int) func() (int, int) { return func() (int, int) { return w, h } }
@@ -141,14 +142,16 @@ func TestLiveViewListsFailuresAtTheEnd(t *testing.T) {
 }
 
 func TestProgressLinesFitWidth(t *testing.T) {
+	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 	snaps := []engine.Snapshot{
 		{ID: "1", Name: "a-rather-long-file-name-for-an-installer-image.iso", State: engine.Active, Total: 100 << 20, Received: 45 << 20, Speed: 3 << 20, ETA: 18 * time.Second},
 		{ID: "2", Name: "short.txt", State: engine.Active, Total: -1, Received: 1000, ETA: -1},
-		{ID: "3", Name: "retry.bin", State: engine.Active, Total: 10, Received: 5, ETA: -1, Err: "retrying in 2s (attempt 2 of 6): 503 Service Unavailable"},
+		{ID: "3", Name: "retry.bin", State: engine.Active, Total: 10, Received: 5, ETA: -1, Err: "503 Service Unavailable",
+			Retry: &engine.RetryInfo{Attempt: 1, Of: 6, At: now.Add(2 * time.Second), Problem: engine.Problem{Kind: engine.KindHTTP, Status: 503, Message: "503 Service Unavailable"}}},
 		{ID: "4", Name: "\u202egpj.exe", State: engine.Active, Total: -1, ETA: -1},
 	}
 	for _, w := range []int{40, 60, 80, 120, 200} {
-		lines := progressLines(snaps, w, "  3 waiting")
+		lines := progressLines(snaps, w, "  3 waiting", now)
 		if len(lines) != 5 {
 			t.Fatalf("width %d: %d lines", w, len(lines))
 		}
@@ -163,8 +166,8 @@ func TestProgressLinesFitWidth(t *testing.T) {
 			}
 		}
 	}
-	lines := progressLines(snaps, 120, "")
-	for i, want := range []string{"a-rather-long-file-name-for-an-installer-image.iso   45%  45.0 MiB / 100 MiB  3.0 MiB/s  18s left", "1000 B", "503 Service Unavailable"} {
+	lines := progressLines(snaps, 120, "", now)
+	for i, want := range []string{"a-rather-long-file-name-for-an-installer-image.iso   45%  45.0 MiB / 100 MiB  3.0 MiB/s  18 s left", "1000 B", "50%  5 B / 10 B  retrying in 2 s (attempt 2 of 6): 503 Service Unavailable"} {
 		if !strings.Contains(lines[i], want) {
 			t.Errorf("line %d = %q, want it to contain %q", i, lines[i], want)
 		}
@@ -173,12 +176,12 @@ func TestProgressLinesFitWidth(t *testing.T) {
 
 func TestProgressLinesOnANarrowTerminal(t *testing.T) {
 	snap := engine.Snapshot{ID: "1", Name: "alpha.iso", State: engine.Active, Total: 6 << 20, Received: 3 << 20, Speed: 1 << 20, ETA: 3 * time.Second}
-	wide := progressLines([]engine.Snapshot{snap}, 100, "")[0]
+	wide := progressLines([]engine.Snapshot{snap}, 100, "", time.Now())[0]
 	if !strings.Contains(wide, "3.0 MiB / 6.0 MiB") {
 		t.Errorf("wide line = %q", wide)
 	}
-	narrow := progressLines([]engine.Snapshot{snap}, 40, "")[0]
-	if strings.Contains(narrow, " / ") || !strings.Contains(narrow, "alpha.iso") || !strings.Contains(narrow, "50%  1.0 MiB/s  3s left") {
+	narrow := progressLines([]engine.Snapshot{snap}, 40, "", time.Now())[0]
+	if strings.Contains(narrow, " / ") || !strings.Contains(narrow, "alpha.iso") || !strings.Contains(narrow, "50%  1.0 MiB/s  3 s left") {
 		t.Errorf("narrow line = %q: want the name, percent, speed and time left, without byte counts", narrow)
 	}
 	if textWidth(narrow) > 39 {
@@ -197,5 +200,58 @@ func TestItemCountsBytesOfThisRun(t *testing.T) {
 	it.see(120)
 	if it.got != 420 {
 		t.Fatalf("after a restart got = %d, want 420", it.got)
+	}
+}
+
+// TestProgressLineWithEmojiFitsTheTerminal: an emoji takes two columns.
+// Counted as one, the line would wrap and the live area's redraw (which
+// moves up one row per line) would leave stale rows behind.
+func TestProgressLineWithEmojiFitsTheTerminal(t *testing.T) {
+	name := strings.Repeat("🚀", 30) + ".bin"
+	snap := engine.Snapshot{ID: "1", Name: name, State: engine.Active, Total: 6 << 20, Received: 3 << 20, Speed: 1 << 20, ETA: 3 * time.Second}
+	for _, w := range []int{40, 60, 80} {
+		line := progressLines([]engine.Snapshot{snap}, w, "", time.Now())[0]
+		// Columns counted by hand: two per rocket, one per other rune.
+		cols := 0
+		for _, r := range line {
+			if r == '🚀' {
+				cols += 2
+			} else {
+				cols++
+			}
+		}
+		if cols > w-1 {
+			t.Errorf("width %d: line %q takes %d columns", w, line, cols)
+		}
+	}
+}
+
+// TestRetryIsToldFromRetryInfoOnly: an active download with an error but
+// no RetryInfo is not waiting to retry (the terminal no longer guesses
+// from Active && Err != ""), and one with RetryInfo says when and why.
+func TestRetryIsToldFromRetryInfoOnly(t *testing.T) {
+	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	s := engine.Snapshot{ID: "1", Name: "a.bin", State: engine.Active, Total: 100, Received: 50, Speed: 10, ETA: 5 * time.Second, Err: "an old message"}
+	if got := progressText(s, false, now); strings.Contains(got, "retrying") || strings.Contains(got, "old message") || !strings.Contains(got, "5 s left") {
+		t.Errorf("without RetryInfo: %q, want progress and no retry", got)
+	}
+	s.Retry = &engine.RetryInfo{Attempt: 2, Of: 5, At: now.Add(8 * time.Second), Problem: engine.Problem{Kind: engine.KindNetwork, Message: "the connection was reset by the server"}}
+	if got, want := progressText(s, false, now), " 50%  50 B / 100 B  retrying in 8 s (attempt 3 of 5): the connection was reset by the server"; got != want {
+		t.Errorf("with RetryInfo: %q, want %q", got, want)
+	}
+}
+
+// TestFailureAdviceIsWordedForTheTerminal: the engine's message never
+// names a flag; the terminal adds its own advice from the kind.
+func TestFailureAdviceIsWordedForTheTerminal(t *testing.T) {
+	snap := engine.Snapshot{State: engine.Failed, Err: "the server's certificate is not trusted (unknown authority)",
+		Problem: engine.Problem{Kind: engine.KindCertificate, Message: "the server's certificate is not trusted (unknown authority)"}}
+	got := outcome.Failed(snap, advice)
+	if want := "the server's certificate is not trusted (unknown authority); if it is your own server, add its CA with --ca-cert FILE"; got != want {
+		t.Errorf("certificate failure = %q, want %q", got, want)
+	}
+	snap.Problem = engine.Problem{Kind: engine.KindHTTP, Status: 404, Message: "404 Not Found: http://h/a"}
+	if got := outcome.Failed(snap, advice); strings.Contains(got, "--") {
+		t.Errorf("404 failure = %q: advice of another kind", got)
 	}
 }

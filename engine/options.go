@@ -59,17 +59,17 @@ func (o Options) withDefaults() Options {
 			*v = d
 		}
 	}
-	def(&o.MaxActive, 4)
-	def(&o.Connections, 8)
-	def(&o.PerHost, 8)
-	def(&o.Retries, 5)
+	def(&o.MaxActive, DefaultMaxActive)
+	def(&o.Connections, DefaultConnections)
+	def(&o.PerHost, DefaultPerHost)
+	def(&o.Retries, DefaultRetries)
 	if o.MinPiece <= 0 {
-		o.MinPiece = 1 << 20
+		o.MinPiece = DefaultMinPiece
 	}
-	defDur(&o.RetryBase, time.Second)
-	defDur(&o.RetryMax, 30*time.Second)
-	defDur(&o.StallTimeout, 30*time.Second)
-	defDur(&o.PublishInterval, 150*time.Millisecond)
-	defDur(&o.CheckpointInterval, 500*time.Millisecond)
+	defDur(&o.RetryBase, DefaultRetryBase)
+	defDur(&o.RetryMax, DefaultRetryMax)
+	defDur(&o.StallTimeout, DefaultStallTimeout)
+	defDur(&o.PublishInterval, DefaultPublishInterval)
+	defDur(&o.CheckpointInterval, DefaultCheckpointInterval)
 	return o
 }

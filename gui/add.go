@@ -4,10 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -22,7 +22,8 @@ import (
 	"github.com/haul-dl/haul/engine"
 	"github.com/haul-dl/haul/engine/links"
 	"github.com/haul-dl/haul/engine/safename"
-	"github.com/haul-dl/haul/gui/internal/human"
+	"github.com/haul-dl/haul/intake"
+	"github.com/haul-dl/haul/internal/human"
 )
 
 // liveCountLimit is the longest text the Add dialog counts links in as
@@ -197,27 +198,39 @@ type report struct {
 	err           error // reading failed (e.g. a binary file)
 }
 
-// adder hands links to the engine from a background goroutine.
+// adder counts what the engine did with links fed through intake, from
+// a background goroutine.
 type adder struct {
-	u   *UI
-	dir string
-	rep *report
+	u     *UI
+	dir   string
+	rep   *report
+	count atomic.Int64 // links taken in so far, for progress read elsewhere
 }
 
-func (a *adder) add(l links.Link) {
-	a.rep.found++
-	id, err := a.u.m.Add(engine.Request{URL: l.URL, Dir: a.dir, Name: l.Name, Checksum: l.Checksum})
-	if err != nil {
-		a.rep.failedCount++
-		if len(a.rep.failed) < maxFailures {
-			a.rep.failed = append(a.rep.failed, links.Rejected{Line: l.Line, Text: displayURL(l.URL), Reason: safename.Display(err.Error())})
+// request is the engine request for one link.
+func (a *adder) request(l links.Link) engine.Request {
+	return engine.Request{URL: l.URL, Dir: a.dir, Name: l.Name, Checksum: l.Checksum}
+}
+
+// added takes in one chunk's outcome (intake.Options.Added).
+func (a *adder) added(rs []intake.Result) error {
+	a.count.Add(int64(len(rs)))
+	for _, r := range rs {
+		a.rep.found++
+		if r.Err != nil {
+			a.rep.failedCount++
+			if len(a.rep.failed) < maxFailures {
+				a.rep.failed = append(a.rep.failed, links.Rejected{Line: r.Link.Line, Text: displayURL(r.Link.URL), Reason: safename.Display(r.Err.Error())})
+			}
+			continue
 		}
-		return
+		if a.rep.added == 0 {
+			id := r.ID
+			a.u.post(func() { a.u.revealWhenShown(id) })
+		}
+		a.rep.added++
 	}
-	if a.rep.added == 0 {
-		a.u.post(func() { u := a.u; u.revealWhenShown(id) })
-	}
-	a.rep.added++
+	return nil
 }
 
 // revealWhenShown scrolls to a download once its row exists. UI goroutine only.
@@ -250,15 +263,16 @@ func (u *UI) addText(text, dir, source string) {
 		rep := &report{source: source, duplicates: sum.Duplicates, rejected: sum.Rejected, rejectedCount: sum.RejectedCount}
 		a := &adder{u: u, dir: dir, rep: rep}
 		tick := newTicker()
-		for i, l := range found {
-			if ctx.Err() != nil {
-				return
-			}
-			a.add(l)
+		err := intake.Links(ctx, u.m, found, intake.Options{Request: a.request, Added: func(rs []intake.Result) error {
+			a.added(rs)
 			if tick.due() {
-				msg := fmt.Sprintf("Adding links… %d of %d", i+1, len(found))
+				msg := fmt.Sprintf("Adding links… %d of %d", rep.found, len(found))
 				u.post(func() { u.setActivity(msg) })
 			}
+			return nil
+		}})
+		if err != nil {
+			return // the window closed
 		}
 		u.post(func() { u.showReport(rep) })
 	})
@@ -385,7 +399,7 @@ func (u *UI) scanFile(ctx context.Context, path, dir string) *report {
 		if !tick.due() {
 			return
 		}
-		msg := fmt.Sprintf("Reading %s: %s of %s, %d links", name, human.Bytes(read), human.Bytes(size), rep.found)
+		msg := fmt.Sprintf("Reading %s: %s of %s, %d links", name, human.Bytes(read), human.Bytes(size), a.count.Load())
 		frac := 0.0
 		if size > 0 {
 			frac = float64(read) / float64(size)
@@ -397,10 +411,7 @@ func (u *UI) scanFile(ctx context.Context, path, dir string) *report {
 			}
 		})
 	}
-	sum, err := links.Scan(ctx, f, links.Options{Progress: progress}, func(l links.Link) error {
-		a.add(l)
-		return nil
-	})
+	sum, err := intake.Reader(ctx, u.m, f, intake.Options{Request: a.request, Scan: links.Options{Progress: progress}, Added: a.added})
 	rep.duplicates, rep.rejected, rep.rejectedCount = sum.Duplicates, sum.Rejected, sum.RejectedCount
 	switch {
 	case errors.Is(err, links.ErrBinary):
@@ -456,10 +467,7 @@ func (u *UI) showActivity() {
 // displayURL is a URL fit to show: no password, no control characters,
 // at most 120 characters.
 func displayURL(s string) string {
-	if p, err := url.Parse(s); err == nil && p.User != nil {
-		s = p.Redacted()
-	}
-	s = safename.Display(s)
+	s = safename.Display(links.Redact(s))
 	if utf8.RuneCountInString(s) > 120 {
 		s = string([]rune(s)[:119]) + "…"
 	}

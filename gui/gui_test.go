@@ -1,6 +1,7 @@
 package gui
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -198,6 +199,9 @@ func TestBigFileShowsProgressAndAddsAll(t *testing.T) {
 	h := newHarness(t)
 	list := filepath.Join(h.root, "big.txt")
 	var b strings.Builder
+	for i := 1; i <= 3; i++ {
+		h.url(fmt.Sprintf("/f/b%d.bin", i)) // serve what the pattern expands to
+	}
 	b.WriteString(h.url("/f/b[1-3].bin") + "\n")
 	for b.Len() < bigFile {
 		b.WriteString("# padding so that the file is big enough to show its progress\n")
@@ -410,4 +414,29 @@ func TestClosingTheWindowStopsUIUpdates(t *testing.T) {
 	if ran {
 		t.Error("a function posted after the window closed ran")
 	}
+}
+
+// TestLargeLinkFileKeepsItsOrder: a file of thousands of links goes to
+// the engine through intake's chunks, and the list shows them in the
+// file's order.
+func TestLargeLinkFileKeepsItsOrder(t *testing.T) {
+	h := newHarness(t)
+	const n = 2000
+	var b strings.Builder
+	for i := range n {
+		fmt.Fprintf(&b, "%s\n", h.url(fmt.Sprintf("/missing/%04d.bin", i)))
+	}
+	list := filepath.Join(h.root, "many.txt")
+	if err := os.WriteFile(list, []byte(b.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	h.u.addArgs([]string{list})
+	h.until("every link in the list", func() bool { return h.u.model.len() == n })
+	for i, id := range h.u.model.order {
+		s, _ := h.u.model.snapshot(id)
+		if want := fmt.Sprintf("%04d.bin", i); s.Name != want {
+			t.Fatalf("row %d is %q, want %q: the file's order was not kept", i, s.Name, want)
+		}
+	}
+	h.until("the report", func() bool { return strings.Contains(h.u.lastActivity, "Added 2000 downloads from many.txt") })
 }

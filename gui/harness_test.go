@@ -2,10 +2,7 @@ package gui
 
 import (
 	"bytes"
-	"context"
 	"fmt"
-	"net/http"
-	"net/http/httptest"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -15,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"github.com/haul-dl/haul/engine"
+	"github.com/haul-dl/haul/engine/testserver"
 )
 
 // harness is a window over a real engine and a loopback server. The
@@ -26,7 +24,7 @@ type harness struct {
 	app  fyne.App
 	m    *engine.Manager
 	u    *UI
-	srv  *httptest.Server
+	srv  *testserver.Server
 	loop chan func()
 	dl   string // download folder
 	root string
@@ -35,27 +33,9 @@ type harness struct {
 // fileBody is the content of /f/NAME: 200 KB of a repeated line.
 var fileBody = bytes.Repeat([]byte("0123456789abcdefghijklmnopqrstuvwxyz\n"), 200_000/37)
 
-// testServer serves /f/NAME (a small file), /hold/NAME (a 1 MB file
-// that sends 1 KB and then waits until the client goes away) and
-// anything else as 404 Not Found.
-func testServer(t *testing.T) *httptest.Server {
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		kind, name, _ := strings.Cut(strings.TrimPrefix(r.URL.Path, "/"), "/")
-		switch kind {
-		case "f":
-			http.ServeContent(w, r, name, time.Unix(1e9, 0), bytes.NewReader(fileBody))
-		case "hold":
-			w.Header().Set("Content-Length", "1000000")
-			w.WriteHeader(http.StatusOK)
-			w.Write(make([]byte, 1000))
-			w.(http.Flusher).Flush()
-			<-r.Context().Done()
-		default:
-			http.NotFound(w, r)
-		}
-	}))
-	return srv
-}
+// holdBody is the content of /hold/NAME: 1 MB, of which the server sends
+// 1 KB and then waits until the client goes away.
+var holdBody = make([]byte, 1_000_000)
 
 func newHarness(t *testing.T) *harness {
 	t.Helper()
@@ -68,12 +48,12 @@ func newHarnessWithPrefs(t *testing.T, prefs func(fyne.Preferences)) *harness {
 	t.Helper()
 	a := test.NewTempApp(t)
 	root := t.TempDir()
-	h := &harness{t: t, app: a, srv: testServer(t), loop: make(chan func(), 1024), root: root, dl: filepath.Join(root, "dl")}
+	h := &harness{t: t, app: a, srv: testserver.New(), loop: make(chan func(), 1024), root: root, dl: filepath.Join(root, "dl")}
 	if prefs != nil {
 		prefs(a.Preferences())
 	}
 	set := loadSettings(a.Preferences(), h.dl)
-	m, caErr, err := openEngine(context.Background(), engine.Options{
+	m, caErr, err := openEngine(engine.Options{
 		StateDir:        filepath.Join(root, "state"),
 		DefaultDir:      h.dl,
 		MinPiece:        64 << 10,
@@ -109,8 +89,19 @@ func newHarnessWithPrefs(t *testing.T, prefs func(fyne.Preferences)) *harness {
 	return h
 }
 
-// url is the address of a path on the test server.
-func (h *harness) url(path string) string { return h.srv.URL + path }
+// url is the address of a path on the test server, which serves
+// /f/NAME (fileBody), /hold/NAME (holdBody: 1 KB, then it waits until
+// the client goes away, with no ranges) and anything else as 404 Not
+// Found.
+func (h *harness) url(path string) string {
+	switch {
+	case strings.HasPrefix(path, "/f/"):
+		h.srv.Add(path, fileBody)
+	case strings.HasPrefix(path, "/hold/"):
+		h.srv.Add(path, holdBody, testserver.IgnoreRange(), testserver.Stall(1000, time.Hour, testserver.Always))
+	}
+	return h.srv.URL(path)
+}
 
 // until runs what background goroutines handed to the UI goroutine until
 // cond holds, failing the test if it does not within a generous time.

@@ -5,6 +5,7 @@ import (
 	"path"
 	"strconv"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -15,7 +16,8 @@ import (
 
 	"github.com/haul-dl/haul/engine"
 	"github.com/haul-dl/haul/engine/safename"
-	"github.com/haul-dl/haul/gui/internal/human"
+	"github.com/haul-dl/haul/internal/human"
+	"github.com/haul-dl/haul/internal/outcome"
 )
 
 // rowActions are what a row's buttons do with the download it shows.
@@ -173,25 +175,28 @@ func (r *row) show(s engine.Snapshot) {
 	setVisible(r.folderBtn, st == engine.Completed)
 }
 
+// advice is what the window tells a person to do about a kind of
+// failure, after the engine's message.
+var advice = outcome.Advice{
+	engine.KindCertificate: "if it is your own server, add its CA under Extra CA certificates in Settings",
+	engine.KindAuth:        "add the link again with its user:password@",
+}
+
 // messageText is the error or warning a row shows, "" if none, and how
 // to style it.
 func messageText(s engine.Snapshot) (string, widget.Importance) {
 	switch {
-	case s.Err != "" && s.State == engine.Failed:
-		return errText(s.Err), widget.DangerImportance
-	case s.Warning != "":
+	case s.State == engine.Failed:
+		if msg := outcome.Failed(s, advice); msg != "" {
+			return msg, widget.DangerImportance
+		}
+	case s.Retry != nil:
+		return outcome.Retrying(s, time.Now()), widget.WarningImportance
+	}
+	if s.Warning != "" {
 		return "⚠ " + safename.Display(s.Warning), widget.WarningImportance
-	case s.Err != "": // a transient error while retrying
-		return errText(s.Err), widget.WarningImportance
 	}
 	return "", widget.MediumImportance
-}
-
-// errText is a download's error fit to show in the window. The engine's
-// advice for an untrusted server names the command line's flag; here the
-// place is the settings.
-func errText(err string) string {
-	return strings.Replace(safename.Display(err), "with --ca-cert", "under Extra CA certificates in Settings", 1)
 }
 
 // stateText is the word for a download's state and how to style it.
@@ -222,7 +227,7 @@ func detailText(s engine.Snapshot) string {
 	case engine.Canceled:
 		return ""
 	case engine.Active:
-		if s.Received == 0 && s.Err != "" {
+		if s.Received == 0 && s.Retry != nil {
 			return "" // retrying: the message says when
 		}
 		if s.Received == 0 && s.Total < 0 && s.Speed == 0 {

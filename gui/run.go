@@ -35,7 +35,7 @@ func Run(cfg Config) error {
 
 	ctx, stop := context.WithCancel(context.Background())
 	defer stop()
-	m, caErr, err := openEngine(ctx, set.engineOptions(cfg.StateDir))
+	m, caErr, err := openEngine(set.engineOptions(cfg.StateDir))
 	if errors.Is(err, engine.ErrLocked) {
 		return handOver(cfg)
 	}
@@ -68,6 +68,15 @@ func Run(cfg Config) error {
 	u.win.SetMaster()
 	u.addArgs(cfg.Links)
 	u.win.ShowAndRun()
+	return shutdown(stop, u, m)
+}
+
+// shutdown ends a window's run: stop ends the listener and the signal
+// watcher, then the UI stops following the engine, and last the engine
+// closes. It returns only once the engine has saved every download's
+// progress and released the state folder, so the process never exits
+// in the middle of that.
+func shutdown(stop context.CancelFunc, u *UI, m *engine.Manager) error {
 	stop()
 	u.Close()
 	if err := m.Close(); err != nil {
@@ -79,7 +88,12 @@ func Run(cfg Config) error {
 // openEngine opens the engine with opt. When it cannot because of the
 // extra CA file, it opens it without one and returns that problem as
 // caErr, so that Haul still runs.
-func openEngine(ctx context.Context, opt engine.Options) (m *engine.Manager, caErr, err error) {
+//
+// The engine gets a context that is never cancelled: cancelling the one
+// Open watches starts a close of its own, and a Close called after that
+// returned before the first had saved. Only shutdown's Close ends it.
+func openEngine(opt engine.Options) (m *engine.Manager, caErr, err error) {
+	ctx := context.Background()
 	m, err = engine.Open(ctx, opt)
 	if err == nil || opt.CACertFile == "" || errors.Is(err, engine.ErrLocked) {
 		return m, nil, err

@@ -6,8 +6,11 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 
+	"github.com/haul-dl/haul/engine"
+	"github.com/haul-dl/haul/engine/store"
 	"github.com/haul-dl/haul/instance"
 )
 
@@ -53,5 +56,41 @@ func TestHandOverWithoutFirstInstanceFails(t *testing.T) {
 	err := handOver(Config{StateDir: state, Links: []string{"http://127.0.0.1/a"}})
 	if err == nil || !strings.Contains(err.Error(), "did not take the links") {
 		t.Errorf("handOver to nobody = %v", err)
+	}
+}
+
+// TestShutdownReturnsOnceTheEngineHasSaved: when the window's run ends,
+// the engine has saved every download's progress and released the state
+// folder, so the process may exit at once.
+func TestShutdownReturnsOnceTheEngineHasSaved(t *testing.T) {
+	h := newHarness(t)
+	h.u.addText(h.url("/hold/saved.bin"), "", "the test")
+	id := h.idByName("saved.bin")
+	h.until("the first bytes", func() bool {
+		s, _ := h.u.model.snapshot(id)
+		return s.Received >= 1000
+	})
+	_, stop := context.WithCancel(context.Background())
+	if err := shutdown(stop, h.u, h.m); err != nil {
+		t.Fatalf("shutdown: %v", err)
+	}
+	// Right away: nobody holds the state store any more (a close still
+	// saving would), and the next launch finds the progress there.
+	f, err := os.Open(filepath.Join(h.root, "state", store.FileName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		t.Fatalf("the state store is still held after shutdown returned: %v", err)
+	}
+	syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
+	m, err := engine.Open(context.Background(), engine.Options{StateDir: filepath.Join(h.root, "state"), DefaultDir: h.dl, HoldRestored: true})
+	if err != nil {
+		t.Fatalf("opening the state folder right after shutdown: %v", err)
+	}
+	defer m.Close()
+	if s, ok := m.Get(id); !ok || s.Received < 1000 {
+		t.Errorf("after shutdown the list has %+v (found %v), want the download with its 1000 bytes", s, ok)
 	}
 }

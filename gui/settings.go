@@ -26,12 +26,9 @@ const (
 	prefCACertFile  = "ca_cert_file"
 )
 
-// Limits of the settings a user may choose.
-const (
-	maxMaxActive   = 50
-	maxConnections = 32
-	maxRateKiB     = 10 << 20 // 10 GiB/s: more is "unlimited"
-)
+// maxRateKiB is the highest speed limit a user may choose: 10 GiB/s;
+// more is "unlimited". The other limits are the engine's.
+const maxRateKiB = 10 << 20
 
 // settings are the user's choices, kept in Fyne's preferences.
 type settings struct {
@@ -46,17 +43,17 @@ type settings struct {
 // never saved and defaultDir as the folder.
 func loadSettings(p fyne.Preferences, defaultDir string) settings {
 	s := settings{
-		MaxActive:    p.IntWithFallback(prefMaxActive, 4),
-		Connections:  p.IntWithFallback(prefConnections, 8),
+		MaxActive:    p.IntWithFallback(prefMaxActive, engine.DefaultMaxActive),
+		Connections:  p.IntWithFallback(prefConnections, engine.DefaultConnections),
 		RateLimitKiB: p.IntWithFallback(prefRateKiB, 0),
 		Dir:          p.StringWithFallback(prefDir, defaultDir),
 		CACertFile:   p.StringWithFallback(prefCACertFile, ""),
 	}
-	if s.MaxActive < 1 || s.MaxActive > maxMaxActive {
-		s.MaxActive = 4
+	if s.MaxActive < 1 || s.MaxActive > engine.MaxMaxActive {
+		s.MaxActive = engine.DefaultMaxActive
 	}
-	if s.Connections < 1 || s.Connections > maxConnections {
-		s.Connections = 8
+	if s.Connections < 1 || s.Connections > engine.MaxConnections {
+		s.Connections = engine.DefaultConnections
 	}
 	if s.RateLimitKiB < 0 || s.RateLimitKiB > maxRateKiB {
 		s.RateLimitKiB = 0
@@ -125,10 +122,10 @@ func (u *UI) showSettings() {
 	d := &settingsDialog{}
 	d.maxActive = widget.NewEntry()
 	d.maxActive.SetText(strconv.Itoa(u.set.MaxActive))
-	d.maxActive.Validator = intValidator(1, maxMaxActive)
+	d.maxActive.Validator = intValidator(1, engine.MaxMaxActive)
 	d.connections = widget.NewEntry()
 	d.connections.SetText(strconv.Itoa(u.set.Connections))
-	d.connections.Validator = intValidator(1, maxConnections)
+	d.connections.Validator = intValidator(1, engine.MaxConnections)
 	d.limitKiB = widget.NewEntry()
 	d.limitKiB.SetPlaceHolder("KiB/s")
 	d.limitKiB.Validator = intValidator(1, maxRateKiB)
@@ -245,10 +242,10 @@ func (d *settingsDialog) read(old settings) (settings, error) {
 	s := old
 	var errs []error
 	var err error
-	if s.MaxActive, err = parseInt(d.maxActive.Text, 1, maxMaxActive); err != nil {
+	if s.MaxActive, err = parseInt(d.maxActive.Text, 1, engine.MaxMaxActive); err != nil {
 		errs = append(errs, fmt.Errorf("Downloads at once: %w", err))
 	}
-	if s.Connections, err = parseInt(d.connections.Text, 1, maxConnections); err != nil {
+	if s.Connections, err = parseInt(d.connections.Text, 1, engine.MaxConnections); err != nil {
 		errs = append(errs, fmt.Errorf("Connections per download: %w", err))
 	}
 	s.RateLimitKiB = 0

@@ -27,7 +27,7 @@ import (
 
 	"github.com/haul-dl/haul/engine"
 	"github.com/haul-dl/haul/engine/safename"
-	"github.com/haul-dl/haul/gui/internal/human"
+	"github.com/haul-dl/haul/internal/human"
 )
 
 // Config is what the command line hands to the window.

@@ -1,10 +1,11 @@
 package links
 
 import (
-	"fmt"
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/haul-dl/haul/engine/safename"
 )
 
 const (
@@ -20,50 +21,25 @@ func excerpt(s string, cut bool) string {
 	return displaySafe(redact(s, cut), maxTextRunes)
 }
 
-// displaySafe escapes what a terminal or a text widget would act on or hide
-// (control characters, ANSI escapes, format characters such as bidi
-// overrides and zero-width spaces, line separators, invalid UTF-8), turns
-// tabs into spaces and shortens s to limit runes, ending it with "…".
+// displaySafe is safename.Display, the one display sanitizer, with tabs
+// turned into spaces and s shortened to limit runes, ending it with "…".
 func displaySafe(s string, limit int) string {
-	var b strings.Builder
-	runes := 0
-	for i := 0; i < len(s) && runes <= limit; {
-		r, size := utf8.DecodeRuneInString(s[i:])
-		switch {
-		case r == utf8.RuneError && size == 1:
-			fmt.Fprintf(&b, `\x%02x`, s[i])
-			runes += 4
-		case r == '\t':
-			b.WriteByte(' ')
-			runes++
-		case unsafeRune(r):
-			var esc string
-			if r < 0x100 {
-				esc = fmt.Sprintf(`\x%02x`, r)
-			} else {
-				esc = fmt.Sprintf(`\u%04x`, r)
-			}
-			b.WriteString(esc)
-			runes += len(esc)
-		default:
-			b.WriteString(s[i : i+size])
-			runes++
-		}
-		i += size
-	}
-	out := b.String()
-	if runes <= limit {
-		return out
-	}
-	// Too long: keep limit-1 runes and mark the cut.
-	n := 0
-	for i := range out {
-		if n == limit-1 {
-			return out[:i] + "…"
-		}
-		n++
+	out := safename.Display(strings.ReplaceAll(s, "\t", " "))
+	if utf8.RuneCountInString(out) > limit {
+		return cutRunes(out, limit-1) + "…"
 	}
 	return out
+}
+
+// cutRunes returns the first n runes of s.
+func cutRunes(s string, n int) string {
+	for i := range s {
+		if n == 0 {
+			return s[:i]
+		}
+		n--
+	}
+	return s
 }
 
 // unsafeRune reports whether r must not be shown as is: control characters,

@@ -395,11 +395,11 @@ func TestDisplaySafe(t *testing.T) {
 		{"tab\there", "tab here"},
 		{"esc\x1b[0m", `esc\x1b[0m`},
 		{"nul\x00", `nul\x00`},
-		{"bad\xffutf8", `bad\xffutf8`},
+		{"bad\xffutf8", "bad\uFFFDutf8"},
 		{"rtl\u202eoverride", `rtl\u202eoverride`},
 		{"zero\u200bwidth\ufeff", `zero\u200bwidth\ufeff`},
 		{"line\u2028sep", `line\u2028sep`},
-		{"c1\u0085", `c1\x85`},
+		{"c1\u0085", `c1\u0085`},
 		{strings.Repeat("a", 10), "aaaa…"},
 		{"ab\x1b", `ab\x…`},
 	}

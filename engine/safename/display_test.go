@@ -15,6 +15,8 @@ func TestDisplay(t *testing.T) {
 		{"RLO spoof", "invoice\u202Efdp.exe", `invoice\u202efdp.exe`},
 		{"isolates and marks", "\u2066\u2069\u200e\u200f\u061c", `\u2066\u2069\u200e\u200f\u061c`},
 		{"line separator", "a\u2028b", `a\u2028b`},
+		{"invisible format characters", "zero\u200bwidth\ufeff\u00adsoft\u2060", `zero\u200bwidth\ufeff\u00adsoft\u2060`},
+		{"emoji sequences kept", "🏴\U000e0067\U000e0062\U000e0065\U000e006e\U000e0067\U000e007f 👨\u200d👩\u200d👧", "🏴\U000e0067\U000e0062\U000e0065\U000e006e\U000e0067\U000e007f 👨\u200d👩\u200d👧"},
 		{"invalid utf8", "a\xff\xfeb", "a\uFFFD\uFFFDb"},
 		{"literal replacement char kept", "a\uFFFDb", "a\uFFFDb"},
 		{"empty", "", ""},

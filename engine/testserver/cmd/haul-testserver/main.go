@@ -20,10 +20,10 @@ import (
 	"os"
 	"os/signal"
 	"strconv"
-	"strings"
 	"syscall"
 
 	"github.com/haul-dl/haul/engine/testserver"
+	"github.com/haul-dl/haul/internal/human"
 )
 
 // maxTotal bounds the generated data, all of which is held in memory.
@@ -62,28 +62,11 @@ func (b *byteSize) Set(s string) error {
 }
 
 func parseSize(s string) (int64, error) {
-	mult := int64(1)
-	t := strings.ToUpper(strings.TrimSpace(s))
-	t = strings.TrimSuffix(t, "IB")
-	t = strings.TrimSuffix(t, "B")
-	if t != "" {
-		switch t[len(t)-1] {
-		case 'K':
-			mult = 1 << 10
-		case 'M':
-			mult = 1 << 20
-		case 'G':
-			mult = 1 << 30
-		}
-		if mult > 1 {
-			t = t[:len(t)-1]
-		}
-	}
-	n, err := strconv.ParseInt(t, 10, 64)
-	if err != nil || n < 0 || n > maxTotal/mult {
+	n, err := human.ParseBytes(s)
+	if err != nil || n > maxTotal {
 		return 0, fmt.Errorf("%q is not a size in bytes (e.g. 1048576, 512K, 10M, 1G)", s)
 	}
-	return n * mult, nil
+	return n, nil
 }
 
 // run serves until ctx ends, writing the URLs to stdout.

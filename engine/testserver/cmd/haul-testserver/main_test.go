@@ -93,12 +93,12 @@ func TestRefusesBadArguments(t *testing.T) {
 }
 
 func TestParseSize(t *testing.T) {
-	for in, want := range map[string]int64{"0": 0, "1500": 1500, "512K": 512 << 10, "10m": 10 << 20, "1G": 1 << 30, "2MiB": 2 << 20, "3KB": 3 << 10} {
+	for in, want := range map[string]int64{"0": 0, "1500": 1500, "512K": 512 << 10, "10m": 10 << 20, "1G": 1 << 30, "2MiB": 2 << 20, "3KB": 3 << 10, "1.5M": 3 << 19} {
 		if got, err := parseSize(in); err != nil || got != want {
 			t.Errorf("parseSize(%q) = %d, %v; want %d", in, got, err, want)
 		}
 	}
-	for _, in := range []string{"", "K", "1.5M", "-1", "9G", "1T"} {
+	for _, in := range []string{"", "K", "-1", "9G", "1T", "1e6"} {
 		if _, err := parseSize(in); err == nil {
 			t.Errorf("parseSize(%q) succeeded", in)
 		}

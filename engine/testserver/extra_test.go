@@ -1,0 +1,41 @@
+package testserver
+
+import (
+	"io"
+	"net/http"
+	"testing"
+)
+
+func TestConfigureKeepsContentValidatorsAndCounts(t *testing.T) {
+	s := New()
+	defer s.Close()
+	s.Add("/a.bin", Content(1000, 1), Header("X-Test", "before"))
+	get := func() (*http.Response, []byte) {
+		t.Helper()
+		resp, err := http.Get(s.URL("/a.bin"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		return resp, body
+	}
+	first, _ := get()
+	s.Configure("/a.bin", Status(503, 2, "")) // requests are counted since Add: the second one
+	if resp, _ := get(); resp.StatusCode != 503 {
+		t.Fatalf("status %d after Configure(Status), want 503", resp.StatusCode)
+	}
+	resp, body := get()
+	if resp.StatusCode != 200 || len(body) != 1000 || resp.Header.Get("X-Test") != "before" {
+		t.Fatalf("then: %d with %d bytes and X-Test %q, want 200 with 1000 and the old header", resp.StatusCode, len(body), resp.Header.Get("X-Test"))
+	}
+	if a, b := first.Header.Get("Etag"), resp.Header.Get("Etag"); a == "" || a != b {
+		t.Errorf("ETag %q became %q, want it kept", a, b)
+	}
+	if a, b := first.Header.Get("Last-Modified"), resp.Header.Get("Last-Modified"); a != b {
+		t.Errorf("Last-Modified %q became %q, want it kept", a, b)
+	}
+	if got := s.Stats("/a.bin").Requests; got != 3 {
+		t.Errorf("requests = %d, want the count kept (3)", got)
+	}
+}
