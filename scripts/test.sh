@@ -33,6 +33,9 @@ fi
 echo "== go test -race -count=1 ./..."
 go test -race -count=1 ./...
 
+echo "== the browser extension end to end (Chromium headless, haul under Xvfb)"
+bash scripts/e2e-browser.sh
+
 echo "== fuzz targets ($fuzztime each)"
 fuzzed=0
 while IFS= read -r file; do
