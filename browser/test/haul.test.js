@@ -15,9 +15,9 @@ const download = (over = {}) => ({
   ...over,
 });
 
-test("the menus cover links and media, and pages and selections", () => {
+test("the menus cover links and media, and pages and selections", async () => {
   const api = stubAPI();
-  createHaul(api).createMenus();
+  await createHaul(api).createMenus();
   const byId = Object.fromEntries(api.calls.menus.map((m) => [m.id, m.contexts]));
   assert.deepEqual(byId[MENU_ONE], ["link", "image", "video", "audio"]);
   assert.deepEqual(byId[MENU_ALL], ["page", "selection"]);

@@ -26,8 +26,8 @@ export function createHaul(api, { userAgent = "", now = () => Date.now() } = {})
     return reply;
   }
 
-  function createMenus() {
-    api.contextMenus.removeAll?.();
+  async function createMenus() {
+    await api.contextMenus.removeAll?.();
     api.contextMenus.create({ id: MENU_ONE, title: "Download with Haul", contexts: ["link", "image", "video", "audio"] });
     api.contextMenus.create({ id: MENU_ALL, title: "Download all links with Haul", contexts: ["page", "selection"] });
   }
