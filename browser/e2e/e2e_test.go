@@ -93,7 +93,20 @@ func stopProcessesOf(exe string) {
 	}
 }
 
-func TestBrowserDownloadArrivesInHaul(t *testing.T) {
+// scene is one browser and one haul, each with its folders, and the
+// loopback server of the page.
+type scene struct {
+	haul, haulDL, browserDL string
+	srv                     *testserver.Server
+	page                    string
+	content                 []byte
+}
+
+// newScene builds haul, starts Xvfb and the server and, when register
+// is set, runs `haul install-browser` for the browser's profile; then it
+// opens the page in headless Chromium with the unpacked extension.
+func newScene(t *testing.T, register bool) *scene {
+	t.Helper()
 	chromium := need(t, "Chromium", "chromium", "chromium-browser")
 	xvfb := need(t, "Xvfb", "Xvfb")
 	root := repoRoot(t)
@@ -103,60 +116,62 @@ func TestBrowserDownloadArrivesInHaul(t *testing.T) {
 	}
 	t.Cleanup(func() { os.RemoveAll(tmp) })
 
-	haul := filepath.Join(tmp, "haul")
-	build := exec.Command("go", "build", "-o", haul, ".")
+	sc := &scene{haul: filepath.Join(tmp, "haul")}
+	build := exec.Command("go", "build", "-o", sc.haul, ".")
 	build.Dir = root
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
-	t.Cleanup(func() { stopProcessesOf(haul) })
+	t.Cleanup(func() { stopProcessesOf(sc.haul) })
 
 	home := filepath.Join(tmp, "home")
-	haulDL := filepath.Join(home, "haul-downloads")
-	browserDL := filepath.Join(home, "browser-downloads")
+	sc.haulDL = filepath.Join(home, "haul-downloads")
+	sc.browserDL = filepath.Join(home, "browser-downloads")
 	profile := filepath.Join(home, "profile")
-	for _, d := range []string{haulDL, browserDL, filepath.Join(profile, "Default")} {
+	for _, d := range []string{sc.haulDL, sc.browserDL, filepath.Join(profile, "Default")} {
 		if err := os.MkdirAll(d, 0o755); err != nil {
 			t.Fatal(err)
 		}
 	}
-	prefs, _ := json.Marshal(map[string]any{"download": map[string]any{"default_directory": browserDL, "prompt_for_download": false}})
+	prefs, _ := json.Marshal(map[string]any{"download": map[string]any{"default_directory": sc.browserDL, "prompt_for_download": false}})
 	if err := os.WriteFile(filepath.Join(profile, "Default", "Preferences"), prefs, 0o644); err != nil {
 		t.Fatal(err)
 	}
 	display := startXvfb(t, xvfb)
 	env := append(os.Environ(),
-		"HOME="+home, "XDG_CONFIG_HOME="+filepath.Join(home, ".config"), "XDG_DOWNLOAD_DIR="+haulDL,
+		"HOME="+home, "XDG_CONFIG_HOME="+filepath.Join(home, ".config"), "XDG_DOWNLOAD_DIR="+sc.haulDL,
 		"DISPLAY="+display, "LANG=C.UTF-8")
 
-	install := exec.Command(haul, "install-browser", "--user-data-dir", profile)
-	install.Env = env
-	if out, err := install.CombinedOutput(); err != nil {
-		t.Fatalf("haul install-browser: %v\n%s", err, out)
+	if register {
+		install := exec.Command(sc.haul, "install-browser", "--user-data-dir", profile)
+		install.Env = env
+		if out, err := install.CombinedOutput(); err != nil {
+			t.Fatalf("haul install-browser: %v\n%s", err, out)
+		}
 	}
 
-	srv := testserver.New()
-	defer srv.Close()
-	content := testserver.Content(size, 11)
-	page := srv.URL("/page.html")
-	srv.Add("/page.html", []byte(`<!doctype html><title>Haul e2e</title>
+	sc.srv = testserver.New()
+	t.Cleanup(sc.srv.Close)
+	sc.content = testserver.Content(size, 11)
+	sc.page = sc.srv.URL("/page.html")
+	sc.srv.Add("/page.html", []byte(`<!doctype html><title>Haul e2e</title>
 <p><a id="dl" href="/files/big.iso">big.iso</a></p>
 <script>setTimeout(() => { location.href = "/files/big.iso"; }, 2500);</script>`),
 		testserver.Header("Set-Cookie", "site=page-origin; Path=/"),
 		testserver.Header("Set-Cookie", "elsewhere=not-for-files; Path=/elsewhere"),
 		testserver.NoETag())
-	srv.Add("/files/big.iso", content, testserver.Throttle(512<<10),
+	sc.srv.Add("/files/big.iso", sc.content, testserver.Throttle(512<<10),
 		testserver.ContentDisposition(`attachment; filename="big.iso"`), testserver.ContentType("application/octet-stream"))
 
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancel()
+	t.Cleanup(cancel)
 	var browserLog bytes.Buffer
 	browser := exec.CommandContext(ctx, chromium,
 		"--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
 		"--disable-background-networking", "--disable-component-update", "--disable-sync",
 		"--disable-features=DisableLoadExtensionCommandLineSwitch",
 		"--user-data-dir="+profile, "--load-extension="+filepath.Join(root, "browser", "extension"),
-		"--enable-logging=stderr", page)
+		"--enable-logging=stderr", sc.page)
 	browser.Env = env
 	browser.Stdout, browser.Stderr = &browserLog, &browserLog
 	if err := browser.Start(); err != nil {
@@ -169,6 +184,39 @@ func TestBrowserDownloadArrivesInHaul(t *testing.T) {
 			t.Logf("Chromium's log:\n%s", tail(browserLog.String(), 4000))
 		}
 	})
+	return sc
+}
+
+// haulRequests are the requests for path that did not come from the
+// browser (which sends Sec-Fetch-Mode on every request).
+func (sc *scene) haulRequests(path string) []testserver.RecordedRequest {
+	var out []testserver.RecordedRequest
+	for _, r := range sc.srv.Requests(path) {
+		if r.Header.Get("Sec-Fetch-Mode") == "" {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+func TestBrowserKeepsTheDownloadWhenHaulIsNotRegistered(t *testing.T) {
+	sc := newScene(t, false)
+	got := filepath.Join(sc.browserDL, "big.iso")
+	waitUntil(t, 150*time.Second, "big.iso in the browser's download folder", func() bool {
+		b, err := os.ReadFile(got)
+		return err == nil && bytes.Equal(b, sc.content)
+	})
+	if n := len(sc.haulRequests("/files/big.iso")); n != 0 {
+		t.Errorf("%d requests came from elsewhere than the browser", n)
+	}
+	if entries, _ := os.ReadDir(sc.haulDL); len(entries) != 0 {
+		t.Errorf("Haul's download folder holds %s", entries[0].Name())
+	}
+}
+
+func TestBrowserDownloadArrivesInHaul(t *testing.T) {
+	sc := newScene(t, true)
+	srv, page, content, haulDL, browserDL := sc.srv, sc.page, sc.content, sc.haulDL, sc.browserDL
 
 	// The download arrives in Haul's folder, whole.
 	got := filepath.Join(haulDL, "big.iso")
@@ -191,12 +239,7 @@ func TestBrowserDownloadArrivesInHaul(t *testing.T) {
 	// Haul's requests (those without the browser's Sec-Fetch headers)
 	// carry the page as Referer and the page origin's cookie for that
 	// path only. NEEDS THE RESHAPE BRANCH: the engine sends the headers.
-	var haulReqs []testserver.RecordedRequest
-	for _, r := range srv.Requests("/files/big.iso") {
-		if r.Header.Get("Sec-Fetch-Mode") == "" {
-			haulReqs = append(haulReqs, r)
-		}
-	}
+	haulReqs := sc.haulRequests("/files/big.iso")
 	if len(haulReqs) == 0 {
 		t.Fatal("no request from Haul reached the server")
 	}
