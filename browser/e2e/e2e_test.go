@@ -81,15 +81,25 @@ func waitUntil(t *testing.T, d time.Duration, what string, cond func() bool) {
 
 // stopProcessesOf ends the processes running exe (the test's own haul
 // binary, at a path no other program has): the window the native host
-// started.
+// started. It waits a while for them to save and go.
 func stopProcessesOf(exe string) {
-	dirs, _ := filepath.Glob("/proc/[0-9]*")
-	for _, d := range dirs {
-		if p, err := os.Readlink(filepath.Join(d, "exe")); err == nil && p == exe {
-			if pid, err := strconv.Atoi(filepath.Base(d)); err == nil {
-				syscall.Kill(pid, syscall.SIGTERM)
+	running := func() []int {
+		var pids []int
+		dirs, _ := filepath.Glob("/proc/[0-9]*")
+		for _, d := range dirs {
+			if p, err := os.Readlink(filepath.Join(d, "exe")); err == nil && p == exe {
+				if pid, err := strconv.Atoi(filepath.Base(d)); err == nil {
+					pids = append(pids, pid)
+				}
 			}
 		}
+		return pids
+	}
+	for _, pid := range running() {
+		syscall.Kill(pid, syscall.SIGTERM)
+	}
+	for i := 0; i < 100 && len(running()) > 0; i++ {
+		time.Sleep(100 * time.Millisecond)
 	}
 }
 
