@@ -16,6 +16,7 @@ import (
 	"github.com/haul-dl/haul/engine/safename"
 	"github.com/haul-dl/haul/gui"
 	_ "github.com/haul-dl/haul/internal/clocale" // before Fyne's init: no locale noise on C.UTF-8
+	"github.com/haul-dl/haul/nativehost"
 )
 
 // version is Haul's version, as in FyneApp.toml.
@@ -30,6 +31,10 @@ Usage:
                             links go to that window
   haul get [flags] URL...   download from the command line, without the
                             window; see 'haul get --help'
+  haul install-browser      let Haul's browser extension reach Haul; see
+                            'haul install-browser --help'
+  haul native-host          the program the browser starts to talk to Haul
+                            (not for use by hand)
   haul help                 show this help
   haul version              show the version
 
@@ -50,10 +55,22 @@ func main() {
 
 // run dispatches the command line and returns the exit status.
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if nativehost.Invoked(args) { // the browser names the caller, not a command
+		return nativeHost(args, stdin, stdout, stderr)
+	}
 	if len(args) > 0 {
 		switch args[0] {
 		case "get":
 			return get(args[1:], stdin, stdout, stderr)
+		case "native-host":
+			return nativeHost(args[1:], stdin, stdout, stderr)
+		case "install-browser":
+			exe, err := nativehost.Executable()
+			if err != nil {
+				fmt.Fprintf(stderr, "haul: %v\n", err)
+				return 1
+			}
+			return nativehost.InstallMain(args[1:], exe, stdout, stderr)
 		case "help", "-h", "-help", "--help":
 			io.WriteString(stdout, usage)
 			return 0
@@ -81,6 +98,18 @@ func get(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		stop()
 	}()
 	return cli.Run(ctx, args, stdin, stdout, stderr)
+}
+
+// nativeHost serves the browser's extension on stdin and stdout.
+func nativeHost(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	state, err := appdirs.State()
+	if err != nil {
+		fmt.Fprintf(stderr, "haul: %v\n", err)
+		return 1
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	return nativehost.Main(ctx, args, state, version, stdin, stdout, stderr)
 }
 
 // window opens the window with links (URLs or files of links) to add.

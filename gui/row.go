@@ -160,7 +160,7 @@ func (r *row) show(s engine.Snapshot) {
 	}
 	r.bar.set(p, look, s.State == engine.Active)
 
-	r.detail.SetText(detailText(s))
+	r.detail.SetText(withSource(detailText(s), s))
 	msg, imp := messageText(s)
 	r.message.Importance = imp
 	r.message.SetText(msg)

@@ -46,7 +46,7 @@ func Run(cfg Config) error {
 	if caErr != nil {
 		u.caStartFailed(caErr)
 	}
-	ln, err := instance.Listen(ctx, cfg.StateDir, u.receive)
+	ln, err := instance.ListenWith(ctx, cfg.StateDir, instance.Handlers{Links: u.receive, Handoff: u.receiveHandoff})
 	if err != nil {
 		// Haul works without it; a second launch then says it cannot
 		// reach this one.

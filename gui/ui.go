@@ -82,6 +82,7 @@ type UI struct {
 	reportDlg *reportDialog
 	scanDlg   *scanDialog
 	infoDlg   *infoDialog
+	linksDlg  *linksDialog // the last links the browser handed over
 
 	scrollTo string // a download to scroll to once it appears
 }

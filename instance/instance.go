@@ -6,8 +6,11 @@
 // The protocol is deliberately tiny: the sender connects, writes the line
 // "HAUL/1" and then its text, shuts down its side for writing and waits for
 // the one-line answer "ok". Empty text asks the running window to come to
-// the front. A connection without the header line (such as the probe for a
-// stale socket) is dropped without a word.
+// the front. A hand-off from the browser is sent the same way after the
+// line "HAUL/2 handoff", as one JSON object (see Handoff); the answer is
+// "ok" or "error: " and the reason on one line. A connection without a
+// known header line (such as the probe for a stale socket) is dropped
+// without a word.
 package instance
 
 import (
@@ -36,8 +39,10 @@ const MaxText = 16 << 20
 const Timeout = 10 * time.Second
 
 const (
-	header = "HAUL/1\n"
-	ack    = "ok\n"
+	header        = "HAUL/1\n"
+	handoffHeader = "HAUL/2 handoff\n"
+	ack           = "ok\n"
+	refusal       = "error: "
 )
 
 // ErrNoInstance means no running Haul answered on the state folder's socket.
@@ -46,6 +51,15 @@ var ErrNoInstance = errors.New("no running Haul is listening")
 // SocketPath returns the path of the socket for a state folder.
 func SocketPath(stateDir string) string { return filepath.Join(stateDir, SocketName) }
 
+// Handlers are what a listener does with what it receives. Links takes
+// the text of a second launch; Handoff, if set, takes a browser's
+// hand-off and returns an error the sender is told when it refuses it.
+// Without Handoff, hand-offs are refused.
+type Handlers struct {
+	Links   func(text string)
+	Handoff func(Handoff) error
+}
+
 // Listen accepts text from other launches on stateDir's socket and passes
 // each text to onLinks, one at a time, from a goroutine of its own. A
 // stale socket left by a crashed run is removed; a live one is an error.
@@ -53,6 +67,12 @@ func SocketPath(stateDir string) string { return filepath.Join(stateDir, SocketN
 // Closer, or cancelling ctx, stops listening and removes the socket;
 // Close waits until onLinks has returned.
 func Listen(ctx context.Context, stateDir string, onLinks func(text string)) (io.Closer, error) {
+	return ListenWith(ctx, stateDir, Handlers{Links: onLinks})
+}
+
+// ListenWith is Listen for both kinds of message: the text of a second
+// launch and a browser's hand-off. Handlers run one at a time.
+func ListenWith(ctx context.Context, stateDir string, h Handlers) (io.Closer, error) {
 	path := SocketPath(stateDir)
 	if err := removeStale(path); err != nil {
 		return nil, err
@@ -66,7 +86,7 @@ func Listen(ctx context.Context, stateDir string, onLinks func(text string)) (io
 		return nil, fmt.Errorf("making the socket private: %w", err)
 	}
 	ctx, cancel := context.WithCancel(ctx)
-	l := &listener{ln: ln, cancel: cancel, onLinks: onLinks}
+	l := &listener{ln: ln, cancel: cancel, h: h}
 	l.wg.Add(2)
 	go func() {
 		defer l.wg.Done()
@@ -101,12 +121,12 @@ func removeStale(path string) error {
 }
 
 type listener struct {
-	ln      *net.UnixListener
-	cancel  context.CancelFunc
-	onLinks func(string)
-	mu      sync.Mutex // serialises onLinks
-	wg      sync.WaitGroup
-	once    sync.Once
+	ln     *net.UnixListener
+	cancel context.CancelFunc
+	h      Handlers
+	mu     sync.Mutex // serialises the handlers
+	wg     sync.WaitGroup
+	once   sync.Once
 }
 
 func (l *listener) serve(ctx context.Context) {
@@ -124,19 +144,45 @@ func (l *listener) serve(ctx context.Context) {
 	}
 }
 
-// handle reads one text from c, passes it on and acknowledges it.
+// handle reads one message from c, passes it on and answers it.
 func (l *listener) handle(ctx context.Context, c net.Conn) {
 	defer c.Close()
 	_ = c.SetDeadline(time.Now().Add(Timeout))
-	data, err := io.ReadAll(io.LimitReader(c, int64(len(header))+MaxText+1))
-	text, ok := strings.CutPrefix(string(data), header)
-	if err != nil || !ok || len(text) > MaxText || ctx.Err() != nil {
+	data, err := io.ReadAll(io.LimitReader(c, int64(len(handoffHeader))+MaxText+1))
+	if err != nil || ctx.Err() != nil {
 		return // no answer: a sender reports the failure
 	}
+	if body, ok := strings.CutPrefix(string(data), handoffHeader); ok && len(body) <= MaxText {
+		_, _ = io.WriteString(c, l.handoff(body))
+		return
+	}
+	text, ok := strings.CutPrefix(string(data), header)
+	if !ok || len(text) > MaxText {
+		return
+	}
 	l.mu.Lock()
-	l.onLinks(text)
+	if l.h.Links != nil {
+		l.h.Links(text)
+	}
 	l.mu.Unlock()
 	_, _ = io.WriteString(c, ack)
+}
+
+// handoff decodes and passes on one hand-off and returns the answer line.
+func (l *listener) handoff(body string) string {
+	h, err := decodeHandoff([]byte(body))
+	if err == nil && l.h.Handoff == nil {
+		err = errors.New("this Haul does not take downloads from the browser")
+	}
+	if err == nil {
+		l.mu.Lock()
+		err = l.h.Handoff(h)
+		l.mu.Unlock()
+	}
+	if err != nil {
+		return refusal + oneLine(err.Error()) + "\n"
+	}
+	return ack
 }
 
 // Close stops listening, removes the socket and waits for handlers.
@@ -159,6 +205,11 @@ func Send(stateDir, text string) error {
 	if len(text) > MaxText {
 		return fmt.Errorf("handing links to the running Haul: %d bytes is more than the limit of %d", len(text), MaxText)
 	}
+	return exchange(stateDir, header+text)
+}
+
+// exchange sends one message (header line included) and reads the answer.
+func exchange(stateDir, msg string) error {
 	path := SocketPath(stateDir)
 	d := net.Dialer{Timeout: Timeout}
 	c, err := d.Dial("unix", path)
@@ -170,15 +221,18 @@ func Send(stateDir, text string) error {
 	}
 	defer c.Close()
 	_ = c.SetDeadline(time.Now().Add(Timeout))
-	if _, err := io.WriteString(c, header+text); err != nil {
+	if _, err := io.WriteString(c, msg); err != nil {
 		return fmt.Errorf("handing links to the running Haul: %w", err)
 	}
 	if err := c.(*net.UnixConn).CloseWrite(); err != nil {
 		return fmt.Errorf("handing links to the running Haul: %w", err)
 	}
-	line, err := bufio.NewReader(io.LimitReader(c, 64)).ReadString('\n')
+	line, err := bufio.NewReader(io.LimitReader(c, maxAnswer)).ReadString('\n')
 	if err != nil {
 		return fmt.Errorf("the running Haul did not confirm: %w", err)
+	}
+	if reason, ok := strings.CutPrefix(line, refusal); ok {
+		return &RefusedError{Reason: strings.TrimSpace(reason)}
 	}
 	if line != ack {
 		return fmt.Errorf("the running Haul answered %q", strings.TrimSpace(line))

@@ -23,8 +23,18 @@ if [ -n "$unformatted" ]; then
 	exit 1
 fi
 
+echo "== node --test browser/test (the browser extension's logic)"
+if command -v node >/dev/null 2>&1; then
+	(cd browser && node --test test/*.test.js)
+else
+	echo "SKIPPED: node is not installed, so the extension's tests did not run (apt-get install nodejs)" >&2
+fi
+
 echo "== go test -race -count=1 ./..."
 go test -race -count=1 ./...
+
+echo "== the browser extension end to end (Chromium headless, haul under Xvfb)"
+bash scripts/e2e-browser.sh
 
 echo "== fuzz targets ($fuzztime each)"
 fuzzed=0

@@ -1,0 +1,12 @@
+// The extension's background: a service worker in Chromium, an event
+// page in Firefox (the manifest names this file for both). All logic is
+// in lib/haul.js.
+import { api } from "./lib/api.js";
+import { createHaul } from "./lib/haul.js";
+
+const haul = createHaul(api, { userAgent: navigator.userAgent });
+
+api.runtime.onInstalled.addListener(() => haul.createMenus());
+api.contextMenus.onClicked.addListener((info, tab) => haul.onMenu(info, tab));
+api.downloads.onCreated.addListener((item) => haul.onDownload(item));
+api.runtime.onMessage.addListener((msg, sender, sendResponse) => haul.onMessage(msg, sender, sendResponse));
