@@ -63,8 +63,8 @@ func TestBrowserDownloadStartsAndCompletes(t *testing.T) {
 	if fi, err := os.Stat(filepath.Join(h.dl, "a.bin")); err != nil || fi.Size() != 100_000 {
 		t.Fatalf("a.bin on disk: %v", err)
 	}
-	if !strings.Contains(h.u.lastActivity, "From the browser: a.bin") {
-		t.Errorf("activity %q", h.u.lastActivity)
+	if !strings.Contains(h.u.status.last, "From the browser: a.bin") {
+		t.Errorf("activity %q", h.u.status.last)
 	}
 }
 

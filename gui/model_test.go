@@ -73,21 +73,21 @@ func TestModelAppliesThousandsAddsAndRemoves(t *testing.T) {
 func TestListOfThousandIsVirtual(t *testing.T) {
 	h := newHarness(t)
 	h.u.apply(fakeSnaps(1000, engine.Queued), false)
-	if n := h.u.list.Length(); n != 1000 {
+	if n := h.u.dl.list.Length(); n != 1000 {
 		t.Fatalf("list length = %d, want 1000", n)
 	}
-	if h.u.emptyHint.Visible() {
+	if h.u.dl.hint.Visible() {
 		t.Error("empty hint shown over 1000 rows")
 	}
-	if len(h.u.rows) == 0 || len(h.u.rows) > 40 {
-		t.Errorf("the list built %d rows for 1000 downloads in a 700 px window", len(h.u.rows))
+	if len(h.u.dl.rows) == 0 || len(h.u.dl.rows) > 40 {
+		t.Errorf("the list built %d rows for 1000 downloads in a 700 px window", len(h.u.dl.rows))
 	}
-	h.u.list.ScrollToBottom()
+	h.u.dl.list.ScrollToBottom()
 	r := h.rowFor("id0999")
 	if r.name.Text != "file-0999.bin" {
 		t.Errorf("last row shows %q", r.name.Text)
 	}
-	if got := text(h.u.status); got != "0 active  ·  1000 queued  ·  0 done" {
+	if got := text(h.u.status.text); got != "0 active  ·  1000 queued  ·  0 done" {
 		t.Errorf("status = %q", got)
 	}
 }

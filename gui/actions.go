@@ -1,0 +1,76 @@
+package gui
+
+import (
+	"fmt"
+	"net/url"
+	"path/filepath"
+
+	"fyne.io/fyne/v2/dialog"
+	"github.com/haul-dl/haul/engine"
+)
+
+// showError shows err in a dialog. UI goroutine only.
+func (u *UI) showError(err error) { dialog.ShowError(err, u.win) }
+
+func (u *UI) pause(id string) { u.engineCall("Could not pause", func() error { return u.m.Pause(id) }) }
+
+func (u *UI) resume(id string) {
+	u.engineCall("Could not resume", func() error { return u.m.Resume(id) })
+}
+
+func (u *UI) retry(id string) { u.engineCall("Could not retry", func() error { return u.m.Retry(id) }) }
+
+func (u *UI) cancel(id string) {
+	u.engineCall("Could not cancel", func() error { return u.m.Cancel(id) })
+}
+
+func (u *UI) remove(id string) {
+	u.engineCall("Could not remove", func() error { return u.m.Remove(id) })
+}
+
+// forEach applies call to every download in one of the given states.
+func (u *UI) forEach(what string, call func(string) error, states ...engine.State) {
+	u.engineCall(what, func() error {
+		for _, s := range u.m.List() {
+			for _, st := range states {
+				if s.State == st {
+					if err := call(s.ID); err != nil {
+						return err
+					}
+				}
+			}
+		}
+		return nil
+	})
+}
+
+func (u *UI) pauseAll() {
+	u.forEach("Could not pause all", u.m.Pause, engine.Active, engine.Queued)
+}
+
+func (u *UI) resumeAll() {
+	u.forEach("Could not resume all", u.m.Resume, engine.Paused)
+}
+
+// clearFinished removes completed and canceled downloads from the list;
+// failed ones stay to be retried.
+func (u *UI) clearFinished() {
+	u.forEach("Could not clear the list", u.m.Remove, engine.Completed, engine.Canceled)
+}
+
+// open opens a completed file with the desktop's default program.
+func (u *UI) open(s engine.Snapshot) { u.openPath(s.Path()) }
+
+// openFolder opens the folder a download was saved in.
+func (u *UI) openFolder(s engine.Snapshot) { u.openPath(s.Dir) }
+
+func (u *UI) openPath(p string) {
+	abs, err := filepath.Abs(p)
+	if err != nil {
+		u.showError(fmt.Errorf("opening %s: %w", p, err))
+		return
+	}
+	if err := u.app.OpenURL(&url.URL{Scheme: "file", Path: filepath.ToSlash(abs)}); err != nil {
+		u.showError(fmt.Errorf("opening %s: %w", p, err))
+	}
+}
