@@ -44,10 +44,11 @@ func (r *nameRenderer) Layout(size fyne.Size) {
 	l := r.l
 	th := l.Theme()
 	pad := th.Size(theme.SizeNameInnerPadding)
-	textSize := th.Size(l.label.SizeName)
-	if l.label.SizeName == "" {
-		textSize = th.Size(theme.SizeNameText)
+	sizeName := l.label.SizeName
+	if sizeName == "" {
+		sizeName = theme.SizeNameText
 	}
+	textSize := th.Size(sizeName)
 	text := fitMiddle(l.Text, size.Width-2*pad-th.Size(theme.SizeNamePadding), func(s string) float32 {
 		return fyne.MeasureText(s, textSize, l.label.TextStyle).Width
 	})
