@@ -1,12 +1,16 @@
 package gui
 
 import (
+	"errors"
 	"fmt"
 	"net/url"
 	"path/filepath"
+	"strings"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
 	"github.com/haul-dl/haul/engine"
+	"github.com/haul-dl/haul/gui/internal/listview"
 )
 
 // showError shows err in a dialog. UI goroutine only.
@@ -24,8 +28,63 @@ func (u *UI) cancel(id string) {
 	u.engineCall("Could not cancel", func() error { return u.m.Cancel(id) })
 }
 
+// remove removes one download, asking first if its file is finished.
 func (u *UI) remove(id string) {
-	u.engineCall("Could not remove", func() error { return u.m.Remove(id) })
+	if s, ok := u.model.snapshot(id); ok {
+		u.askRemove([]engine.Snapshot{s})
+	}
+}
+
+// click selects a row (rowActions).
+func (u *UI) click(id string, mod fyne.KeyModifier) { u.dl.click(id, mod) }
+
+// actOnSelection applies a toolbar action to the selected downloads it
+// fits. UI goroutine only.
+func (u *UI) actOnSelection(a listview.Action) {
+	sel := u.dl.selected()
+	switch a {
+	case listview.Remove:
+		u.askRemove(sel)
+		return
+	case listview.OpenFolder:
+		for _, dir := range listview.Folders(sel) {
+			u.openPath(dir)
+		}
+		return
+	}
+	call := map[listview.Action]func(string) error{listview.Pause: u.m.Pause, listview.Resume: u.m.Resume, listview.Retry: u.m.Retry}[a]
+	ids := listview.Targets(a, sel)
+	u.engineCall("Could not "+strings.ToLower(actionNames[a]), func() error {
+		var errs []error
+		for _, id := range ids {
+			if err := call(id); err != nil {
+				errs = append(errs, err)
+			}
+		}
+		return errors.Join(errs...)
+	})
+}
+
+// actionNames are the toolbar's words for the actions.
+var actionNames = map[listview.Action]string{
+	listview.Pause: "Pause", listview.Resume: "Resume", listview.Retry: "Retry",
+	listview.Remove: "Remove", listview.OpenFolder: "Open folder",
+}
+
+// spaceKey pauses or resumes (or retries) the selection.
+func (u *UI) spaceKey() {
+	if a, ok := listview.SpaceAction(u.dl.selected()); ok {
+		u.actOnSelection(a)
+	}
+}
+
+// openSelected opens the selected completed files.
+func (u *UI) openSelected() {
+	for _, s := range u.dl.selected() {
+		if s.State == engine.Completed {
+			u.open(s)
+		}
+	}
 }
 
 // forEach applies call to every download in one of the given states.

@@ -15,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/haul-dl/haul/engine"
+	"github.com/haul-dl/haul/gui/internal/listview"
 )
 
 // Preference keys.
@@ -24,6 +25,7 @@ const (
 	prefRateKiB     = "rate_limit_kib"
 	prefDir         = "download_dir"
 	prefCACertFile  = "ca_cert_file"
+	prefSortOrder   = "sort_order"
 )
 
 // maxRateKiB is the highest speed limit a user may choose: 10 GiB/s;
@@ -32,11 +34,12 @@ const maxRateKiB = 10 << 20
 
 // settings are the user's choices, kept in Fyne's preferences.
 type settings struct {
-	MaxActive    int    // downloads at once
-	Connections  int    // connections per download
-	RateLimitKiB int    // total speed cap in KiB/s; 0 = unlimited
-	Dir          string // default download folder
-	CACertFile   string // extra PEM CA bundle trusted besides the system roots; "" for none
+	MaxActive    int            // downloads at once
+	Connections  int            // connections per download
+	RateLimitKiB int            // total speed cap in KiB/s; 0 = unlimited
+	Dir          string         // default download folder
+	CACertFile   string         // extra PEM CA bundle trusted besides the system roots; "" for none
+	Order        listview.Order // how the list is sorted
 }
 
 // loadSettings reads the settings, with Haul's defaults for what was
@@ -48,6 +51,7 @@ func loadSettings(p fyne.Preferences, defaultDir string) settings {
 		RateLimitKiB: p.IntWithFallback(prefRateKiB, 0),
 		Dir:          p.StringWithFallback(prefDir, defaultDir),
 		CACertFile:   p.StringWithFallback(prefCACertFile, ""),
+		Order:        listview.ParseOrder(p.StringWithFallback(prefSortOrder, "")),
 	}
 	if s.MaxActive < 1 || s.MaxActive > engine.MaxMaxActive {
 		s.MaxActive = engine.DefaultMaxActive
@@ -70,6 +74,7 @@ func (s settings) save(p fyne.Preferences) {
 	p.SetInt(prefRateKiB, s.RateLimitKiB)
 	p.SetString(prefDir, s.Dir)
 	p.SetString(prefCACertFile, s.CACertFile)
+	p.SetString(prefSortOrder, s.Order.String())
 }
 
 // engineOptions are the settings as options to open the engine with.

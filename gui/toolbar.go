@@ -1,17 +1,27 @@
 package gui
 
 import (
+	"fmt"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"github.com/haul-dl/haul/engine"
+	"github.com/haul-dl/haul/gui/internal/listview"
 )
 
-// toolbar is the row of buttons at the top of the window.
+// toolbar is the row of buttons at the top of the window. With nothing
+// selected its buttons act on the whole list; with a selection, on it.
 type toolbar struct {
 	add, pauseAll, resumeAll, clear, settings *widget.Button
+	all                                       *fyne.Container // the buttons for the whole list
+	selected                                  *widget.Label   // "3 selected"
+	sel                                       map[listview.Action]*widget.Button
+	selBox                                    *fyne.Container // the buttons for the selection
 	box                                       fyne.CanvasObject
 }
 
@@ -27,15 +37,43 @@ func newToolbar(u *UI) *toolbar {
 	for _, b := range []*widget.Button{t.pauseAll, t.resumeAll, t.clear, t.settings} {
 		b.Importance = widget.LowImportance
 	}
-	row := container.NewHBox(t.add, widget.NewSeparator(),
-		t.pauseAll, t.resumeAll, t.clear, layout.NewSpacer(), t.settings)
+	t.all = container.NewHBox(t.pauseAll, t.resumeAll, t.clear)
+
+	icons := map[listview.Action]fyne.Resource{
+		listview.Pause: theme.MediaPauseIcon(), listview.Resume: theme.MediaPlayIcon(),
+		listview.Retry: theme.MediaReplayIcon(), listview.Remove: theme.DeleteIcon(),
+		listview.OpenFolder: theme.FolderOpenIcon(),
+	}
+	t.selected = widget.NewLabel("")
+	t.selected.TextStyle.Bold = true
+	t.sel = map[listview.Action]*widget.Button{}
+	t.selBox = container.NewHBox(t.selected)
+	for _, a := range []listview.Action{listview.Pause, listview.Resume, listview.Retry, listview.Remove, listview.OpenFolder} {
+		b := widget.NewButtonWithIcon(actionNames[a], icons[a], func() { u.actOnSelection(a) })
+		b.Importance = widget.LowImportance
+		t.sel[a] = b
+		t.selBox.Add(b)
+	}
+	t.selBox.Hide()
+
+	row := container.NewHBox(t.add, widget.NewSeparator(), t.all, t.selBox, layout.NewSpacer(), t.settings)
 	bg := canvas.NewRectangle(theme.Color(theme.ColorNameInputBackground))
 	t.box = container.NewVBox(container.NewStack(bg, container.NewPadded(row)), widget.NewSeparator())
 	return t
 }
 
-// show enables the buttons that have something to act on.
-func (t *toolbar) show(c counts) {
+// show enables the buttons that have something to act on: the whole
+// list's counts c, or the selection sel when there is one.
+func (t *toolbar) show(c counts, sel []engine.Snapshot) {
+	setVisible(t.all, len(sel) == 0)
+	setVisible(t.selBox, len(sel) > 0)
+	if len(sel) > 0 {
+		t.selected.SetText(fmt.Sprintf("%d selected", len(sel)))
+		for a, b := range t.sel {
+			setEnabled(b, len(listview.Targets(a, sel)) > 0)
+		}
+		return
+	}
 	setEnabled(t.pauseAll, c.Active+c.Queued > 0)
 	setEnabled(t.resumeAll, c.Paused > 0)
 	setEnabled(t.clear, c.Completed+c.Canceled > 0)

@@ -16,9 +16,11 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/haul-dl/haul/engine"
+	"github.com/haul-dl/haul/gui/internal/listview"
 )
 
 // Config is what the command line hands to the window.
@@ -62,6 +64,7 @@ type UI struct {
 	reportDlg *reportDialog
 	scanDlg   *scanDialog
 	infoDlg   *infoDialog
+	removeDlg *removeDialog
 	linksDlg  *linksDialog // the last links the browser handed over
 
 	scrollTo string // a download to scroll to once it appears
@@ -91,6 +94,7 @@ func newUI(a fyne.App, m *engine.Manager, cfg Config, do func(func())) *UI {
 	// stops running functions on its goroutine.
 	u.win.SetOnClosed(u.stop)
 	u.win.Canvas().AddShortcut(&fyne.ShortcutPaste{}, func(s fyne.Shortcut) { u.paste(s) })
+	u.addKeys()
 
 	// The list as it is now, so the window is right from its first frame
 	// rather than after a hop through the follower; the subscription's
@@ -120,10 +124,41 @@ func (u *UI) Close() {
 // build lays out the window: toolbar, list (or the empty hint), status bar.
 func (u *UI) build() fyne.CanvasObject {
 	u.tools = newToolbar(u)
-	u.dl = newDownloadList(u.model, u)
+	u.dl = newDownloadList(u.model, u, u.set.Order)
+	u.dl.onChanged = u.showSummary
+	u.dl.find.onOrder = u.saveOrder
 	u.status = newStatusBar()
 	bottom := container.NewVBox(widget.NewSeparator(), u.status.object())
 	return container.NewBorder(u.tools.box, bottom, nil, nil, u.dl.box)
+}
+
+// addKeys binds the window's keys: Ctrl+A selects every row shown,
+// Ctrl+F goes to the filter box, Escape clears the selection, Space
+// pauses or resumes it, Delete removes it and Enter opens its finished
+// files. Keys typed in a text box stay there.
+func (u *UI) addKeys() {
+	c := u.win.Canvas()
+	c.AddShortcut(&fyne.ShortcutSelectAll{}, func(fyne.Shortcut) { u.dl.selectAll() })
+	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyF, Modifier: fyne.KeyModifierShortcutDefault},
+		func(fyne.Shortcut) { c.Focus(u.dl.find.text) })
+	c.SetOnTypedKey(func(e *fyne.KeyEvent) {
+		switch e.Name {
+		case fyne.KeySpace:
+			u.spaceKey()
+		case fyne.KeyDelete:
+			u.askRemove(u.dl.selected())
+		case fyne.KeyReturn, fyne.KeyEnter:
+			u.openSelected()
+		case fyne.KeyEscape:
+			u.dl.clearSelection()
+		}
+	})
+}
+
+// saveOrder keeps the sort order the user picked for the next start.
+func (u *UI) saveOrder(o listview.Order) {
+	u.set.Order = o
+	u.app.Preferences().SetString(prefSortOrder, o.String())
 }
 
 // follow reads the engine's batches and applies each on the UI
@@ -181,6 +216,7 @@ func (u *UI) post(f func()) {
 // apply shows one batch from the engine. UI goroutine only.
 func (u *UI) apply(batch []engine.Snapshot, full bool) {
 	added := u.model.apply(batch, full)
+	u.dl.update()
 	if len(added) > 0 && u.scrollTo != "" {
 		if u.dl.reveal(u.scrollTo) {
 			u.scrollTo = ""
@@ -193,8 +229,7 @@ func (u *UI) apply(batch []engine.Snapshot, full bool) {
 // from the model's counts. UI goroutine only.
 func (u *UI) showSummary() {
 	c := u.model.sum
-	u.dl.show()
-	u.tools.show(c)
+	u.tools.show(c, u.dl.selected())
 	u.status.setSummary(statusText(c, u.set.RateLimitKiB))
 }
 
