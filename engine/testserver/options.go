@@ -44,6 +44,9 @@ type config struct {
 	stallFor   time.Duration
 	stallFirst int // 0: off
 
+	holdAt  int64
+	holdFor <-chan struct{} // nil: off
+
 	contentDisposition *string
 	contentType        *string
 
@@ -199,6 +202,15 @@ func SlowHeaders(d time.Duration) Option {
 // goes away.
 func Stall(afterBytes int64, d time.Duration, firstK int) Option {
 	return func(c *config) { c.stallAfter, c.stallFor, c.stallFirst = afterBytes, d, firstK }
+}
+
+// Hold pauses every GET body of the path once afterBytes bytes of it have
+// been sent (0: right after the headers), with the connection held open,
+// until release is closed (or the client goes away). Unlike Stall it waits
+// for the test, not for a time, so a test can hold a download in a known
+// state for as long as it needs.
+func Hold(afterBytes int64, release <-chan struct{}) Option {
+	return func(c *config) { c.holdAt, c.holdFor = afterBytes, release }
 }
 
 // ContentDisposition sends v, unchanged, as the Content-Disposition header.
