@@ -24,6 +24,7 @@ func TestHoldPausesTheBodyUntilReleased(t *testing.T) {
 	if _, err := io.ReadFull(resp.Body, first); err != nil {
 		t.Fatal(err)
 	}
+	waitFor(t, "the count of bytes sent", func() bool { return s.Stats("/f").BytesSent >= 40_000 })
 	if st := s.Stats("/f"); st.BytesSent != 40_000 || st.InFlight != 1 {
 		t.Fatalf("while held: %+v, want 40000 bytes sent and the request in flight", st)
 	}
