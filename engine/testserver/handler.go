@@ -99,6 +99,9 @@ func (s *Server) respond(ctx context.Context, w http.ResponseWriter, r *http.Req
 			return plain(w, r, http.StatusUnauthorized)
 		}
 	}
+	if k := cfg.needHeader[0]; k != "" && r.Header.Get(k) != cfg.needHeader[1] {
+		return plain(w, r, http.StatusForbidden)
+	}
 	if cfg.redirect() {
 		w.Header()["Location"] = []string{cfg.redirectLocation}
 		return plain(w, r, cfg.redirectCode)

@@ -65,3 +65,26 @@ func TestCounterCountsRequestsUntilTheBodyIsClosed(t *testing.T) {
 		t.Fatalf("a failed request stays counted: %d", cnt.InFlight())
 	}
 }
+
+func TestRequireHeaderRefusesRequestsWithoutIt(t *testing.T) {
+	s := start(t)
+	s.Add("/f", []byte("x"), testserver.RequireHeader("Cookie", "s=1"))
+	c := &http.Client{}
+	resp, err := c.Get(s.URL("/f"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusForbidden {
+		t.Fatalf("without the cookie: %d, want 403", resp.StatusCode)
+	}
+	req, _ := http.NewRequest(http.MethodGet, s.URL("/f"), nil)
+	req.Header.Set("Cookie", "s=1")
+	if resp, err = c.Do(req); err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("with the cookie: %d, want 200", resp.StatusCode)
+	}
+}

@@ -58,6 +58,8 @@ type config struct {
 
 	auth             bool
 	authUser, authPw string
+
+	needHeader [2]string // key, value; key "" for none
 }
 
 // changeSpec is a ChangeAfter option; each option call makes a new one.
@@ -254,6 +256,12 @@ func WrongDigest() Option {
 // carries HTTP basic auth for user and pass.
 func RequireAuth(user, pass string) Option {
 	return func(c *config) { c.auth, c.authUser, c.authPw = true, user, pass }
+}
+
+// RequireHeader answers 403 unless the request carries header key with
+// exactly value (a site that wants its cookie or referer).
+func RequireHeader(key, value string) Option {
+	return func(c *config) { c.needHeader = [2]string{key, value} }
 }
 
 // firstK reports whether the nth counted event is among the first k
