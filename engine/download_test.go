@@ -460,16 +460,26 @@ func TestSameNameAtOnceGetsTwoFiles(t *testing.T) {
 	srv := testserver.New()
 	defer srv.Close()
 	d1, d2 := randomBytes(200<<10), randomBytes(200<<10)
-	srv.Add("/x/photo.jpg", d1, testserver.Throttle(1<<20))
-	srv.Add("/y/photo.jpg", d2, testserver.Throttle(1<<20))
-	if err := os.MkdirAll(filepath.Join(t.TempDir()), 0o755); err != nil {
-		t.Fatal(err)
+	release := make(chan struct{})
+	// Both answers are held right after their headers: both names are
+	// chosen while the other download is running.
+	srv.Add("/x/photo.jpg", d1, testserver.Hold(0, release))
+	srv.Add("/y/photo.jpg", d2, testserver.Hold(0, release))
+	e := newEnv(t, func(o *Options) { o.StallTimeout = time.Minute })
+	added := e.m.AddAll([]Request{{URL: srv.URL("/x/photo.jpg")}, {URL: srv.URL("/y/photo.jpg")}})
+	for _, p := range []string{"/x/photo.jpg", "/y/photo.jpg"} {
+		e.waitFor(added[0].ID, "both answers held", func(Snapshot) bool { return srv.Stats(p).InFlight >= 1 })
 	}
-	e := newEnv(t)
-	a := e.mustComplete(e.add(srv.URL("/x/photo.jpg")), d1)
-	b := e.mustComplete(e.add(srv.URL("/y/photo.jpg")), d2)
-	if a.Name == b.Name {
-		t.Fatalf("both saved as %q", a.Name)
+	e.waitFor(added[1].ID, "both names chosen", func(Snapshot) bool {
+		a, _ := e.m.Get(added[0].ID)
+		b, _ := e.m.Get(added[1].ID)
+		return a.Name != b.Name
+	})
+	close(release)
+	a := e.mustComplete(added[0].ID, d1)
+	b := e.mustComplete(added[1].ID, d2)
+	if names := []string{a.Name, b.Name}; !(names[0] == "photo.jpg" && names[1] == "photo (1).jpg") && !(names[1] == "photo.jpg" && names[0] == "photo (1).jpg") {
+		t.Fatalf("saved as %q, want photo.jpg and photo (1).jpg", names)
 	}
 }
 
@@ -499,32 +509,44 @@ func TestRateLimitChangesLive(t *testing.T) {
 }
 
 func TestListOrderSurvivesRestart(t *testing.T) {
-	e := newEnv(t, func(o *Options) { o.HoldRestored = true })
-	var reqs []Request
-	for i := range 50 {
-		reqs = append(reqs, Request{URL: fmt.Sprintf("http://127.0.0.1:1/file%02d.jpg", i)})
-	}
-	for _, id := range e.m.List() {
-		e.m.Remove(id.ID)
-	}
-	var ids []string
-	for _, a := range e.m.AddAll(reqs) {
-		if a.Err != nil || a.Existing {
-			t.Fatal(a)
+	e := newEnv(t, func(o *Options) { o.HoldRestored = true; o.MaxActive = 1 })
+	add := func(from, to int) []string {
+		var reqs []Request
+		for i := from; i < to; i++ {
+			reqs = append(reqs, Request{URL: fmt.Sprintf("http://127.0.0.1:1/file%02d.jpg", i)})
 		}
-		ids = append(ids, a.ID)
+		var ids []string
+		for _, a := range e.m.AddAll(reqs) {
+			if a.Err != nil || a.Existing {
+				t.Fatal(a)
+			}
+			e.m.Pause(a.ID)
+			ids = append(ids, a.ID)
+		}
+		return ids
 	}
-	for _, id := range ids {
-		e.m.Pause(id)
+	// Added in two batches, with removals in between: the list keeps the
+	// order of adding, which is neither the order of IDs nor of names.
+	first := add(20, 50)
+	var want []string
+	for i, id := range first {
+		if i%3 == 0 {
+			if err := e.m.Remove(id); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		want = append(want, id)
 	}
+	want = append(want, add(0, 20)...)
 	e.reopen()
 	list := e.m.List()
-	if len(list) != len(ids) {
-		t.Fatalf("%d restored, want %d", len(list), len(ids))
+	if len(list) != len(want) {
+		t.Fatalf("%d restored, want %d", len(list), len(want))
 	}
 	for i, s := range list {
-		if s.ID != ids[i] {
-			t.Fatalf("position %d: %s, want %s", i, s.Name, reqs[i].URL)
+		if s.ID != want[i] {
+			t.Fatalf("position %d: %s, want the one added %d-th", i, s.Name, i)
 		}
 	}
 }
