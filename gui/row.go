@@ -188,10 +188,11 @@ func messageText(s engine.Snapshot) (string, widget.Importance) {
 }
 
 // errText is a download's error fit to show in the window. The engine's
-// advice for an untrusted server names the command line's flag; here the
-// place is the settings.
+// advice for an untrusted server names no place; here the place is the
+// settings. (Interim: the front ends are to word advice from
+// Snapshot.Problem.Kind.)
 func errText(err string) string {
-	return strings.Replace(safename.Display(err), "with --ca-cert", "under Extra CA certificates in Settings", 1)
+	return strings.Replace(safename.Display(err), "to Haul's trusted certificates", "under Extra CA certificates in Settings", 1)
 }
 
 // stateText is the word for a download's state and how to style it.
