@@ -350,3 +350,25 @@ func TestOrphanPartFromALostListIsNotLeftBehind(t *testing.T) {
 		t.Errorf("files %v, want only big.bin", f)
 	}
 }
+
+func TestOrphanPartThatCannotBeProvedIsLeftWithAWarning(t *testing.T) {
+	srv := testserver.New()
+	defer srv.Close()
+	data := randomBytes(64 << 10)
+	srv.Add("/f.bin", data) // no digest: nothing could prove the old bytes
+	e := newEnv(t)
+	if err := os.MkdirAll(e.dl, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	mine := []byte("someone else's partial download")
+	if err := os.WriteFile(filepath.Join(e.dl, "f.bin.part"), mine, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s := e.mustComplete(e.add(srv.URL("/f.bin")), data)
+	if s.Name != "f (1).bin" || !strings.Contains(s.Warning, "f.bin.part") {
+		t.Errorf("saved as %q with warning %q; want f (1).bin and a word about the old f.bin.part", s.Name, s.Warning)
+	}
+	if got, _ := os.ReadFile(filepath.Join(e.dl, "f.bin.part")); string(got) != string(mine) {
+		t.Error("a .part that could not be proved ours was changed")
+	}
+}
