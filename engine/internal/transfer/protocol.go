@@ -33,10 +33,11 @@ import (
 // Return context.Cause(ctx) (or any error) when ctx ends.
 //
 // A protocol that fetches many segment URLs into one .part (HLS) returns
-// a Start with Total -1 and Ranges false, so it gets one piece [0,-1); in
-// Fill it copies segment after segment into that piece with j.Copy
-// (which appends at the piece's position), and before starting segment k
-// calls j.SetState with what it needs to continue (say, k and the piece
+// a Start with Total -1 (one piece [0,-1)) and Ranges true (it can go on
+// from a segment). In Fill it runs j.Pool(ctx, slot, nil, nil, fetch,
+// false) — one worker, which gets that piece — and fetch copies segment
+// after segment into it with j.Copy (which appends at the piece's
+// position); before starting segment k it calls j.SetState with what it needs to continue (say, k and the piece
 // position where segment k starts). A checkpoint always pairs the pieces
 // with the State set before them, so on a resume Fill finds the State and
 // a piece position at or past where that segment began: it moves the
@@ -52,8 +53,11 @@ type Protocol interface {
 // Start is what the first answer of a fresh attempt told about the
 // resource.
 type Start struct {
-	Total        int64  // bytes; -1 when unknown
-	Ranges       bool   // byte ranges work: several connections, and resume
+	Total int64 // bytes; -1 when unknown
+	// Ranges says the resource can be continued from a position: a
+	// partial file is resumed rather than fetched again, and when Total
+	// is known it is split over several connections.
+	Ranges       bool
 	ETag         string // strong validator ("" if none or weak)
 	LastModified string
 	ServerDigest string // "algo=hex" the whole file must match; "" if none
