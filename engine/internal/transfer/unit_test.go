@@ -266,3 +266,24 @@ func TestFairShareOfHostSlots(t *testing.T) {
 		t.Fatal("acquired past the host limit")
 	}
 }
+
+func TestASlotIsReleasedExactlyOnce(t *testing.T) {
+	h := NewHostSlots(2)
+	a, err := h.take(t.Context(), "x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.take(t.Context(), "x"); err != nil {
+		t.Fatal(err)
+	}
+	a.release()
+	a.release() // a second path releasing the same slot
+	if _, err := h.take(t.Context(), "x"); err != nil {
+		t.Fatal(err)
+	}
+	if s := h.tryTake("x", 0); s != nil {
+		t.Fatal("a third connection to a host limited to two: a slot was released twice")
+	}
+	var none *Slot
+	none.release() // a nil slot is released already
+}
