@@ -71,8 +71,9 @@ type RetryInfo struct {
 // transfer holds a lock the owner could need; they must be quick and
 // must not block on the transfer.
 type Reporter interface {
-	// Progress reports bytes written to the .part file (not yet synced).
-	Progress(delta int64)
+	// Progress reports how many bytes of the file are written so far (not
+	// yet synced); it may go down when a download starts over.
+	Progress(received int64)
 	// Connections reports how many connections transfer data now.
 	Connections(n int)
 	// Learned reports a (re)start from zero: the name is now chosen and

@@ -1,11 +1,17 @@
 package transfer
 
 import (
+	"crypto/x509"
+	"errors"
 	"fmt"
+	"io"
+	"net"
 	"net/http"
 	"net/url"
+	"os"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -286,4 +292,32 @@ func TestASlotIsReleasedExactlyOnce(t *testing.T) {
 	}
 	var none *Slot
 	none.release() // a nil slot is released already
+}
+
+func TestRetryableByCause(t *testing.T) {
+	get := func(err error) error { return &url.Error{Op: "Get", URL: "http://h/f", Err: err} }
+	tests := []struct {
+		name string
+		err  error
+		want bool
+		kind Kind
+	}{
+		{"no such host", get(&net.OpError{Op: "dial", Err: &net.DNSError{Err: "no such host", Name: "h", IsNotFound: true}}), false, KindNetwork},
+		{"resolver timeout", get(&net.OpError{Op: "dial", Err: &net.DNSError{Err: "timeout", Name: "h", IsTimeout: true}}), true, KindNetwork},
+		{"refused", get(&net.OpError{Op: "dial", Err: os.NewSyscallError("connect", syscall.ECONNREFUSED)}), true, KindNetwork},
+		{"reset", get(os.NewSyscallError("read", syscall.ECONNRESET)), true, KindNetwork},
+		{"truncated", io.ErrUnexpectedEOF, true, KindNetwork},
+		{"malformed header", get(errors.New(`net/http: HTTP/1.x transport connection broken: malformed MIME header line: a`)), false, KindProtocol},
+		{"headers too large", get(errors.New("net/http: server response headers exceeded 65536 bytes; aborted")), false, KindProtocol},
+		{"certificate", get(x509.UnknownAuthorityError{}), false, KindCertificate},
+		{"404", &StatusError{Code: 404}, false, KindHTTP},
+	}
+	for _, tc := range tests {
+		if got, _ := Retryable(tc.err); got != tc.want {
+			t.Errorf("%s: retryable %v, want %v", tc.name, got, tc.want)
+		}
+		if p := ProblemOf(tc.err); p.Kind != tc.kind {
+			t.Errorf("%s: kind %v, want %v (%s)", tc.name, p.Kind, tc.kind, p.Message)
+		}
+	}
 }
