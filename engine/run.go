@@ -41,13 +41,12 @@ func (m *Manager) start(d *download) {
 	}()
 }
 
-// finish records how a run ended.
+// finish records how a run ended. The download counts as running until
+// the partial file it gives up is deleted, so whoever waits for it finds
+// the folder as the new state says.
 func (m *Manager) finish(ctx context.Context, d *download, r *runState, res transfer.Result, err error) {
 	cause := context.Cause(ctx)
 	m.mu.Lock()
-	defer m.unlock()
-	d.run = nil
-	m.running--
 	d.conn.Store(0)
 	d.retry = nil
 	switch {
@@ -63,9 +62,6 @@ func (m *Manager) finish(ctx context.Context, d *download, r *runState, res tran
 		if d.state != Completed {
 			m.discardLocked(d)
 		}
-		m.broadcastLocked()
-		m.schedule()
-		return
 	case errors.Is(cause, errPause), errors.Is(cause, errShutdown):
 		// state was set by whoever stopped it (Paused, Queued or Active).
 	default:
@@ -77,6 +73,20 @@ func (m *Manager) finish(ctx context.Context, d *download, r *runState, res tran
 			m.discardLocked(d)
 		}
 	}
+	m.unlock() // deletes the partial file, if it goes
+
+	m.mu.Lock()
+	defer m.unlock()
+	d.run = nil
+	m.running--
+	if _, listed := m.byID[d.id]; !listed {
+		if d.state != Completed && d.nameFixed {
+			m.discardLocked(d) // removed meanwhile
+		}
+		m.broadcastLocked()
+		m.schedule()
+		return
+	}
 	if d.state != Completed {
 		var got int64
 		for _, p := range d.res.Pieces {
@@ -85,9 +95,7 @@ func (m *Manager) finish(ctx context.Context, d *download, r *runState, res tran
 		d.received.Store(got)
 	}
 	m.touch(d)
-	if _, still := m.byID[d.id]; still {
-		m.persistLocked(d)
-	}
+	m.persistLocked(d)
 	m.schedule()
 }
 
