@@ -1,0 +1,56 @@
+package gui
+
+import (
+	"context"
+	"runtime"
+	"sync/atomic"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
+	"github.com/godbus/dbus/v5"
+)
+
+// desktopHooks are the UI's fields of the desktop integration.
+type desktopHooks struct {
+	desk     *desktopState // nil until startDesktop (and in tests that do not start it)
+	offerBar *offerBar     // the prompt offering copied links
+	focused  atomic.Bool
+	watching atomic.Bool // clipboard watching is on
+}
+
+// systemTray returns the app's system tray, or nil when the desktop has
+// none. Fyne's desktop.App always offers the calls, but on Linux and the
+// BSDs a tray exists only where a StatusNotifierWatcher runs on the
+// session bus; without one the icon would never appear and a hidden
+// window could not come back.
+func systemTray(a fyne.App) trayHost {
+	d, ok := a.(desktop.App)
+	if !ok {
+		return nil
+	}
+	switch runtime.GOOS {
+	case "linux", "freebsd", "openbsd", "netbsd":
+		if !statusNotifierWatcher() {
+			return nil
+		}
+	}
+	return d
+}
+
+// statusNotifierWatcher reports whether a tray host listens on the
+// session bus.
+func statusNotifierWatcher() bool {
+	conn, err := dbus.SessionBus() // shared with Fyne: not closed
+	if err != nil {
+		return false
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	var owned bool
+	call := conn.BusObject().CallWithContext(ctx, "org.freedesktop.DBus.NameHasOwner", 0, "org.kde.StatusNotifierWatcher")
+	if call.Err != nil || call.Store(&owned) != nil {
+		return false
+	}
+	return owned
+}
