@@ -110,7 +110,7 @@ func (u *UI) showSchedule() {
 	}
 	cur := u.desk.set
 	d := &scheduleDialog{
-		queue: newWindowEditor("Start and stop the queue", cur.Plan.Queue),
+		queue: newWindowEditor("Run the queue only", cur.Plan.Queue),
 		limit: newWindowEditor("Limit the speed to", cur.Plan.Limit),
 	}
 	d.limitKiB = widget.NewEntry()
