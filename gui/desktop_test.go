@@ -88,13 +88,13 @@ func TestTrayRefreshIsThrottled(t *testing.T) {
 	tr := &tray{host: host, totals: fyne.NewMenuItem("", nil), menu: fyne.NewMenu("")}
 	start := time.Unix(1e9, 0)
 	tr.last = start
-	if later := tr.update(counts{Active: 1, Speed: 100}, 0, start.Add(time.Second)); later != time.Second || host.menus != 0 {
+	if later := tr.update(counts{Active: 1, Speed: 100}, 0, start.Add(time.Second)); later != trayRefreshEvery-time.Second || host.menus != 0 {
 		t.Errorf("a new speed 1 s after a refresh: later %v, %d refreshes", later, host.menus)
 	}
-	if later := tr.update(counts{Active: 1, Speed: 200}, 0, start.Add(1500*time.Millisecond)); later != 0 || host.menus != 0 {
+	if later := tr.update(counts{Active: 1, Speed: 200}, 0, start.Add(2*time.Second)); later != 0 || host.menus != 0 {
 		t.Errorf("a second change while one waits: later %v, %d refreshes", later, host.menus)
 	}
-	if later := tr.update(counts{Active: 1, Speed: 300}, 0, start.Add(3*time.Second)); later != 0 || host.menus != 1 {
+	if later := tr.update(counts{Active: 1, Speed: 300}, 0, start.Add(trayRefreshEvery+time.Second)); later != 0 || host.menus != 1 {
 		t.Errorf("a change after the interval: later %v, %d refreshes", later, host.menus)
 	}
 	if tr.totals.Label != trayTotals(counts{Active: 1, Speed: 300}) {

@@ -45,9 +45,10 @@ func trayTotals(c counts) string {
 	return s
 }
 
-// trayRefreshEvery is the most often the tray menu is rebuilt for a new
-// speed figure: rebuilding it is a round trip over D-Bus.
-const trayRefreshEvery = 2 * time.Second
+// trayRefreshEvery is the most often the tray menu is rebuilt for new
+// totals: Fyne rebuilds the whole menu over D-Bus, which an open menu
+// may show as a flicker.
+const trayRefreshEvery = 5 * time.Second
 
 // tray is Haul's system tray menu.
 type tray struct {
