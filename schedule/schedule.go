@@ -79,20 +79,17 @@ func (w Window) Valid() error {
 	return nil
 }
 
-// length is how long one occurrence of the window lasts.
-func (w Window) length() time.Duration {
-	n := (w.End - w.Start + MinutesPerDay) % MinutesPerDay
-	if n == 0 {
-		n = MinutesPerDay
-	}
-	return time.Duration(n) * time.Minute
-}
-
-// occurrence is the span of the window that starts on the day of t.
+// occurrence is the span of the window that starts on the day of t. Both
+// ends are wall-clock times, so a window keeps its hours on a day when
+// the clock moves for daylight saving time.
 func (w Window) occurrence(t time.Time) (from, to time.Time) {
 	y, m, d := t.Date()
 	from = time.Date(y, m, d, w.Start/60, w.Start%60, 0, 0, t.Location())
-	return from, from.Add(w.length())
+	endDay := d
+	if w.End <= w.Start {
+		endDay++ // past midnight, or the whole day
+	}
+	return from, time.Date(y, m, endDay, w.End/60, w.End%60, 0, 0, t.Location())
 }
 
 // span returns the occurrence of the window that holds t, if any. Only

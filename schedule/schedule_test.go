@@ -3,6 +3,7 @@ package schedule
 import (
 	"testing"
 	"time"
+	_ "time/tzdata" // Europe/Berlin on machines without zoneinfo
 )
 
 // zone is a DST-free local clock, two hours east of UTC, so that a test
@@ -157,5 +158,25 @@ func TestDaysString(t *testing.T) {
 		if got := d.String(); got != want {
 			t.Errorf("%08b: %q, want %q", d, got, want)
 		}
+	}
+}
+
+func TestWindowKeepsItsWallClockHoursAcrossDST(t *testing.T) {
+	berlin, err := time.LoadLocation("Europe/Berlin")
+	if err != nil {
+		t.Skipf("no time zone data: %v", err)
+	}
+	// 2026-03-29: clocks go from 02:00 to 03:00 in Berlin. A window of
+	// 01:00–07:00 that night still ends at 07:00 on the wall clock (five
+	// real hours), not at 08:00.
+	w := Window{On: true, Start: hm(1, 0), End: hm(7, 0), Days: Everyday}
+	if w.Contains(time.Date(2026, 3, 29, 7, 30, 0, 0, berlin)) {
+		t.Error("07:30 on the day of the change is inside 01:00–07:00")
+	}
+	if !w.Contains(time.Date(2026, 3, 29, 6, 30, 0, 0, berlin)) {
+		t.Error("06:30 on the day of the change is outside 01:00–07:00")
+	}
+	if got, want := w.Until(time.Date(2026, 3, 29, 4, 0, 0, 0, berlin)), time.Date(2026, 3, 29, 7, 0, 0, 0, berlin); !got.Equal(want) {
+		t.Errorf("Until = %v, want %v", got, want)
 	}
 }
