@@ -45,6 +45,12 @@ func statusNotifierWatcher() bool {
 	if err != nil {
 		return false
 	}
+	return hasTrayHost(conn)
+}
+
+// hasTrayHost reports whether a StatusNotifierWatcher owns its name on
+// the bus of conn.
+func hasTrayHost(conn *dbus.Conn) bool {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
 	var owned bool
