@@ -93,12 +93,20 @@ func offerText(n int) string {
 	return fmt.Sprintf("%d links copied — Add?", n)
 }
 
-// watchFocus keeps track of whether Haul's window has the focus. UI
-// goroutine only.
+// watchFocus keeps track of whether Haul's window has the focus. At each
+// change the clipboard is looked at first, so that text copied elsewhere
+// just before switching to Haul is still offered, and text copied in Haul
+// just before leaving it still counts as Haul's own. UI goroutine only.
 func (u *UI) watchFocus() {
 	lc := u.app.Lifecycle()
-	lc.SetOnEnteredForeground(func() { u.focused.Store(true) })
-	lc.SetOnExitedForeground(func() { u.focused.Store(false) })
+	lc.SetOnEnteredForeground(func() {
+		u.pollClipboard()
+		u.focused.Store(true)
+	})
+	lc.SetOnExitedForeground(func() {
+		u.pollClipboard()
+		u.focused.Store(false)
+	})
 }
 
 // startClipboardPolling runs the poll ticker under the UI's context. It

@@ -117,3 +117,26 @@ func TestClipboardWatchingIsOffByDefault(t *testing.T) {
 		t.Error("links offered with watching off by default")
 	}
 }
+
+func TestClipboardAtFocusChanges(t *testing.T) {
+	h := newDesktopHarness(t, noon, false, func(p fyne.Preferences) { p.SetBool(prefWatchClipboard, true) })
+	lc := h.app.Lifecycle().(interface {
+		OnEnteredForeground() func()
+		OnExitedForeground() func()
+	})
+	// Copied in the browser, then straight to Haul within the second:
+	// still offered.
+	h.app.Clipboard().SetContent(h.url("/f/browser.bin"))
+	lc.OnEnteredForeground()()
+	if !h.u.offerBar.box.Visible() || h.u.offerBar.label.Text != "1 link copied — Add?" {
+		t.Fatalf("text copied just before switching to Haul is not offered (%q)", h.u.offerBar.label.Text)
+	}
+	h.u.hideOffer()
+	// Copied in Haul's window, then away within the second: Haul's own.
+	h.app.Clipboard().SetContent(h.url("/f/in-haul.bin"))
+	lc.OnExitedForeground()()
+	h.u.pollClipboard()
+	if h.u.offerBar.box.Visible() {
+		t.Errorf("text copied in Haul just before leaving it is offered: %q", h.u.offerBar.label.Text)
+	}
+}
