@@ -172,8 +172,8 @@ func (u *UI) newOfferBar() fyne.CanvasObject {
 	b.add.Importance = widget.HighImportance
 	b.dismiss = widget.NewButtonWithIcon("", theme.CancelIcon(), u.hideOffer)
 	b.dismiss.Importance = widget.LowImportance
-	b.box = container.NewBorder(nil, widget.NewSeparator(), widget.NewIcon(theme.ContentPasteIcon()),
-		container.NewHBox(b.add, b.dismiss), b.label)
+	bar := container.NewBorder(nil, nil, widget.NewIcon(theme.ContentPasteIcon()), container.NewHBox(b.add, b.dismiss), b.label)
+	b.box = container.NewVBox(container.NewPadded(bar), widget.NewSeparator())
 	b.box.Hide()
 	u.offerBar = b
 	return b.box
@@ -189,6 +189,7 @@ func (u *UI) showOffer(urls []string) {
 	b.urls = urls
 	b.label.SetText(offerText(len(urls)))
 	b.box.Show()
+	u.win.Content().Refresh() // the bar above the list takes its room
 }
 
 // hideOffer takes the prompt away. UI goroutine only.
@@ -196,5 +197,6 @@ func (u *UI) hideOffer() {
 	if b := u.offerBar; b != nil {
 		b.urls = nil
 		b.box.Hide()
+		u.win.Content().Refresh()
 	}
 }

@@ -75,6 +75,9 @@ func TestClipboardWatchingOffersLinksAndAdds(t *testing.T) {
 	if got := h.u.offerBar.label.Text; got != "2 links copied — Add?" {
 		t.Errorf("offer = %q", got)
 	}
+	if h.u.offerBar.box.Size().Height < h.u.offerBar.add.MinSize().Height {
+		t.Errorf("the offer bar is shown but not laid out: %v", h.u.offerBar.box.Size())
+	}
 	test.Tap(h.u.offerBar.add)
 	if h.u.offerBar.box.Visible() || h.u.addDlg == nil {
 		t.Fatal("Add did not open the Add dialog")
