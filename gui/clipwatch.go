@@ -74,10 +74,13 @@ func (w *clipWatcher) check(text string, ownWindow bool) []string {
 		return nil
 	}
 	w.remember(text)
-	if ownWindow || len(text) > clipMaxText || !strings.Contains(text, "http") {
+	if ownWindow || len(text) > clipMaxText {
 		return nil
 	}
 	found, _ := links.Parse(text)
+	if len(found) == 0 {
+		return nil
+	}
 	urls := make([]string, 0, len(found))
 	for _, l := range found {
 		urls = append(urls, l.URL)

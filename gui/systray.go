@@ -2,6 +2,8 @@ package gui
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"runtime"
 	"sync/atomic"
 	"time"
@@ -41,6 +43,13 @@ func systemTray(a fyne.App) trayHost {
 // statusNotifierWatcher reports whether a tray host listens on the
 // session bus.
 func statusNotifierWatcher() bool {
+	if os.Getenv("DBUS_SESSION_BUS_ADDRESS") == "" {
+		// Without an address godbus would try the runtime folder's bus and
+		// then start a bus of its own with dbus-launch: only the first.
+		if _, err := os.Stat(filepath.Join(os.Getenv("XDG_RUNTIME_DIR"), "bus")); os.Getenv("XDG_RUNTIME_DIR") == "" || err != nil {
+			return false
+		}
+	}
 	conn, err := dbus.SessionBus() // shared with Fyne: not closed
 	if err != nil {
 		return false
