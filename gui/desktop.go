@@ -34,7 +34,6 @@ type desktopState struct {
 	tray    *tray
 	batches batchTracker
 	clip    *clipWatcher
-	offer   *offerBar
 	sched   *scheduler
 
 	schedDlg *scheduleDialog // the open schedule dialog, for tests
