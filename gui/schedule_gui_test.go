@@ -7,6 +7,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/haul-dl/haul/engine"
 	"github.com/haul-dl/haul/schedule"
@@ -122,7 +123,11 @@ func TestQuitWhenTheQueueEmpties(t *testing.T) {
 func TestScheduleDialogSavesAndValidates(t *testing.T) {
 	h := newDesktopHarness(t, noon, true, nil)
 	test.Tap(h.u.settingsButton)
-	h.u.showSchedule()
+	open := findButton(h.u.win.Canvas().Overlays().Top(), "Schedule and desktop…")
+	if open == nil {
+		t.Fatal("Settings has no Schedule and desktop button")
+	}
+	test.Tap(open)
 	d := h.u.desk.schedDlg
 	if d == nil || d.queue.on.Checked || d.limit.on.Checked || d.whenEmpty.Selected != "Do nothing" || !d.closeToTray.Checked || !d.notify.Checked || d.watchClipboard.Checked {
 		t.Fatal("the schedule dialog does not show the defaults")
@@ -168,4 +173,29 @@ func TestScheduleNote(t *testing.T) {
 	if got := scheduleNote(schedule.Decision{QueueRuns: true}, now); got != "" {
 		t.Errorf("note with nothing in force = %q", got)
 	}
+}
+
+// findButton is the button with this text in the tree of o, or nil.
+func findButton(o fyne.CanvasObject, text string) *widget.Button {
+	switch x := o.(type) {
+	case *widget.Button:
+		if x.Text == text {
+			return x
+		}
+	case *fyne.Container:
+		for _, c := range x.Objects {
+			if b := findButton(c, text); b != nil {
+				return b
+			}
+		}
+		return nil
+	}
+	if w, ok := o.(fyne.Widget); ok {
+		for _, c := range test.WidgetRenderer(w).Objects() {
+			if b := findButton(c, text); b != nil {
+				return b
+			}
+		}
+	}
+	return nil
 }
