@@ -85,6 +85,8 @@ type UI struct {
 	linksDlg  *linksDialog // the last links the browser handed over
 
 	scrollTo string // a download to scroll to once it appears
+
+	desktopHooks // tray, notifications, clipboard watching, schedule
 }
 
 // New builds the window over m and starts following the engine. It does
@@ -186,7 +188,7 @@ func (u *UI) build() fyne.CanvasObject {
 	u.status.AddListener(binding.NewDataListener(func() { u.statusBar.Refresh() }))
 
 	bg := canvas.NewRectangle(theme.Color(theme.ColorNameInputBackground))
-	top := container.NewVBox(container.NewStack(bg, container.NewPadded(toolbar)), widget.NewSeparator())
+	top := container.NewVBox(container.NewStack(bg, container.NewPadded(toolbar)), widget.NewSeparator(), u.newOfferBar())
 	bottom := container.NewVBox(widget.NewSeparator(), statusBar)
 	return container.NewBorder(top, bottom, nil, nil, container.NewStack(u.list, u.emptyHint))
 }
@@ -246,6 +248,7 @@ func (u *UI) post(f func()) {
 // apply shows one batch from the engine. UI goroutine only.
 func (u *UI) apply(batch []engine.Snapshot, full bool) {
 	added := u.model.apply(batch, full)
+	u.desktopApply(batch, added)
 	if len(added) > 0 && u.scrollTo != "" {
 		if i := u.model.index(u.scrollTo); i >= 0 {
 			u.list.ScrollTo(i)
@@ -263,7 +266,8 @@ func (u *UI) showSummary() {
 	setEnabled(u.pauseAllButton, c.Active+c.Queued > 0)
 	setEnabled(u.resumeAllButton, c.Paused > 0)
 	setEnabled(u.clearButton, c.Completed+c.Canceled > 0)
-	_ = u.status.Set(statusText(c, u.set.RateLimitKiB))
+	_ = u.status.Set(u.statusLine(c))
+	u.desktopSummary()
 }
 
 // statusText is the status bar's summary of the list.
