@@ -73,7 +73,7 @@ func TestTrayTotals(t *testing.T) {
 	}{
 		{counts{}, "No downloads"},
 		{counts{Completed: 3}, "Idle  ·  3 done"},
-		{counts{Active: 2, Queued: 5, Speed: 1536}, "2 active  ·  5 queued  ·  1.50 KiB/s"},
+		{counts{Active: 2, Queued: 5, Speed: 1536}, "2 active  ·  5 queued  ·  1.5 KiB/s"},
 		{counts{Queued: 1}, "0 active  ·  1 queued"},
 	}
 	for _, c := range cases {
