@@ -80,3 +80,39 @@ func BenchmarkManyFiles(b *testing.B) {
 		m.Close()
 	}
 }
+
+// BenchmarkAddAllInChunks adds 20,000 links in chunks of 500, the way the
+// front ends feed a large link file: the cost per chunk should stay flat
+// as the list grows (one scheduler run per chunk, no disk I/O under the
+// lock).
+//
+//	go test -run '^$' -bench AddAll -benchtime 1x ./engine
+func BenchmarkAddAllInChunks(b *testing.B) {
+	for range b.N {
+		base := b.TempDir()
+		m, err := Open(context.Background(), Options{
+			StateDir: filepath.Join(base, "state"), DefaultDir: filepath.Join(base, "dl"), MaxActive: 1, HoldRestored: true,
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+		m.SetMaxActive(1)
+		var first, last time.Duration
+		for c := range 40 {
+			reqs := make([]Request, 500)
+			for i := range reqs {
+				reqs[i] = Request{URL: fmt.Sprintf("http://127.0.0.1:1/c%d/f%d.bin", c, i)}
+			}
+			start := time.Now()
+			m.AddAll(reqs)
+			d := time.Since(start)
+			if c == 0 {
+				first = d
+			}
+			last = d
+		}
+		b.ReportMetric(float64(first.Microseconds()), "µs/first-chunk")
+		b.ReportMetric(float64(last.Microseconds()), "µs/last-chunk")
+		m.Close()
+	}
+}

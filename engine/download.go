@@ -3,14 +3,14 @@ package engine
 import (
 	"context"
 	"encoding/json"
-	"io"
+	"net/http"
 	"net/url"
-	"os"
 	"path/filepath"
-	"sync"
+	"strconv"
 	"sync/atomic"
 	"time"
 
+	"github.com/haul-dl/haul/engine/internal/transfer"
 	"github.com/haul-dl/haul/engine/safename"
 )
 
@@ -20,39 +20,38 @@ var (
 	errCancel   = stopCause("canceled")
 	errRemove   = stopCause("removed")
 	errShutdown = stopCause("shutting down")
-	// errFolderGone stops a download whose folder was deleted under it.
-	errFolderGone = stopCause("download folder deleted")
 )
 
 type stopCause string
 
 func (s stopCause) Error() string { return string(s) }
 
+// partSuffix marks a file that is still being downloaded.
+const partSuffix = transfer.PartSuffix
+
 // download is the manager's record of one download. Fields without a
-// comment are guarded by Manager.mu.
+// comment are guarded by Manager.mu. A running transfer never reads
+// them: it gets a transfer.Spec, a copy, when it starts.
 type download struct {
 	id        string
-	url       *url.URL // as given, password included (never stored)
+	url       *url.URL    // as given, password included (never stored)
+	header    http.Header // extra request headers (never stored)
+	headers   bool        // the request had extra headers (stored: they must be given again)
+	page      string      // the Referer, redacted
 	dir       string
 	name      string
 	nameFixed bool // name chosen and reserved; survives restarts
 	explicit  bool // name given by the user
 	checksum  string
-	server    string // digest announced by the server, "algo=hex"
-	conns     int
+	limits    *transfer.Limits // this download's own limits, live
 	added     time.Time
 	seq       int64 // position in the list, kept across restarts
 
 	state   State
-	err     string
-	retry   string // "retrying in 4s: ..." while waiting to retry
-	warning string
-	total   int64
-	etag    string
-	lastMod string
-	ranges  bool
-	pieces  []pieceRec // last checkpoint
-	held    bool       // restored from disk, waiting for the user or `haul get`
+	problem Problem    // why it failed (Failed only)
+	retry   *RetryInfo // while waiting to retry
+	res     transfer.Resume
+	held    bool // restored from disk, waiting for the user or `haul get`
 
 	run      *runState
 	received atomic.Int64 // bytes written, live
@@ -67,44 +66,38 @@ type download struct {
 type runState struct {
 	cancel context.CancelCauseFunc
 	done   chan struct{}
-
-	mu   sync.Mutex // guards file and ps for checkpoints
-	file partFile
-	ps   *pieceSet
 }
 
-// partFile is the open .part file (an *os.File; tests wrap it to inject
-// faults such as a full disk).
-type partFile interface {
-	io.ReaderAt
-	io.WriterAt
-	Sync() error
-	Close() error
-	Stat() (os.FileInfo, error)
-}
+// partFile is the open .part file (tests wrap it to inject faults).
+type partFile = transfer.File
 
 // record is a download as stored on disk.
 type record struct {
-	V         int        `json:"v"`
-	ID        string     `json:"id"`
-	URL       string     `json:"url"` // password removed
-	Dir       string     `json:"dir"`
-	Name      string     `json:"name"`
-	NameFixed bool       `json:"nameFixed,omitempty"`
-	Explicit  bool       `json:"explicit,omitempty"`
-	Checksum  string     `json:"checksum,omitempty"`
-	Server    string     `json:"serverDigest,omitempty"`
-	Conns     int        `json:"conns,omitempty"`
-	Added     time.Time  `json:"added"`
-	Seq       int64      `json:"seq"`
-	State     string     `json:"state"`
-	Err       string     `json:"err,omitempty"`
-	Warning   string     `json:"warning,omitempty"`
-	Total     int64      `json:"total"`
-	ETag      string     `json:"etag,omitempty"`
-	LastMod   string     `json:"lastModified,omitempty"`
-	Ranges    bool       `json:"ranges,omitempty"`
-	Pieces    []pieceRec `json:"pieces,omitempty"`
+	V         int              `json:"v"`
+	ID        string           `json:"id"`
+	URL       string           `json:"url"` // password removed
+	Headers   bool             `json:"headers,omitempty"`
+	Page      string           `json:"page,omitempty"`
+	Dir       string           `json:"dir"`
+	Name      string           `json:"name"`
+	NameFixed bool             `json:"nameFixed,omitempty"`
+	Explicit  bool             `json:"explicit,omitempty"`
+	Checksum  string           `json:"checksum,omitempty"`
+	Server    string           `json:"serverDigest,omitempty"`
+	Conns     int              `json:"conns,omitempty"`
+	Added     time.Time        `json:"added"`
+	Seq       int64            `json:"seq"`
+	State     string           `json:"state"`
+	Err       string           `json:"err,omitempty"`
+	Kind      string           `json:"kind,omitempty"`
+	Status    int              `json:"status,omitempty"`
+	Warning   string           `json:"warning,omitempty"`
+	Total     int64            `json:"total"`
+	ETag      string           `json:"etag,omitempty"`
+	LastMod   string           `json:"lastModified,omitempty"`
+	Ranges    bool             `json:"ranges,omitempty"`
+	Pieces    []transfer.Piece `json:"pieces,omitempty"`
+	Proto     json.RawMessage  `json:"protoState,omitempty"`
 }
 
 func (d *download) record() []byte {
@@ -112,11 +105,13 @@ func (d *download) record() []byte {
 	if st == Active {
 		st = Queued // resumes on the next start
 	}
+	conns, _ := d.limits.Connections()
 	r := record{
-		V: 1, ID: d.id, URL: withoutPassword(d.url).String(), Dir: d.dir, Name: d.name,
-		NameFixed: d.nameFixed, Explicit: d.explicit, Checksum: d.checksum, Server: d.server, Conns: d.conns,
-		Added: d.added, Seq: d.seq, State: st.String(), Err: d.err, Warning: d.warning, Total: d.total,
-		ETag: d.etag, LastMod: d.lastMod, Ranges: d.ranges, Pieces: d.pieces,
+		V: 1, ID: d.id, URL: withoutPassword(d.url).String(), Headers: d.headers, Page: d.page, Dir: d.dir, Name: d.name,
+		NameFixed: d.nameFixed, Explicit: d.explicit, Checksum: d.checksum, Server: d.res.ServerDigest, Conns: conns,
+		Added: d.added, Seq: d.seq, State: st.String(), Err: d.problem.Message, Kind: d.problem.Kind.String(),
+		Status: d.problem.Status, Warning: d.res.Warning, Total: d.res.Total,
+		ETag: d.res.ETag, LastMod: d.res.LastModified, Ranges: d.res.Ranges, Pieces: d.res.Pieces, Proto: d.res.State,
 	}
 	b, _ := json.Marshal(r) // cannot fail: plain data
 	return b
@@ -129,6 +124,15 @@ func parseState(s string) (State, bool) {
 		}
 	}
 	return 0, false
+}
+
+func parseKind(s string) ErrorKind {
+	for i, n := range kindNames {
+		if n == s {
+			return ErrorKind(i)
+		}
+	}
+	return KindInternal
 }
 
 func downloadFromRecord(data []byte) (*download, error) {
@@ -145,10 +149,13 @@ func downloadFromRecord(data []byte) (*download, error) {
 		st = Failed
 	}
 	d := &download{
-		id: r.ID, url: u, dir: r.Dir, name: r.Name, nameFixed: r.NameFixed, explicit: r.Explicit,
-		checksum: r.Checksum, server: r.Server, conns: r.Conns, added: r.Added, seq: r.Seq,
-		state: st, err: r.Err, warning: r.Warning, total: r.Total, etag: r.ETag,
-		lastMod: r.LastMod, ranges: r.Ranges, pieces: r.Pieces,
+		id: r.ID, url: u, headers: r.Headers, page: r.Page, dir: r.Dir, name: r.Name, nameFixed: r.NameFixed, explicit: r.Explicit,
+		checksum: r.Checksum, limits: transfer.NewLimits(r.Conns, 0), added: r.Added, seq: r.Seq, state: st,
+		res: transfer.Resume{Total: r.Total, ETag: r.ETag, LastModified: r.LastMod, Ranges: r.Ranges,
+			ServerDigest: r.Server, Warning: r.Warning, Pieces: r.Pieces, State: r.Proto},
+	}
+	if r.Err != "" {
+		d.problem = Problem{Kind: parseKind(r.Kind), Status: r.Status, Message: r.Err}
 	}
 	var got int64
 	for _, p := range r.Pieces {
@@ -164,14 +171,22 @@ func downloadFromRecord(data []byte) (*download, error) {
 
 func (d *download) snapshot() Snapshot {
 	s := Snapshot{
-		ID: d.id, URL: redact(d.url), Dir: d.dir, Name: d.name, State: d.state,
-		Total: d.total, Received: d.received.Load(), Speed: d.speed, ETA: -1,
-		Err: safename.Display(d.err), Warning: d.warning, Added: d.added,
+		ID: d.id, URL: d.url.Redacted(), Dir: d.dir, Name: d.name, State: d.state,
+		Total: d.res.Total, Received: d.received.Load(), Speed: d.speed, ETA: -1,
+		Warning: d.res.Warning, Added: d.added, Page: d.page,
+	}
+	if d.state == Failed {
+		s.Problem = d.problem
+		s.Problem.Message = safename.Display(d.problem.Message)
+		s.Err = s.Problem.Message
 	}
 	if d.run != nil {
 		s.Conns = int(d.conn.Load())
-		if d.retry != "" {
-			s.Err = safename.Display(d.retry)
+		if d.retry != nil {
+			r := *d.retry
+			r.Problem.Message = safename.Display(r.Problem.Message)
+			s.Retry = &r
+			s.Err = retryMessage(r)
 		}
 	} else {
 		s.Speed = 0
@@ -185,6 +200,15 @@ func (d *download) snapshot() Snapshot {
 	return s
 }
 
+// retryMessage is the Err of a download waiting to retry, for front ends
+// that show one line: "retrying in 4s (attempt 2 of 6): why".
+func retryMessage(r RetryInfo) string {
+	wait := time.Until(r.At).Round(100 * time.Millisecond)
+	return "retrying in " + max(wait, 0).String() + " (attempt " + itoa(r.Attempt+1) + " of " + itoa(r.Of) + "): " + r.Problem.Message
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
 func joinWarn(a, b string) string {
 	if a == "" {
 		return b
@@ -195,11 +219,7 @@ func joinWarn(a, b string) string {
 // resetProgress forgets everything about the transfer so it restarts from
 // zero (the .part file is dealt with by the caller).
 func (d *download) resetProgress() {
-	d.total = -1
-	d.etag, d.lastMod, d.server = "", "", ""
-	d.ranges = false
-	d.pieces = nil
-	d.warning = ""
+	d.res = transfer.Resume{Total: -1}
 	d.received.Store(0)
 }
 

@@ -3,8 +3,6 @@ package engine
 import (
 	"errors"
 	"fmt"
-	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,8 +10,6 @@ import (
 	"syscall"
 	"testing"
 	"time"
-
-	"golang.org/x/time/rate"
 
 	"github.com/haul-dl/haul/engine/testserver"
 )
@@ -110,127 +106,6 @@ func TestActiveLimitHolds(t *testing.T) {
 	if maxActive < 2 {
 		t.Errorf("never ran 2 at once (max %d)", maxActive)
 	}
-}
-
-func TestResumeAfterRestartUsesRangeAndValidator(t *testing.T) {
-	checkNoLeaks(t)
-	srv := testserver.New()
-	defer srv.Close()
-	data := randomBytes(2 << 20)
-	srv.Add("/video.mp4", data, testserver.Throttle(512<<10))
-	e := newEnv(t, func(o *Options) { o.Connections = 2 })
-	id := e.add(srv.URL("/video.mp4"))
-	e.waitFor(id, "some progress on disk", func(s Snapshot) bool { return s.Received > 300<<10 })
-	time.Sleep(120 * time.Millisecond) // let a checkpoint record it
-	e.reopen()
-	s, ok := e.m.Get(id)
-	if !ok {
-		t.Fatal("download not restored")
-	}
-	if s.Received == 0 {
-		t.Fatal("progress not restored")
-	}
-	e.mustComplete(id, data)
-	if sent := srv.Stats("/video.mp4").BytesSent; sent > int64(len(data))*13/10 {
-		t.Errorf("server sent %d bytes for a %d-byte file", sent, len(data))
-	}
-	sawIfRange := false
-	for _, r := range srv.Requests("/video.mp4") {
-		if r.IfRange != "" {
-			sawIfRange = true
-		}
-		if r.Header.Get("Accept-Encoding") != "identity" {
-			t.Errorf("Accept-Encoding %q", r.Header.Get("Accept-Encoding"))
-		}
-	}
-	if !sawIfRange {
-		t.Error("resume did not send If-Range")
-	}
-}
-
-func TestPauseResume(t *testing.T) {
-	checkNoLeaks(t)
-	srv := testserver.New()
-	defer srv.Close()
-	data := randomBytes(1 << 20)
-	srv.Add("/a.bin", data, testserver.Throttle(256<<10))
-	e := newEnv(t)
-	id := e.add(srv.URL("/a.bin"))
-	e.waitFor(id, "progress", func(s Snapshot) bool { return s.Received > 100<<10 })
-	if err := e.m.Pause(id); err != nil {
-		t.Fatal(err)
-	}
-	s := e.wait(id)
-	if s.State != Paused {
-		t.Fatalf("state %v", s.State)
-	}
-	if err := e.m.Resume(id); err != nil {
-		t.Fatal(err)
-	}
-	e.mustComplete(id, data)
-	if sent := srv.Stats("/a.bin").BytesSent; sent > int64(len(data))*13/10 {
-		t.Errorf("server sent %d bytes for %d", sent, len(data))
-	}
-}
-
-func TestCancelDeletesPartAndRemoveForgets(t *testing.T) {
-	srv := testserver.New()
-	defer srv.Close()
-	srv.Add("/a.bin", randomBytes(1<<20), testserver.Throttle(128<<10))
-	e := newEnv(t)
-	id := e.add(srv.URL("/a.bin"))
-	e.waitFor(id, "progress", func(s Snapshot) bool { return s.Received > 0 })
-	if err := e.m.Cancel(id); err != nil {
-		t.Fatal(err)
-	}
-	s := e.wait(id)
-	if s.State != Canceled {
-		t.Fatalf("state %v", s.State)
-	}
-	if f := e.files(); len(f) != 0 {
-		t.Errorf("files after cancel: %v", f)
-	}
-	if err := e.m.Remove(id); err != nil {
-		t.Fatal(err)
-	}
-	if _, ok := e.m.Get(id); ok {
-		t.Error("still listed after Remove")
-	}
-	e.reopen()
-	if n := len(e.m.List()); n != 0 {
-		t.Errorf("removed download came back after restart (%d listed)", n)
-	}
-}
-
-func TestFileChangedDuringResumeStartsOver(t *testing.T) {
-	srv := testserver.New()
-	defer srv.Close()
-	v1 := randomBytes(1 << 20)
-	v2 := randomBytes(1<<20 + 5)
-	srv.Add("/doc.pdf", v1, testserver.Throttle(256<<10))
-	e := newEnv(t, func(o *Options) { o.Connections = 1 })
-	id := e.add(srv.URL("/doc.pdf"))
-	e.waitFor(id, "progress", func(s Snapshot) bool { return s.Received > 100<<10 })
-	e.m.Pause(id)
-	e.wait(id)
-	srv.Set("/doc.pdf", v2)
-	e.m.Resume(id)
-	e.mustComplete(id, v2) // never a mix of v1 and v2
-}
-
-func TestIgnoredRangeOnResumeRestartsCleanly(t *testing.T) {
-	srv := testserver.New()
-	defer srv.Close()
-	data := randomBytes(1 << 20)
-	srv.Add("/a.bin", data, testserver.Throttle(256<<10))
-	e := newEnv(t, func(o *Options) { o.Connections = 1 })
-	id := e.add(srv.URL("/a.bin"))
-	e.waitFor(id, "progress", func(s Snapshot) bool { return s.Received > 100<<10 })
-	e.m.Pause(id)
-	e.wait(id)
-	srv.Set("/a.bin", data, testserver.IgnoreRange())
-	e.m.Resume(id)
-	e.mustComplete(id, data)
 }
 
 func TestTransientFailuresAreRetried(t *testing.T) {
@@ -464,121 +339,52 @@ func TestSameNameAtOnceGetsTwoFiles(t *testing.T) {
 	srv := testserver.New()
 	defer srv.Close()
 	d1, d2 := randomBytes(200<<10), randomBytes(200<<10)
-	srv.Add("/x/photo.jpg", d1, testserver.Throttle(1<<20))
-	srv.Add("/y/photo.jpg", d2, testserver.Throttle(1<<20))
-	if err := os.MkdirAll(filepath.Join(t.TempDir()), 0o755); err != nil {
-		t.Fatal(err)
+	release := make(chan struct{})
+	// Both answers are held right after their headers: both names are
+	// chosen while the other download is running.
+	srv.Add("/x/photo.jpg", d1, testserver.Hold(0, release))
+	srv.Add("/y/photo.jpg", d2, testserver.Hold(0, release))
+	e := newEnv(t, func(o *Options) { o.StallTimeout = time.Minute })
+	added := e.m.AddAll([]Request{{URL: srv.URL("/x/photo.jpg")}, {URL: srv.URL("/y/photo.jpg")}})
+	for _, p := range []string{"/x/photo.jpg", "/y/photo.jpg"} {
+		e.waitFor(added[0].ID, "both answers held", func(Snapshot) bool { return srv.Stats(p).InFlight >= 1 })
 	}
-	e := newEnv(t)
-	a := e.mustComplete(e.add(srv.URL("/x/photo.jpg")), d1)
-	b := e.mustComplete(e.add(srv.URL("/y/photo.jpg")), d2)
-	if a.Name == b.Name {
-		t.Fatalf("both saved as %q", a.Name)
+	e.waitFor(added[1].ID, "both names chosen", func(Snapshot) bool {
+		a, _ := e.m.Get(added[0].ID)
+		b, _ := e.m.Get(added[1].ID)
+		return a.Name != b.Name
+	})
+	close(release)
+	a := e.mustComplete(added[0].ID, d1)
+	b := e.mustComplete(added[1].ID, d2)
+	if names := []string{a.Name, b.Name}; !(names[0] == "photo.jpg" && names[1] == "photo (1).jpg") && !(names[1] == "photo.jpg" && names[0] == "photo (1).jpg") {
+		t.Fatalf("saved as %q, want photo.jpg and photo (1).jpg", names)
 	}
 }
 
 func TestRateLimitChangesLive(t *testing.T) {
-	e := newEnv(t, func(o *Options) { o.RateLimit = 100 << 10 })
-	if got := e.m.limiter.Limit(); got != 100<<10 {
-		t.Fatalf("limit %v", got)
-	}
-	e.m.SetRateLimit(2 << 20)
-	if got := e.m.limiter.Limit(); got != 2<<20 {
-		t.Fatalf("limit %v", got)
-	}
-	e.m.SetRateLimit(0)
-	if got := e.m.limiter.Limit(); got != rate.Inf {
-		t.Fatalf("limit %v, want unlimited", got)
-	}
-}
-
-func TestListOrderSurvivesRestart(t *testing.T) {
-	e := newEnv(t, func(o *Options) { o.HoldRestored = true })
-	var reqs []Request
-	for i := range 50 {
-		reqs = append(reqs, Request{URL: fmt.Sprintf("http://127.0.0.1:1/file%02d.jpg", i)})
-	}
-	for _, id := range e.m.List() {
-		e.m.Remove(id.ID)
-	}
-	var ids []string
-	for _, a := range e.m.AddAll(reqs) {
-		if a.Err != nil || a.Existing {
-			t.Fatal(a)
-		}
-		ids = append(ids, a.ID)
-	}
-	for _, id := range ids {
-		e.m.Pause(id)
-	}
-	e.reopen()
-	list := e.m.List()
-	if len(list) != len(ids) {
-		t.Fatalf("%d restored, want %d", len(list), len(ids))
-	}
-	for i, s := range list {
-		if s.ID != ids[i] {
-			t.Fatalf("position %d: %s, want %s", i, s.Name, reqs[i].URL)
-		}
-	}
-}
-
-func TestPasswordIsAskedForAgainAfterRestart(t *testing.T) {
 	srv := testserver.New()
 	defer srv.Close()
-	data := randomBytes(1 << 20)
-	srv.Add("/private.bin", data, testserver.RequireAuth("alice", "pw"), testserver.Throttle(256<<10))
-	e := newEnv(t, func(o *Options) { o.Connections = 1 })
-	u := strings.Replace(srv.URL("/private.bin"), "http://", "http://alice:pw@", 1)
-	id := e.add(u)
-	e.waitFor(id, "progress", func(s Snapshot) bool { return s.Received > 100<<10 })
-	time.Sleep(100 * time.Millisecond)
-	e.reopen()
-	s := e.wait(id)
-	if s.State != Failed || !strings.Contains(s.Err, "401") || !strings.Contains(s.Err, "add the link again") {
-		t.Fatalf("state %v err %q", s.State, s.Err)
+	data := randomBytes(256 << 10)
+	release := make(chan struct{})
+	srv.Add("/a.bin", data, testserver.IgnoreRange(), testserver.Hold(64<<10, release))
+	e := newEnv(t)
+	id := e.add(srv.URL("/a.bin"))
+	e.waitFor(id, "the bytes before the hold", func(s Snapshot) bool { return s.Received == 64<<10 })
+	// Lowered while the download runs: the rest is there at once, yet it
+	// may only come in at 1 KiB/s (plus one burst).
+	e.m.SetRateLimit(1 << 10)
+	begin := time.Now()
+	close(release)
+	time.Sleep(500 * time.Millisecond)
+	s, _ := e.m.Get(id)
+	allowed := int64(float64(1<<10) * (time.Since(begin).Seconds() + 2))
+	if got := s.Received - 64<<10; got > allowed {
+		t.Errorf("%d bytes in %v under a 1 KiB/s limit set live", got, time.Since(begin))
 	}
-	if again := e.add(u); again != id {
-		t.Fatal("adding the link again should resume the same download")
-	}
+	// Raised while it runs: the rest would take three minutes at 1 KiB/s.
+	e.m.SetRateLimit(0)
 	e.mustComplete(id, data)
-}
-
-func TestRangeAnswers416(t *testing.T) {
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Range", "bytes */1000")
-		w.WriteHeader(http.StatusRequestedRangeNotSatisfiable)
-	}))
-	defer srv.Close()
-	e := newEnv(t)
-	u, _ := ParseURL(srv.URL + "/f")
-	d := &download{url: u, total: -1}
-	resp, err := e.m.rangeRequest(t.Context(), d, 1000, -1)
-	if resp != nil || err != nil {
-		t.Fatalf("416 with */N equal to what we have: got %v, %v; want complete", resp, err)
-	}
-	if _, err := e.m.rangeRequest(t.Context(), d, 1200, -1); !errors.Is(err, errShrunk) {
-		t.Fatalf("a file that shrank: %v, want errShrunk", err)
-	}
-	var se *StatusError
-	if _, err := e.m.rangeRequest(t.Context(), d, 500, 800); !errors.As(err, &se) || se.Code != 416 {
-		t.Fatalf("an unexplained 416: %v", err)
-	}
-}
-
-func TestWrongContentRangeIsRefused(t *testing.T) {
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Range", "bytes 0-99/1000") // not what was asked
-		w.WriteHeader(http.StatusPartialContent)
-		w.Write(make([]byte, 100))
-	}))
-	defer srv.Close()
-	e := newEnv(t)
-	u, _ := ParseURL(srv.URL + "/f")
-	d := &download{url: u, total: 1000}
-	if _, err := e.m.rangeRequest(t.Context(), d, 500, 600); !errors.Is(err, errChanged) {
-		t.Fatalf("got %v, want errChanged", err)
-	}
 }
 
 func TestSubscribeSendsTheWholeListFirstEvenWhenEmpty(t *testing.T) {

@@ -15,35 +15,36 @@ func TestPerHostLimitCapsConnections(t *testing.T) {
 	srv := testserver.New()
 	defer srv.Close()
 	data := randomBytes(1 << 20)
-	e := newEnv(t, func(o *Options) { o.PerHost = 3; o.Connections = 8; o.MaxActive = 4 })
+	count := testserver.NewCounter(nil)
+	e := newEnv(t, func(o *Options) { o.PerHost = 3; o.Connections = 8; o.MaxActive = 4; o.Transport = count })
 	var ids []string
 	for i := range 4 {
 		p := fmt.Sprintf("/f%d.bin", i)
 		srv.Add(p, data, testserver.Throttle(1<<20))
 		ids = append(ids, e.add(srv.URL(p)))
 	}
-	peak := 0
-	deadline := time.Now().Add(60 * time.Second)
-	for time.Now().Before(deadline) {
-		conns, busy := 0, false
-		for _, s := range e.m.List() {
-			conns += s.Conns
-			busy = busy || !s.State.Finished()
-		}
-		peak = max(peak, conns)
-		if !busy {
-			break
-		}
-		time.Sleep(2 * time.Millisecond)
-	}
 	for _, id := range ids {
 		e.mustComplete(id, data)
 	}
-	if peak > 3 {
-		t.Errorf("%d connections to one host at once, limit 3", peak)
+	if got := count.Max(); got != 3 {
+		t.Errorf("at most %d requests to one host at once, want exactly the limit of 3", got)
 	}
-	if peak < 2 {
-		t.Errorf("peak %d: the limit was never reached, the test proves nothing", peak)
+}
+
+func TestConnectionsPerDownloadAreCapped(t *testing.T) {
+	srv := testserver.New()
+	defer srv.Close()
+	data := randomBytes(2 << 20)
+	release := make(chan struct{})
+	srv.Add("/big.bin", data, testserver.Hold(0, release))
+	count := testserver.NewCounter(nil)
+	e := newEnv(t, func(o *Options) { o.StallTimeout = time.Minute; o.Connections = 8; o.Transport = count })
+	id := e.add(srv.URL("/big.bin"), func(r *Request) { r.Connections = 3 })
+	e.waitFor(id, "three connections", func(Snapshot) bool { return srv.Stats("/big.bin").InFlight >= 3 })
+	close(release)
+	e.mustComplete(id, data)
+	if got := count.Max(); got != 3 {
+		t.Errorf("at most %d connections at once, want the 3 asked for", got)
 	}
 }
 
@@ -120,15 +121,21 @@ func TestFreedHostSlotsAreTakenUpByRunningDownloads(t *testing.T) {
 	defer srv.Close()
 	big := randomBytes(4 << 20)
 	small := randomBytes(512 << 10)
-	srv.Add("/small.bin", small, testserver.Throttle(512<<10))
-	srv.Add("/big.bin", big, testserver.Throttle(512<<10))
-	e := newEnv(t, func(o *Options) { o.PerHost = 4; o.Connections = 4 })
-	smallID := e.add(srv.URL("/small.bin")) // takes one slot for a second
+	releaseSmall, releaseBig := make(chan struct{}), make(chan struct{})
+	// Both are held after their headers: the big download is still at
+	// byte 0 of every piece when the small one frees its slot, however
+	// fast or slow this machine is.
+	srv.Add("/small.bin", small, testserver.Hold(0, releaseSmall))
+	srv.Add("/big.bin", big, testserver.Hold(0, releaseBig))
+	e := newEnv(t, func(o *Options) { o.StallTimeout = time.Minute; o.PerHost = 4; o.Connections = 4 })
+	smallID := e.add(srv.URL("/small.bin"), func(r *Request) { r.Connections = 1 })
+	e.waitFor(smallID, "the small download's request", func(Snapshot) bool { return srv.Stats("/small.bin").InFlight == 1 })
 	bigID := e.add(srv.URL("/big.bin"))
+	// Two downloads share four slots: two each.
+	e.waitFor(bigID, "the big download's fair share", func(Snapshot) bool { return srv.Stats("/big.bin").InFlight == 2 })
+	close(releaseSmall)
 	e.mustComplete(smallID, small)
-	s := e.waitFor(bigID, "the big download to use every slot", func(s Snapshot) bool { return s.Conns == 4 || s.State.Finished() })
-	if s.State.Finished() {
-		t.Fatalf("finished before using the freed slot: %v", s.State)
-	}
+	e.waitFor(bigID, "the big download to take the freed slots", func(Snapshot) bool { return srv.Stats("/big.bin").InFlight == 4 })
+	close(releaseBig)
 	e.mustComplete(bigID, big)
 }

@@ -5,34 +5,34 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io/fs"
 	"net/http"
-	"net/url"
-	"os"
-	"path/filepath"
 	"slices"
 	"sync"
 	"sync/atomic"
-	"time"
 
-	"github.com/google/uuid"
-	"golang.org/x/time/rate"
-
-	"github.com/haul-dl/haul/engine/safename"
+	"github.com/haul-dl/haul/engine/internal/transfer"
 	"github.com/haul-dl/haul/engine/store"
 )
 
 // Manager runs downloads. All its methods are safe for concurrent use.
+//
+// The manager owns the queue, the list, persistence and publishing; each
+// running download is a transfer (package engine/internal/transfer) that
+// gets a copy of what it needs when it starts and reports back through a
+// reporter. The manager's lock is never held over disk or network I/O:
+// it decides under the lock and acts after (see later).
 type Manager struct {
-	opt     Options
-	client  atomic.Pointer[http.Client]
-	store   *store.Store
-	limiter *rate.Limiter
-	hosts   *hostLimiter
+	opt    Options
+	client atomic.Pointer[http.Client]
+	store  *store.Store
+	global *transfer.Limits // speed and connections for all downloads
+	env    *transfer.Env
 
-	ctx    context.Context
-	cancel context.CancelFunc
-	wg     sync.WaitGroup // every goroutine the manager starts
+	ctx       context.Context
+	cancel    context.CancelFunc
+	wg        sync.WaitGroup // every goroutine the manager starts
+	closeOnce sync.Once
+	closeErr  error
 
 	mu        sync.Mutex
 	byID      map[string]*download
@@ -44,8 +44,10 @@ type Manager struct {
 	changed   chan struct{}
 	closed    bool
 	maxActive int
-	conns     int
+	running   int // downloads with a run
 	nextSeq   int64
+	schedules int      // times the scheduler ran (read by tests)
+	after     []func() // I/O decided under mu, done by unlock once it is released
 
 	// Records waiting to be written by the saver, newest state only.
 	saveMu   sync.Mutex // one writer at a time, so writes land in order
@@ -55,19 +57,15 @@ type Manager struct {
 	saveErr  string
 
 	publishNow chan struct{} // a state changed: publish without waiting for the tick
-	connsCh    chan struct{} // closed and replaced when conns changes
 
 	// wrapFile lets tests inject write faults (disk full) into .part files.
 	wrapFile func(partFile) partFile
 }
 
-// readBuf is the size of one read from a response body; it is also the
-// rate limiter's burst.
-const readBuf = 32 << 10
-
 // Open loads the download list from opt.StateDir and starts the manager.
 // It returns an error wrapping ErrLocked when another Haul process uses
-// the same state folder. Cancelling ctx is like calling Close.
+// the same state folder. Cancelling ctx is like calling Close. A failed
+// Open leaves nothing running and nothing open.
 func Open(ctx context.Context, opt Options) (*Manager, error) {
 	opt = opt.withDefaults()
 	if opt.StateDir == "" {
@@ -87,8 +85,7 @@ func Open(ctx context.Context, opt Options) (*Manager, error) {
 	m := &Manager{
 		opt:        opt,
 		store:      st,
-		limiter:    rate.NewLimiter(rate.Inf, readBuf),
-		hosts:      newHostLimiter(opt.PerHost),
+		global:     transfer.NewLimits(opt.Connections, opt.RateLimit),
 		byID:       map[string]*download{},
 		byKey:      map[string][]*download{},
 		reserved:   map[string]bool{},
@@ -99,29 +96,49 @@ func Open(ctx context.Context, opt Options) (*Manager, error) {
 		saveCh:     make(chan struct{}, 1),
 		publishNow: make(chan struct{}, 1),
 		maxActive:  opt.MaxActive,
-		conns:      opt.Connections,
-		connsCh:    make(chan struct{}),
 	}
 	m.client.Store(client)
-	m.SetRateLimit(opt.RateLimit)
-	// Cancelling the caller's ctx closes the manager properly (saving
-	// progress) instead of failing every running download.
-	m.ctx, m.cancel = context.WithCancel(context.WithoutCancel(ctx))
-	stopWatch := context.AfterFunc(ctx, func() { m.Close() })
-	go func() { <-m.ctx.Done(); stopWatch() }()
+	m.env = &transfer.Env{
+		Client: m.client.Load, Hosts: transfer.NewHostSlots(opt.PerHost), Global: m.global,
+		MinPiece: opt.MinPiece, Retries: opt.Retries, RetryBase: opt.RetryBase, RetryMax: opt.RetryMax,
+		Stall: opt.StallTimeout, Checkpoint: opt.CheckpointInterval,
+		WrapFile: func(f transfer.File) transfer.File {
+			if m.wrapFile != nil {
+				return m.wrapFile(f)
+			}
+			return f
+		},
+	}
 	if err := m.load(); err != nil {
 		st.Close()
 		return nil, err
 	}
-	m.wg.Add(3)
+	m.ctx, m.cancel = context.WithCancel(context.WithoutCancel(ctx))
+	m.wg.Add(2)
 	go m.publishLoop()
-	go m.checkpointLoop()
 	go m.saveLoop()
+	// Cancelling the caller's ctx closes the manager properly (saving
+	// progress) instead of failing every running download.
+	stopWatch := context.AfterFunc(ctx, func() { m.Close() })
+	go func() { <-m.ctx.Done(); stopWatch() }()
 	m.mu.Lock()
 	m.schedule()
-	m.mu.Unlock()
+	m.unlock()
 	return m, nil
 }
+
+// unlock releases m.mu, then does the I/O decided while it was held.
+func (m *Manager) unlock() {
+	fns := m.after
+	m.after = nil
+	m.mu.Unlock()
+	for _, f := range fns {
+		f()
+	}
+}
+
+// later queues f to run once m.mu is released. Called with m.mu held.
+func (m *Manager) later(f func()) { m.after = append(m.after, f) }
 
 // Notice is a message about the state store for the user, such as a
 // corrupt list that was moved aside; "" when all is well.
@@ -135,6 +152,10 @@ func (m *Manager) Notice() string {
 	return m.store.Notice()
 }
 
+// needHeadersAgain is the problem of a download whose request headers (a
+// browser's cookies, referer) were not kept across a restart.
+var needHeadersAgain = Problem{Kind: KindAuth, Message: "the browser must hand this link over again: its cookies and headers are not saved"}
+
 func (m *Manager) load() error {
 	entries, err := m.store.Load()
 	if err != nil {
@@ -147,7 +168,10 @@ func (m *Manager) load() error {
 			bad = append(bad, e.ID)
 			continue
 		}
-		if d.state == Active || d.state == Queued {
+		switch {
+		case d.headers && d.state != Completed && d.state != Canceled:
+			d.state, d.problem = Failed, needHeadersAgain
+		case d.state == Active || d.state == Queued:
 			if m.opt.HoldRestored {
 				d.state, d.held = Paused, true
 			} else {
@@ -171,283 +195,6 @@ func (m *Manager) load() error {
 		return m.store.Delete(bad...)
 	}
 	return nil
-}
-
-// Add queues a download and returns its ID. Adding a URL that is already
-// in the list for the same folder (and name) does not duplicate it: an
-// unfinished one is resumed, a completed one whose file still exists is
-// left alone, and its ID is returned.
-func (m *Manager) Add(req Request) (string, error) {
-	a := m.AddAll([]Request{req})[0]
-	return a.ID, a.Err
-}
-
-// Added is the outcome of adding one Request.
-type Added struct {
-	ID       string
-	Existing bool  // the download was already in the list (see Add)
-	Err      error // the request was refused
-}
-
-// AddAll adds many downloads at once: the way to add a long link list.
-// The i-th result answers reqs[i]. The records reach the state store in
-// the background within milliseconds (see Notice for a failure).
-func (m *Manager) AddAll(reqs []Request) []Added {
-	out := make([]Added, len(reqs))
-	ids, errs := make([]string, len(reqs)), make([]error, len(reqs))
-	defer func() {
-		for i := range out {
-			out[i].ID, out[i].Err = ids[i], errs[i]
-		}
-	}()
-	type prepared struct {
-		u              *url.URL
-		dir, name, sum string
-		conns          int
-	}
-	preps := make([]prepared, len(reqs))
-	for i, req := range reqs {
-		preps[i].u, preps[i].dir, preps[i].name, preps[i].sum, errs[i] = m.prepare(req)
-		preps[i].conns = req.Connections
-	}
-	m.mu.Lock()
-	if m.closed {
-		m.mu.Unlock()
-		for i := range errs {
-			if errs[i] == nil {
-				errs[i] = errors.New("engine: manager is closed")
-			}
-		}
-		return out
-	}
-	changed := 0
-	for i, p := range preps {
-		if errs[i] != nil {
-			continue
-		}
-		if d := m.existing(p.u, p.dir, p.name); d != nil {
-			ids[i], out[i].Existing = d.id, true
-			if d.state == Paused || d.state == Failed {
-				m.requeue(d)
-			}
-			m.persistLocked(d)
-			changed++
-			continue
-		}
-		d := &download{
-			id: uuid.NewString(), url: p.u, dir: p.dir, name: p.name, explicit: p.name != "",
-			checksum: p.sum, conns: p.conns, added: time.Now(), seq: m.nextSeq, state: Queued, total: -1, dirty: true,
-		}
-		m.nextSeq++
-		if p.name == "" {
-			d.name = safename.Choose("", p.u, "")
-		}
-		m.byID[d.id] = d
-		m.order = append(m.order, d)
-		k := dedupKey(p.u, p.dir)
-		m.byKey[k] = append(m.byKey[k], d)
-		m.persistLocked(d)
-		changed++
-		ids[i] = d.id
-	}
-	if changed > 0 {
-		m.broadcastLocked()
-	}
-	m.schedule()
-	m.mu.Unlock()
-	// The saver writes the new records within milliseconds, together with
-	// whatever else is queued by then: adding links one by one costs one
-	// transaction per batch that piles up, not one per link.
-	return out
-}
-
-// prepare checks a request and works out its URL, folder, name and checksum.
-func (m *Manager) prepare(req Request) (u *url.URL, dir, name, sum string, err error) {
-	if u, err = ParseURL(req.URL); err != nil {
-		return nil, "", "", "", err
-	}
-	if req.Checksum != "" {
-		c, err := parseChecksum(req.Checksum)
-		if err != nil {
-			return nil, "", "", "", err
-		}
-		sum = c.String()
-	}
-	if dir = req.Dir; dir == "" {
-		dir = m.opt.DefaultDir
-	}
-	if dir == "" {
-		return nil, "", "", "", errors.New("no destination folder")
-	}
-	if dir, err = filepath.Abs(dir); err != nil {
-		return nil, "", "", "", fmt.Errorf("destination folder: %w", err)
-	}
-	if req.Name != "" {
-		if name = safename.Sanitize(req.Name); name == "" {
-			return nil, "", "", "", fmt.Errorf("file name %q is not usable", safename.Display(req.Name))
-		}
-	}
-	return u, dir, name, sum, nil
-}
-
-// nameKey identifies a file name in a folder, for the reserved set.
-func nameKey(dir, name string) string { return dir + "\x00" + name }
-
-// dedupKey identifies "the same download": URL (without password) and folder.
-func dedupKey(u *url.URL, dir string) string {
-	return withoutPassword(u).String() + "\x00" + dir
-}
-
-// existing finds a download in the list that a new request for u would
-// duplicate: an unfinished one, or a completed one whose file is still
-// there. Called with m.mu held.
-func (m *Manager) existing(u *url.URL, dir, name string) *download {
-	for _, d := range m.byKey[dedupKey(u, dir)] {
-		if name != "" && d.name != name {
-			continue
-		}
-		switch d.state {
-		case Canceled:
-			continue
-		case Completed:
-			if _, err := os.Lstat(filepath.Join(d.dir, d.name)); err != nil {
-				continue
-			}
-		}
-		if u.User != nil {
-			d.url = u // a password given again is used again
-		}
-		return d
-	}
-	return nil
-}
-
-// requeue puts a stopped download back in line. Called with m.mu held.
-func (m *Manager) requeue(d *download) {
-	d.state, d.held = Queued, false
-	d.err, d.retry = "", ""
-	m.touch(d)
-	m.schedule()
-}
-
-// Pause stops a queued or active download, keeping what it has.
-func (m *Manager) Pause(id string) error {
-	return m.act(id, func(d *download) error {
-		switch d.state {
-		case Queued, Active:
-			d.state = Paused
-			if d.run != nil {
-				d.run.cancel(errPause)
-			}
-			m.touch(d)
-			return nil
-		}
-		return fmt.Errorf("cannot pause a download that is %s", d.state)
-	})
-}
-
-// Resume restarts a paused or failed download where it stopped.
-func (m *Manager) Resume(id string) error {
-	return m.act(id, func(d *download) error {
-		switch d.state {
-		case Paused, Failed:
-			m.requeue(d)
-			return nil
-		case Queued, Active:
-			return nil
-		}
-		return fmt.Errorf("cannot resume a download that is %s", d.state)
-	})
-}
-
-// Retry starts a failed or canceled download again; a failed one keeps
-// the bytes it had.
-func (m *Manager) Retry(id string) error {
-	return m.act(id, func(d *download) error {
-		switch d.state {
-		case Failed, Paused:
-			m.requeue(d)
-			return nil
-		case Canceled:
-			d.resetProgress()
-			m.requeue(d)
-			return nil
-		}
-		return fmt.Errorf("cannot retry a download that is %s", d.state)
-	})
-}
-
-// Cancel stops a download and deletes its partial data. The entry stays
-// in the list (as canceled) until removed.
-func (m *Manager) Cancel(id string) error {
-	return m.act(id, func(d *download) error {
-		switch d.state {
-		case Completed, Canceled:
-			return fmt.Errorf("cannot cancel a download that is %s", d.state)
-		}
-		d.state, d.retry = Canceled, ""
-		if d.run != nil {
-			d.run.cancel(errCancel)
-		} else {
-			m.discardPart(d)
-		}
-		m.touch(d)
-		return nil
-	})
-}
-
-// Remove takes a download off the list, stopping it and deleting its
-// partial data first. A completed file stays on disk.
-func (m *Manager) Remove(id string) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	d, ok := m.byID[id]
-	if !ok {
-		return fmt.Errorf("%w: %s", ErrNotFound, id)
-	}
-	if d.run != nil {
-		d.run.cancel(errRemove)
-	} else if d.state != Completed {
-		m.discardPart(d)
-	}
-	delete(m.byID, id)
-	m.order = slices.DeleteFunc(m.order, func(x *download) bool { return x == d })
-	k := dedupKey(d.url, d.dir)
-	if m.byKey[k] = slices.DeleteFunc(m.byKey[k], func(x *download) bool { return x == d }); len(m.byKey[k]) == 0 {
-		delete(m.byKey, k)
-	}
-	m.removed = append(m.removed, Snapshot{ID: id, Removed: true})
-	m.forgetLocked(id)
-	m.broadcastLocked()
-	return nil
-}
-
-func (m *Manager) act(id string, f func(*download) error) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	d, ok := m.byID[id]
-	if !ok {
-		return fmt.Errorf("%w: %s", ErrNotFound, id)
-	}
-	if err := f(d); err != nil {
-		return err
-	}
-	m.persistLocked(d)
-	return nil
-}
-
-// discardPart deletes the partial file of a download that is not running
-// and forgets its progress. Called with m.mu held.
-func (m *Manager) discardPart(d *download) {
-	if d.nameFixed {
-		if root, err := os.OpenRoot(d.dir); err == nil {
-			_ = root.Remove(d.name + partSuffix)
-			root.Close()
-		}
-		delete(m.reserved, nameKey(d.dir, d.name))
-		d.nameFixed = false
-	}
-	d.resetProgress()
 }
 
 // List returns every download in the order they were added.
@@ -475,7 +222,7 @@ func (m *Manager) Get(id string) (Snapshot, bool) {
 // SetMaxActive changes how many downloads run at once, live.
 func (m *Manager) SetMaxActive(n int) {
 	m.mu.Lock()
-	defer m.mu.Unlock()
+	defer m.unlock()
 	m.maxActive = max(n, 1)
 	// Running downloads beyond the new limit go back to the queue.
 	active := 0
@@ -494,30 +241,12 @@ func (m *Manager) SetMaxActive(n int) {
 
 // SetConnections changes the connections per download, live: running
 // downloads open more connections or let some go at the next piece.
-func (m *Manager) SetConnections(n int) {
-	m.mu.Lock()
-	m.conns = max(n, 1)
-	close(m.connsCh)
-	m.connsCh = make(chan struct{})
-	m.mu.Unlock()
-}
-
-func (m *Manager) connsChangedCh() <-chan struct{} {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	return m.connsCh
-}
+func (m *Manager) SetConnections(n int) { m.global.SetConnections(max(n, 1)) }
 
 // SetRateLimit caps the total download speed in bytes per second across
-// all downloads; 0 removes the cap. It applies at once.
-func (m *Manager) SetRateLimit(bytesPerSec int64) {
-	if bytesPerSec <= 0 {
-		m.limiter.SetLimit(rate.Inf)
-		return
-	}
-	m.limiter.SetLimit(rate.Limit(bytesPerSec))
-	m.limiter.SetBurst(m.readSize())
-}
+// all downloads; 0 removes the cap. It applies at once, to the reads in
+// progress too.
+func (m *Manager) SetRateLimit(bytesPerSec int64) { m.global.SetRate(bytesPerSec) }
 
 // SetCACertFile changes the extra CA bundle trusted besides the system
 // roots ("" for none). New connections use it; running ones keep theirs.
@@ -538,16 +267,8 @@ func (m *Manager) SetCACertFile(path string) error {
 	return nil
 }
 
-func (m *Manager) httpClient() *http.Client { return m.client.Load() }
-
-// readSize is how much to read at once: readBuf, or less under a low
-// speed limit, so the limit is smooth and no wait is longer than ~¼ s.
-func (m *Manager) readSize() int {
-	l := m.limiter.Limit()
-	if l == rate.Inf {
-		return readBuf
-	}
-	return int(max(1024, min(readBuf, float64(l)/4)))
+func newClient(opt Options) (*http.Client, error) {
+	return transfer.NewClient(transfer.ClientOptions{Transport: opt.Transport, CACertFile: opt.CACertFile, AllowDowngrade: opt.AllowDowngrade})
 }
 
 // Wait blocks until none of the given downloads (all, when none are
@@ -586,13 +307,16 @@ func (m *Manager) Wait(ctx context.Context, ids ...string) error {
 }
 
 // Close stops all transfers, saves their progress so they resume on the
-// next Open, and releases the state folder.
+// next Open, and releases the state folder. Every call, including one
+// made while a shutdown started by Open's context is under way, returns
+// when that one shutdown is complete.
 func (m *Manager) Close() error {
+	m.closeOnce.Do(func() { m.closeErr = m.shutdown() })
+	return m.closeErr
+}
+
+func (m *Manager) shutdown() error {
 	m.mu.Lock()
-	if m.closed {
-		m.mu.Unlock()
-		return nil
-	}
 	m.closed = true
 	var runs []*runState
 	for _, d := range m.order {
@@ -601,13 +325,13 @@ func (m *Manager) Close() error {
 			runs = append(runs, d.run)
 		}
 	}
-	m.mu.Unlock()
+	m.unlock()
 	for _, r := range runs {
 		<-r.done
 	}
 	m.cancel()
 	m.wg.Wait()
-	m.httpClient().CloseIdleConnections()
+	m.client.Load().CloseIdleConnections()
 	saveErr := m.flush()
 	m.mu.Lock()
 	for s := range m.subs {
@@ -623,8 +347,8 @@ func (m *Manager) Close() error {
 	return nil
 }
 
-// touch marks a download changed: published on the next tick and wakes
-// waiters. Called with m.mu held.
+// touch marks a download changed: published soon and wakes waiters.
+// Called with m.mu held.
 func (m *Manager) touch(d *download) {
 	d.dirty = true
 	m.broadcastLocked()
@@ -637,161 +361,4 @@ func (m *Manager) touch(d *download) {
 func (m *Manager) broadcastLocked() {
 	close(m.changed)
 	m.changed = make(chan struct{})
-}
-
-// schedule starts queued downloads while there is room. Called with m.mu held.
-func (m *Manager) schedule() {
-	if m.closed {
-		return
-	}
-	running := 0
-	for _, d := range m.order {
-		if d.run != nil {
-			running++
-		}
-	}
-	for _, d := range m.order {
-		if running >= m.maxActive {
-			return
-		}
-		if d.state == Queued && d.run == nil && !d.held {
-			m.start(d)
-			running++
-		}
-	}
-}
-
-// start launches the goroutine of one download. Called with m.mu held.
-func (m *Manager) start(d *download) {
-	ctx, cancel := context.WithCancelCause(m.ctx)
-	r := &runState{cancel: cancel, done: make(chan struct{})}
-	d.run = r
-	d.state = Active
-	d.err, d.retry = "", ""
-	d.lastRecv, d.lastTick, d.speed = d.received.Load(), time.Now(), 0
-	m.touch(d)
-	m.persistLocked(d)
-	m.wg.Add(1)
-	go func() {
-		defer m.wg.Done()
-		defer close(r.done)
-		err := m.transfer(ctx, d, r)
-		m.finish(ctx, d, r, err)
-	}()
-}
-
-// finish records how a run ended.
-func (m *Manager) finish(ctx context.Context, d *download, r *runState, err error) {
-	m.checkpoint(d, r, true)
-	cause := context.Cause(ctx)
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	d.run = nil
-	d.conn.Store(0)
-	d.retry = ""
-	switch {
-	case err == nil:
-		d.state, d.err, d.pieces = Completed, "", nil
-		delete(m.reserved, nameKey(d.dir, d.name))
-	case errors.Is(cause, errCancel):
-		m.discardPart(d)
-	case errors.Is(cause, errRemove):
-		if d.state != Completed {
-			m.discardPart(d)
-		}
-		m.broadcastLocked()
-		m.schedule()
-		return
-	case errors.Is(cause, errFolderGone):
-		d.state, d.err = Failed, fmt.Sprintf("the download folder %s was deleted", d.dir)
-		m.discardPart(d)
-	case errors.Is(cause, errPause), errors.Is(cause, errShutdown):
-		// state was set by whoever stopped it (Paused, Queued or Active).
-	default:
-		d.state, d.err = Failed, describe(err)
-		var ie *IntegrityError
-		if errors.As(err, &ie) {
-			// Bytes that failed verification are worth nothing: a retry
-			// starts from zero.
-			m.discardPart(d)
-		}
-	}
-	m.touch(d)
-	if _, still := m.byID[d.id]; still {
-		m.persistLocked(d)
-	}
-	m.schedule()
-}
-
-// checkpointLoop periodically flushes running downloads' data and saves
-// their progress, so a crash loses at most one interval.
-func (m *Manager) checkpointLoop() {
-	defer m.wg.Done()
-	t := time.NewTicker(m.opt.CheckpointInterval)
-	defer t.Stop()
-	for {
-		select {
-		case <-m.ctx.Done():
-			return
-		case <-t.C:
-		}
-		m.mu.Lock()
-		type job struct {
-			d *download
-			r *runState
-		}
-		var jobs []job
-		for _, d := range m.order {
-			if d.run != nil {
-				jobs = append(jobs, job{d, d.run})
-			}
-		}
-		m.mu.Unlock()
-		for _, j := range jobs {
-			m.checkpoint(j.d, j.r, false)
-		}
-	}
-}
-
-// checkpoint flushes a running download's file and then records the
-// progress that is now safely on disk. With closing it also closes the
-// file (the run is over).
-func (m *Manager) checkpoint(d *download, r *runState, closing bool) {
-	r.mu.Lock()
-	var recs []pieceRec
-	ok := false
-	ps := r.ps
-	if r.file != nil && r.ps != nil {
-		recs = r.ps.records() // before Sync: claims only bytes already written
-		ok = r.file.Sync() == nil
-	}
-	if closing && r.file != nil {
-		r.file.Close()
-		r.file = nil
-	}
-	r.mu.Unlock()
-	if !ok {
-		return
-	}
-	if !closing {
-		if _, err := os.Stat(d.dir); errors.Is(err, fs.ErrNotExist) {
-			r.cancel(errFolderGone)
-			return
-		}
-	}
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if d.run != r && !closing {
-		return
-	}
-	r.mu.Lock()
-	stale := r.ps != ps && !closing // the download restarted meanwhile
-	r.mu.Unlock()
-	if stale {
-		return
-	}
-	d.pieces = recs
-	if _, still := m.byID[d.id]; still {
-		m.persistLocked(d)
-	}
 }

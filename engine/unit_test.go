@@ -1,235 +1,10 @@
 package engine
 
 import (
-	"net/http"
-	"net/url"
-	"sync"
 	"testing"
-	"time"
+
+	"github.com/haul-dl/haul/engine/internal/transfer"
 )
-
-func TestParseContentRange(t *testing.T) {
-	tests := []struct {
-		in                string
-		start, end, total int64
-		bad               bool
-	}{
-		{in: "bytes 0-99/100", start: 0, end: 99, total: 100},
-		{in: "bytes 10-19/*", start: 10, end: 19, total: -1},
-		{in: "bytes */100", start: -1, end: -1, total: 100},
-		{in: "bytes 5-4/100", bad: true},
-		{in: "bytes 0-100/100", bad: true},
-		{in: "items 0-1/2", bad: true},
-		{in: "bytes 0-1", bad: true},
-		{in: "bytes -1-3/9", bad: true},
-		{in: "", bad: true},
-	}
-	for _, tc := range tests {
-		s, e, n, err := parseContentRange(tc.in)
-		if tc.bad {
-			if err == nil {
-				t.Errorf("%q: want error, got %d-%d/%d", tc.in, s, e, n)
-			}
-			continue
-		}
-		if err != nil || s != tc.start || e != tc.end || n != tc.total {
-			t.Errorf("%q = %d-%d/%d, %v; want %d-%d/%d", tc.in, s, e, n, err, tc.start, tc.end, tc.total)
-		}
-	}
-}
-
-func TestPieceStealingCoversEveryByteOnce(t *testing.T) {
-	const total = 10 << 20
-	ps := newPieceSet(split(total, 3))
-	written := make([]uint8, total) // how often each byte was written
-	var mu sync.Mutex
-	var wg sync.WaitGroup
-	for range 5 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				p := ps.next(1 << 20)
-				if p == nil {
-					return
-				}
-				for {
-					off, w := ps.claim(p, 1024)
-					if w == 0 {
-						break
-					}
-					mu.Lock()
-					for i := off; i < off+w; i++ {
-						written[i]++
-					}
-					mu.Unlock()
-					ps.commit(p, w)
-				}
-				ps.release(p)
-			}
-		}()
-	}
-	wg.Wait()
-	if !ps.complete() {
-		t.Fatal("not complete")
-	}
-	if got := ps.received(); got != total {
-		t.Fatalf("received %d, want %d", got, total)
-	}
-	for i, n := range written {
-		if n != 1 {
-			t.Fatalf("byte %d written %d times", i, n)
-		}
-	}
-	if len(ps.pieces) <= 3 {
-		t.Fatalf("expected idle workers to steal work, still %d pieces", len(ps.pieces))
-	}
-}
-
-func TestStealSplitsLargestRemainingPiece(t *testing.T) {
-	ps := newPieceSet([]pieceRec{{Start: 0, Pos: 0, End: 100}, {Start: 100, Pos: 100, End: 1000}})
-	a, b := ps.next(10), ps.next(10)
-	if a == nil || b == nil {
-		t.Fatal("two fresh pieces expected")
-	}
-	ps.commit(b, 100) // b at 200, 800 left
-	c := ps.next(10)
-	if c == nil || c.start != 600 || c.end != 1000 || b.end != 600 {
-		t.Fatalf("steal = %+v, b.end=%d; want [600,1000) and b ending at 600", c, b.end)
-	}
-	// A piece too small to split is left alone.
-	ps2 := newPieceSet([]pieceRec{{Start: 0, Pos: 0, End: 15}})
-	ps2.next(10)
-	if p := ps2.next(10); p != nil {
-		t.Fatalf("stole from a piece smaller than 2×minPiece: %+v", p)
-	}
-}
-
-func TestServerChecksum(t *testing.T) {
-	h := http.Header{}
-	h.Set("Repr-Digest", "sha-256=:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=:, foo=:AA==:")
-	h.Set("Content-MD5", "1B2M2Y8AsgTpgAmY7PhCfg==")
-	c, ok := serverChecksum(h, 200)
-	if !ok || c.algo != "sha256" || c.String() != "sha256=e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855" {
-		t.Fatalf("got %v %v", c, ok)
-	}
-	h2 := http.Header{}
-	h2.Set("Content-MD5", "1B2M2Y8AsgTpgAmY7PhCfg==")
-	if _, ok := serverChecksum(h2, 206); ok {
-		t.Fatal("Content-MD5 of a partial response describes the part, not the file")
-	}
-	if c, ok := serverChecksum(h2, 200); !ok || c.algo != "md5" {
-		t.Fatalf("Content-MD5 on 200: %v %v", c, ok)
-	}
-	h3 := http.Header{}
-	h3.Set("Digest", "SHA-256=47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=")
-	if c, ok := serverChecksum(h3, 206); !ok || c.algo != "sha256" {
-		t.Fatalf("Digest header: %v %v", c, ok)
-	}
-	h4 := http.Header{}
-	h4.Set("Repr-Digest", "sha-256=:bm90IGEgZGlnZXN0:")
-	if _, ok := serverChecksum(h4, 200); ok {
-		t.Fatal("a digest of the wrong length must be ignored")
-	}
-}
-
-func TestParseChecksum(t *testing.T) {
-	if _, _, err := ParseChecksum("sha256=" + "ab"); err == nil {
-		t.Error("short sha256 accepted")
-	}
-	if _, _, err := ParseChecksum("crc32=00000000"); err == nil {
-		t.Error("unknown algorithm accepted")
-	}
-	if a, h, err := ParseChecksum("SHA-256=E3B0C44298FC1C149AFBF4C8996FB92427AE41E4649B934CA495991B7852B855"); err != nil || a != "sha256" || h[:4] != "e3b0" {
-		t.Errorf("got %q %q %v", a, h, err)
-	}
-}
-
-func TestRetryableClassification(t *testing.T) {
-	tests := []struct {
-		err  error
-		want bool
-	}{
-		{&StatusError{Code: 404}, false},
-		{&StatusError{Code: 403}, false},
-		{&StatusError{Code: 408}, true},
-		{&StatusError{Code: 429}, true},
-		{&StatusError{Code: 500}, true},
-		{&StatusError{Code: 503}, true},
-		{&StatusError{Code: 501}, false},
-		{errStalled, true},
-		{&IntegrityError{"x"}, false},
-		{&redirectError{"x"}, false},
-	}
-	for _, tc := range tests {
-		if got, _ := retryable(tc.err); got != tc.want {
-			t.Errorf("retryable(%v) = %v, want %v", tc.err, got, tc.want)
-		}
-	}
-	if _, after := retryable(&StatusError{Code: 503, RetryAfter: 3 * time.Second}); after != 3*time.Second {
-		t.Errorf("Retry-After lost: %v", after)
-	}
-}
-
-func TestParseRetryAfter(t *testing.T) {
-	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	if d := parseRetryAfter("7", now); d != 7*time.Second {
-		t.Errorf("seconds: %v", d)
-	}
-	if d := parseRetryAfter(now.Add(90*time.Second).Format(http.TimeFormat), now); d != 90*time.Second {
-		t.Errorf("date: %v", d)
-	}
-	if d := parseRetryAfter("99999999", now); d != 10*time.Minute {
-		t.Errorf("cap: %v", d)
-	}
-	if d := parseRetryAfter("soon", now); d != 0 {
-		t.Errorf("garbage: %v", d)
-	}
-}
-
-func TestRedirectPolicy(t *testing.T) {
-	mk := func(s string) *http.Request {
-		u, _ := url.Parse(s)
-		return &http.Request{URL: u, Header: http.Header{}}
-	}
-	policy := redirectPolicy(false)
-	first := mk("https://a.example/x")
-	next := mk("https://b.example/y")
-	next.Header.Set("Authorization", "Basic eHg6eXk=")
-	next.Header.Set("Cookie", "s=1")
-	if err := policy(next, []*http.Request{first}); err != nil {
-		t.Fatal(err)
-	}
-	if next.Header.Get("Authorization") != "" || next.Header.Get("Cookie") != "" {
-		t.Error("credentials carried to another origin")
-	}
-	same := mk("https://a.example/z")
-	same.Header.Set("Authorization", "Basic eHg6eXk=")
-	if err := policy(same, []*http.Request{first}); err != nil || same.Header.Get("Authorization") == "" {
-		t.Errorf("same origin keeps credentials: %v", err)
-	}
-	if err := policy(mk("http://a.example/x"), []*http.Request{first}); err == nil {
-		t.Error("https→http downgrade allowed")
-	}
-	down := mk("http://a.example/x")
-	down.Header.Set("Authorization", "Basic eHg6eXk=")
-	if err := redirectPolicy(true)(down, []*http.Request{first}); err != nil || down.Header.Get("Authorization") != "" {
-		t.Errorf("allowed downgrade must still drop credentials (other origin): %v", err)
-	}
-	if err := policy(mk("file:///etc/passwd"), []*http.Request{first}); err == nil {
-		t.Error("file: redirect followed")
-	}
-	if err := policy(mk("https://a.example/x"), []*http.Request{first, mk("https://a.example/q")}); err == nil {
-		t.Error("loop not detected")
-	}
-	var via []*http.Request
-	for range maxRedirects {
-		via = append(via, mk("https://a.example/n"))
-	}
-	if err := policy(mk("https://a.example/last"), via); err == nil {
-		t.Error("too many redirects allowed")
-	}
-}
 
 func TestParseURL(t *testing.T) {
 	for _, bad := range []string{"ftp://x/y", "file:///etc/passwd", "javascript:alert(1)", "data:text/plain,hi", "example.com/a.jpg", "http://", "http://:80/x", "mailto:a@b"} {
@@ -241,7 +16,7 @@ func TestParseURL(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := redact(u); got != "https://user:xxxxx@Example.com/a.jpg" {
+	if got := u.Redacted(); got != "https://user:xxxxx@Example.com/a.jpg" {
 		t.Errorf("redact = %q", got)
 	}
 	if got := withoutPassword(u).String(); got != "https://user@Example.com/a.jpg" {
@@ -249,26 +24,19 @@ func TestParseURL(t *testing.T) {
 	}
 }
 
-func TestFairShareOfHostSlots(t *testing.T) {
-	h := newHostLimiter(8)
-	for range 3 {
-		h.join("a")
+func TestErrorKindsMatchTheTransfers(t *testing.T) {
+	pairs := map[ErrorKind]transfer.Kind{
+		KindNone: transfer.KindNone, KindNetwork: transfer.KindNetwork, KindHTTP: transfer.KindHTTP,
+		KindIntegrity: transfer.KindIntegrity, KindDisk: transfer.KindDisk, KindCertificate: transfer.KindCertificate,
+		KindPolicy: transfer.KindPolicy, KindProtocol: transfer.KindProtocol, KindAuth: transfer.KindAuth,
+		KindInternal: transfer.KindInternal,
 	}
-	got := map[int]int{}
-	for dl := range 3 {
-		for have := 0; h.tryAcquire("a", have); have++ {
-			got[dl]++
+	if len(pairs) != len(kindNames) {
+		t.Fatalf("%d kinds paired, %d named", len(pairs), len(kindNames))
+	}
+	for pub, tr := range pairs {
+		if got := publicProblem(transfer.Problem{Kind: tr}).Kind; got != pub {
+			t.Errorf("transfer kind %d became %v, want %v", tr, got, pub)
 		}
-	}
-	if got[0] != 3 || got[1] != 3 || got[2] != 2 {
-		t.Fatalf("slots per download %v, want 3/3/2 of 8", got)
-	}
-	h.release("a") // the third download's second connection ends...
-	h.leave("a")   // ...and it finishes: two left, a share of 4 each
-	if !h.tryAcquire("a", 3) {
-		t.Fatal("a download with 3 of its 4 did not get the freed slot")
-	}
-	if h.tryAcquire("a", 3) {
-		t.Fatal("acquired past the host limit")
 	}
 }

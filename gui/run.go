@@ -43,6 +43,7 @@ func Run(cfg Config) error {
 		return err
 	}
 	u := New(a, m, cfg)
+	u.startDesktop(desktopOptions{Tray: systemTray(a)})
 	if caErr != nil {
 		u.caStartFailed(caErr)
 	}

@@ -172,6 +172,9 @@ func (u *UI) showSettings() {
 			container.NewBorder(nil, nil, nil, container.NewHBox(d.caBrowse, d.caClear), d.caFile),
 			caNote)),
 	)
+	if u.desk != nil { // the schedule, the tray and the clipboard have their own dialog
+		form.Append("Schedule", container.NewHBox(widget.NewButtonWithIcon("Schedule and desktop…", theme.HistoryIcon(), u.showSchedule)))
+	}
 	d.cancelBtn = widget.NewButton("Cancel", func() { d.dlg.Hide() })
 	d.saveBtn = widget.NewButton("Save", func() { u.saveSettings(d) })
 	d.saveBtn.Importance = widget.HighImportance
@@ -276,9 +279,10 @@ func (d *settingsDialog) read(old settings) (settings, error) {
 func (u *UI) applySettings(s settings) {
 	u.set = s
 	s.save(u.app.Preferences())
+	rate := u.effectiveRate(s) // the schedule's limit while it is in force
 	u.enqueue(func() {
 		u.m.SetConnections(s.Connections)
-		u.m.SetRateLimit(int64(s.RateLimitKiB) * 1024)
+		u.m.SetRateLimit(rate)
 		u.m.SetMaxActive(s.MaxActive)
 	})
 	u.showSummary()

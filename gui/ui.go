@@ -68,6 +68,8 @@ type UI struct {
 	linksDlg  *linksDialog // the last links the browser handed over
 
 	scrollTo string // a download to scroll to once it appears
+
+	desktopHooks // tray, notifications, clipboard watching, schedule
 }
 
 // New builds the window over m and starts following the engine. It does
@@ -129,7 +131,8 @@ func (u *UI) build() fyne.CanvasObject {
 	u.dl.find.onOrder = u.saveOrder
 	u.status = newStatusBar()
 	bottom := container.NewVBox(widget.NewSeparator(), u.status.object())
-	return container.NewBorder(u.tools.box, bottom, nil, nil, u.dl.box)
+	top := container.NewVBox(u.tools.box, u.newOfferBar())
+	return container.NewBorder(top, bottom, nil, nil, u.dl.box)
 }
 
 // addKeys binds the window's keys: Ctrl+A selects every row shown,
@@ -217,6 +220,7 @@ func (u *UI) post(f func()) {
 func (u *UI) apply(batch []engine.Snapshot, full bool) {
 	added := u.model.apply(batch, full)
 	u.dl.update()
+	u.desktopApply(batch, added)
 	if len(added) > 0 && u.scrollTo != "" {
 		if u.dl.reveal(u.scrollTo) {
 			u.scrollTo = ""
@@ -230,7 +234,8 @@ func (u *UI) apply(batch []engine.Snapshot, full bool) {
 func (u *UI) showSummary() {
 	c := u.model.sum
 	u.tools.show(c, u.dl.selected())
-	u.status.setSummary(statusText(c, u.set.RateLimitKiB))
+	u.status.setSummary(u.statusLine(c))
+	u.desktopSummary()
 }
 
 func setEnabled(w fyne.Disableable, on bool) {

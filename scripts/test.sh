@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every check: installs the system packages the build needs when
-# missing, then go vet, gofmt, all tests with the race detector, and a short
-# run of each fuzz target (FUZZTIME, default 100000x each: executions).
+# missing, then go vet, gofmt, all tests with the race detector, the desktop
+# bundle's checks (scripts/test-desktop.sh), and a short run of each fuzz
+# target (FUZZTIME, default 100000x each: executions).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # A count, not a duration: Go 1.26's fuzz coordinator can report a spurious
@@ -35,6 +36,9 @@ go test -race -count=1 ./...
 
 echo "== the browser extension end to end (Chromium headless, haul under Xvfb)"
 bash scripts/e2e-browser.sh
+
+echo "== desktop bundle (fyne package, desktop-file-validate, install and remove)"
+bash scripts/test-desktop.sh
 
 echo "== fuzz targets ($fuzztime each)"
 fuzzed=0

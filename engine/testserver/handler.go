@@ -99,6 +99,9 @@ func (s *Server) respond(ctx context.Context, w http.ResponseWriter, r *http.Req
 			return plain(w, r, http.StatusUnauthorized)
 		}
 	}
+	if k := cfg.needHeader[0]; k != "" && r.Header.Get(k) != cfg.needHeader[1] {
+		return plain(w, r, http.StatusForbidden)
+	}
 	if cfg.redirect() {
 		w.Header()["Location"] = []string{cfg.redirectLocation}
 		return plain(w, r, cfg.redirectCode)
@@ -171,7 +174,7 @@ func (s *Server) serveFile(ctx context.Context, w http.ResponseWriter, r *http.R
 	}
 	body := f.content[start:end]
 
-	pl := plan{throttle: cfg.throttle, resetAt: -1, stallAt: -1, stallFor: cfg.stallFor}
+	pl := plan{throttle: cfg.throttle, resetAt: -1, stallAt: -1, stallFor: cfg.stallFor, holdAt: -1, hold: cfg.holdFor}
 	isGet := r.Method == http.MethodGet
 	s.mu.Lock()
 	if code == http.StatusPartialContent {
@@ -185,6 +188,9 @@ func (s *Server) serveFile(ctx context.Context, w http.ResponseWriter, r *http.R
 		}
 		if firstK(bn, cfg.stallFirst) && cfg.stallAfter <= int64(len(body)) {
 			pl.stallAt = max(0, cfg.stallAfter)
+		}
+		if cfg.holdFor != nil && cfg.holdAt <= int64(len(body)) {
+			pl.holdAt = max(0, cfg.holdAt)
 		}
 	}
 	s.mu.Unlock()
@@ -275,10 +281,12 @@ func closeConn(c net.Conn, hard bool) {
 
 // plan is how to send one body.
 type plan struct {
-	throttle int64         // bytes per second; 0: unlimited
-	resetAt  int64         // cut after this many bytes; -1: never
-	stallAt  int64         // pause after this many bytes; -1: never
-	stallFor time.Duration // length of the pause
+	throttle int64           // bytes per second; 0: unlimited
+	resetAt  int64           // cut after this many bytes; -1: never
+	stallAt  int64           // pause after this many bytes; -1: never
+	stallFor time.Duration   // length of the pause
+	holdAt   int64           // pause after this many bytes until hold is closed; -1: never
+	hold     <-chan struct{} // see Hold
 }
 
 type outcome int
@@ -301,8 +309,20 @@ func (s *Server) sendBody(ctx context.Context, w io.Writer, flush func() error, 
 	}
 	size := int64(len(body))
 	start, base := time.Now(), int64(0) // pacing origin
-	stalled := false
+	stalled, held := false, false
 	for pos := int64(0); ; {
+		if pos == pl.holdAt && !held {
+			held = true
+			if flush() != nil {
+				return outFailed
+			}
+			select {
+			case <-pl.hold:
+			case <-ctx.Done():
+				return outCanceled
+			}
+			start, base = time.Now(), pos
+		}
 		if pos == pl.stallAt && !stalled {
 			stalled = true
 			if flush() != nil {
@@ -326,6 +346,9 @@ func (s *Server) sendBody(ctx context.Context, w io.Writer, flush func() error, 
 		if pl.resetAt > pos {
 			n = min(n, pl.resetAt-pos)
 		}
+		if pl.holdAt > pos && !held {
+			n = min(n, pl.holdAt-pos)
+		}
 		m, err := w.Write(body[pos : pos+n])
 		if m > 0 {
 			pos += int64(m)
@@ -337,7 +360,7 @@ func (s *Server) sendBody(ctx context.Context, w io.Writer, flush func() error, 
 		if ctx.Err() != nil {
 			return outCanceled
 		}
-		if pl.throttle > 0 {
+		if pl.throttle > 0 && pos < size {
 			if flush() != nil {
 				return outFailed
 			}

@@ -44,6 +44,9 @@ type config struct {
 	stallFor   time.Duration
 	stallFirst int // 0: off
 
+	holdAt  int64
+	holdFor <-chan struct{} // nil: off
+
 	contentDisposition *string
 	contentType        *string
 
@@ -55,6 +58,8 @@ type config struct {
 
 	auth             bool
 	authUser, authPw string
+
+	needHeader [2]string // key, value; key "" for none
 }
 
 // changeSpec is a ChangeAfter option; each option call makes a new one.
@@ -201,6 +206,15 @@ func Stall(afterBytes int64, d time.Duration, firstK int) Option {
 	return func(c *config) { c.stallAfter, c.stallFor, c.stallFirst = afterBytes, d, firstK }
 }
 
+// Hold pauses every GET body of the path once afterBytes bytes of it have
+// been sent (0: right after the headers), with the connection held open,
+// until release is closed (or the client goes away). Unlike Stall it waits
+// for the test, not for a time, so a test can hold a download in a known
+// state for as long as it needs.
+func Hold(afterBytes int64, release <-chan struct{}) Option {
+	return func(c *config) { c.holdAt, c.holdFor = afterBytes, release }
+}
+
 // ContentDisposition sends v, unchanged, as the Content-Disposition header.
 func ContentDisposition(v string) Option {
 	return func(c *config) { c.contentDisposition = &v }
@@ -242,6 +256,12 @@ func WrongDigest() Option {
 // carries HTTP basic auth for user and pass.
 func RequireAuth(user, pass string) Option {
 	return func(c *config) { c.auth, c.authUser, c.authPw = true, user, pass }
+}
+
+// RequireHeader answers 403 unless the request carries header key with
+// exactly value (a site that wants its cookie or referer).
+func RequireHeader(key, value string) Option {
+	return func(c *config) { c.needHeader = [2]string{key, value} }
 }
 
 // firstK reports whether the nth counted event is among the first k

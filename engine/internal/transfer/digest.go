@@ -1,4 +1,4 @@
-package engine
+package transfer
 
 import (
 	"crypto/md5"

@@ -1,13 +1,13 @@
-package engine
+package transfer
 
 import (
 	"context"
 	"sync"
 )
 
-// hostLimiter caps the connections open to one host across all downloads,
+// HostSlots caps the connections open to one host across all downloads,
 // so many downloads from one server stay polite.
-type hostLimiter struct {
+type HostSlots struct {
 	mu      sync.Mutex
 	limit   int
 	used    map[string]int
@@ -17,12 +17,13 @@ type hostLimiter struct {
 	freed     chan struct{} // closed and replaced whenever a slot is released
 }
 
-func newHostLimiter(limit int) *hostLimiter {
-	return &hostLimiter{limit: limit, used: map[string]int{}, waiting: map[string]int{}, downloads: map[string]int{}, freed: make(chan struct{})}
+// NewHostSlots allows limit connections to each host.
+func NewHostSlots(limit int) *HostSlots {
+	return &HostSlots{limit: limit, used: map[string]int{}, waiting: map[string]int{}, downloads: map[string]int{}, freed: make(chan struct{})}
 }
 
 // acquire blocks until a connection to host may be opened.
-func (h *hostLimiter) acquire(ctx context.Context, host string) error {
+func (h *HostSlots) acquire(ctx context.Context, host string) error {
 	h.mu.Lock()
 	for h.used[host] >= h.limit {
 		h.waiting[host]++
@@ -48,7 +49,7 @@ func (h *hostLimiter) acquire(ctx context.Context, host string) error {
 // `have` connections to host already. It succeeds only when a slot is
 // free, no download is waiting for its first connection there, and the
 // download stays within its fair share of the host's slots.
-func (h *hostLimiter) tryAcquire(host string, have int) bool {
+func (h *HostSlots) tryAcquire(host string, have int) bool {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	n := max(1, h.downloads[host])
@@ -62,13 +63,13 @@ func (h *hostLimiter) tryAcquire(host string, have int) bool {
 
 // join and leave count the downloads transferring from host, which sets
 // each one's fair share.
-func (h *hostLimiter) join(host string) {
+func (h *HostSlots) join(host string) {
 	h.mu.Lock()
 	h.downloads[host]++
 	h.mu.Unlock()
 }
 
-func (h *hostLimiter) leave(host string) {
+func (h *HostSlots) leave(host string) {
 	h.mu.Lock()
 	if h.downloads[host]--; h.downloads[host] <= 0 {
 		delete(h.downloads, host)
@@ -78,23 +79,57 @@ func (h *hostLimiter) leave(host string) {
 }
 
 // wake tells everyone waiting for a slot to look again. Called with h.mu held.
-func (h *hostLimiter) wake() {
+func (h *HostSlots) wake() {
 	close(h.freed)
 	h.freed = make(chan struct{})
 }
 
 // freedCh is closed the next time any connection slot is released.
-func (h *hostLimiter) freedCh() <-chan struct{} {
+func (h *HostSlots) freedCh() <-chan struct{} {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	return h.freed
 }
 
-func (h *hostLimiter) release(host string) {
+func (h *HostSlots) release(host string) {
 	h.mu.Lock()
 	if h.used[host]--; h.used[host] <= 0 {
 		delete(h.used, host)
 	}
 	h.wake()
 	h.mu.Unlock()
+}
+
+// Slot is one connection's claim on a host's slots. Its release gives
+// the slot back exactly once, however many paths lead there.
+type Slot struct {
+	h    *HostSlots
+	host string
+	once sync.Once
+}
+
+// take waits for a slot to host.
+func (h *HostSlots) take(ctx context.Context, host string) (*Slot, error) {
+	if err := h.acquire(ctx, host); err != nil {
+		return nil, err
+	}
+	return &Slot{h: h, host: host}, nil
+}
+
+// tryTake takes a slot for an extra connection (see tryAcquire); nil when
+// none may be taken now.
+func (h *HostSlots) tryTake(host string, have int) *Slot {
+	if !h.tryAcquire(host, have) {
+		return nil
+	}
+	return &Slot{h: h, host: host}
+}
+
+// release gives the slot back; later calls do nothing. A nil Slot is
+// released already.
+func (s *Slot) release() {
+	if s == nil {
+		return
+	}
+	s.once.Do(func() { s.h.release(s.host) })
 }

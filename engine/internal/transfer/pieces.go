@@ -1,22 +1,24 @@
-package engine
+package transfer
 
 import (
 	"sync"
 )
 
-// piece is a byte range [start, end) of the file, filled from start up to
+// Span is the live state of one piece: a byte range [start, end) of the file, filled from start up to
 // pos. end is -1 while the size is unknown (a single streamed piece). All
 // fields are guarded by the owning pieceSet's mutex.
-type piece struct {
+type Span struct {
 	start, pos, end int64
 	reserved        int64 // bytes being written right now past pos
 	busy            bool  // a worker owns it
 }
 
-func (p *piece) done() bool { return p.end >= 0 && p.pos >= p.end }
+func (p *Span) done() bool { return p.end >= 0 && p.pos >= p.end }
 
-// pieceRec is a piece as stored on disk.
-type pieceRec struct {
+// Piece is the progress of one byte range of the file, [Start, End) filled
+// from Start up to Pos, as recorded in a checkpoint; End is -1 while the
+// size is unknown.
+type Piece struct {
 	Start int64 `json:"s"`
 	Pos   int64 `json:"p"`
 	End   int64 `json:"e"`
@@ -27,23 +29,23 @@ type pieceRec struct {
 // the second half of the largest remaining piece.
 type pieceSet struct {
 	mu     sync.Mutex
-	pieces []*piece
+	pieces []*Span
 }
 
-func newPieceSet(recs []pieceRec) *pieceSet {
+func newPieceSet(recs []Piece) *pieceSet {
 	ps := &pieceSet{}
 	for _, r := range recs {
-		ps.pieces = append(ps.pieces, &piece{start: r.Start, pos: r.Pos, end: r.End})
+		ps.pieces = append(ps.pieces, &Span{start: r.Start, pos: r.Pos, end: r.End})
 	}
 	return ps
 }
 
 // split divides [0,total) into n nearly equal pieces.
-func split(total int64, n int) []pieceRec {
+func split(total int64, n int) []Piece {
 	if n < 1 {
 		n = 1
 	}
-	recs := make([]pieceRec, 0, n)
+	recs := make([]Piece, 0, n)
 	size := total / int64(n)
 	var start int64
 	for i := range n {
@@ -51,7 +53,7 @@ func split(total int64, n int) []pieceRec {
 		if i == n-1 {
 			end = total
 		}
-		recs = append(recs, pieceRec{Start: start, Pos: start, End: end})
+		recs = append(recs, Piece{Start: start, Pos: start, End: end})
 		start = end
 	}
 	return recs
@@ -59,12 +61,12 @@ func split(total int64, n int) []pieceRec {
 
 // records returns a copy of the pieces' progress. Bytes being written at
 // this moment are not counted: a record never claims unwritten data.
-func (ps *pieceSet) records() []pieceRec {
+func (ps *pieceSet) records() []Piece {
 	ps.mu.Lock()
 	defer ps.mu.Unlock()
-	recs := make([]pieceRec, 0, len(ps.pieces))
+	recs := make([]Piece, 0, len(ps.pieces))
 	for _, p := range ps.pieces {
-		recs = append(recs, pieceRec{Start: p.start, Pos: p.pos, End: p.end})
+		recs = append(recs, Piece{Start: p.start, Pos: p.pos, End: p.end})
 	}
 	return recs
 }
@@ -94,7 +96,7 @@ func (ps *pieceSet) complete() bool {
 
 // span returns where p should be fetched from now: [pos, end), end -1 if
 // open-ended. done is true when nothing is left.
-func (ps *pieceSet) span(p *piece) (pos, end int64, done bool) {
+func (ps *pieceSet) span(p *Span) (pos, end int64, done bool) {
 	ps.mu.Lock()
 	defer ps.mu.Unlock()
 	return p.pos, p.end, p.done()
@@ -103,7 +105,7 @@ func (ps *pieceSet) span(p *piece) (pos, end int64, done bool) {
 // claim reserves up to n bytes at p's current position for writing and
 // returns the offset and how many bytes may be written (0 when the piece
 // is done, possibly because its tail was stolen).
-func (ps *pieceSet) claim(p *piece, n int64) (off, w int64) {
+func (ps *pieceSet) claim(p *Span, n int64) (off, w int64) {
 	ps.mu.Lock()
 	defer ps.mu.Unlock()
 	w = n
@@ -118,7 +120,7 @@ func (ps *pieceSet) claim(p *piece, n int64) (off, w int64) {
 }
 
 // commit records that the claimed bytes were written.
-func (ps *pieceSet) commit(p *piece, w int64) {
+func (ps *pieceSet) commit(p *Span, w int64) {
 	ps.mu.Lock()
 	p.pos += w
 	p.reserved = 0
@@ -126,7 +128,7 @@ func (ps *pieceSet) commit(p *piece, w int64) {
 }
 
 // finishOpen fixes the end of an open-ended piece once the stream ended.
-func (ps *pieceSet) finishOpen(p *piece) int64 {
+func (ps *pieceSet) finishOpen(p *Span) int64 {
 	ps.mu.Lock()
 	defer ps.mu.Unlock()
 	if p.end < 0 {
@@ -136,7 +138,7 @@ func (ps *pieceSet) finishOpen(p *piece) int64 {
 }
 
 // first takes piece 0, which the first response's body fills.
-func (ps *pieceSet) first() *piece {
+func (ps *pieceSet) first() *Span {
 	ps.mu.Lock()
 	defer ps.mu.Unlock()
 	p := ps.pieces[0]
@@ -145,7 +147,7 @@ func (ps *pieceSet) first() *piece {
 }
 
 // release gives a piece back so another worker may take it.
-func (ps *pieceSet) release(p *piece) {
+func (ps *pieceSet) release(p *Span) {
 	ps.mu.Lock()
 	p.busy = false
 	p.reserved = 0
@@ -168,7 +170,7 @@ func (ps *pieceSet) hasWork(minPiece int64) bool {
 // else the second half of the largest piece still being fetched, provided
 // both halves stay at least minPiece long. It returns nil when there is
 // nothing left worth a connection.
-func (ps *pieceSet) next(minPiece int64) *piece {
+func (ps *pieceSet) next(minPiece int64) *Span {
 	ps.mu.Lock()
 	defer ps.mu.Unlock()
 	for _, p := range ps.pieces {
@@ -177,7 +179,7 @@ func (ps *pieceSet) next(minPiece int64) *piece {
 			return p
 		}
 	}
-	var big *piece
+	var big *Span
 	var bigRem int64
 	for _, p := range ps.pieces {
 		if p.busy && p.end >= 0 {
@@ -190,7 +192,7 @@ func (ps *pieceSet) next(minPiece int64) *piece {
 		return nil
 	}
 	mid := big.pos + big.reserved + bigRem/2
-	p := &piece{start: mid, pos: mid, end: big.end, busy: true}
+	p := &Span{start: mid, pos: mid, end: big.end, busy: true}
 	big.end = mid
 	ps.pieces = append(ps.pieces, p)
 	return p

@@ -1,0 +1,363 @@
+package transfer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"net/http"
+	"os"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Job is one transfer in progress, as a Protocol sees it: the Spec, the
+// .part file and its pieces, and the helpers every protocol shares.
+type Job struct {
+	env  *Env
+	spec Spec
+	rep  Reporter
+	root *os.Root
+	recv atomic.Int64 // bytes written so far
+	live atomic.Int32 // connections transferring
+
+	mu      sync.Mutex // guards what follows, for checkpoints and restarts
+	file    File
+	ps      *pieceSet
+	resume  Resume
+	name    string
+	fixed   bool // name reserved by this download
+	state   []byte
+	adopted bool // the .part was found on disk, owned by no download
+}
+
+func newJob(env *Env, spec Spec, rep Reporter) (*Job, error) {
+	if err := os.MkdirAll(spec.Dir, 0o755); err != nil {
+		return nil, fmt.Errorf("creating the download folder: %w", err)
+	}
+	root, err := os.OpenRoot(spec.Dir)
+	if err != nil {
+		return nil, fmt.Errorf("opening the download folder: %w", err)
+	}
+	j := &Job{env: env, spec: spec, rep: rep, root: root, name: spec.Name, fixed: spec.Fixed}
+	j.resume.Total = -1
+	if spec.Resume != nil {
+		j.resume = *spec.Resume
+		j.resume.Pieces = append([]Piece(nil), spec.Resume.Pieces...)
+		j.state = spec.Resume.State
+		for _, p := range j.resume.Pieces {
+			j.recv.Add(p.Pos - p.Start)
+		}
+	}
+	return j, nil
+}
+
+// close flushes and closes the .part file and reports the last
+// checkpoint.
+func (j *Job) close() {
+	j.checkpoint(true)
+	j.root.Close()
+}
+
+// Spec returns the transfer's fixed inputs.
+func (j *Job) Spec() Spec { return j.spec }
+
+// Client is the HTTP client to use now.
+func (j *Job) Client() *http.Client { return j.env.Client() }
+
+// NewRequest builds a GET for u that asks for the raw bytes and carries
+// the Spec's extra headers when u has the origin of the Spec's URL. The
+// client's redirect policy drops them if a redirect leaves that origin.
+func (j *Job) NewRequest(ctx context.Context, u string) (*http.Request, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	if err != nil {
+		return nil, fmt.Errorf("building the request: %w", err)
+	}
+	req.Header.Set("User-Agent", "Haul/1.0")
+	if origin(req.URL) == origin(j.spec.URL) && len(j.spec.Header) > 0 {
+		for k, vs := range j.spec.Header {
+			req.Header[k] = append([]string(nil), vs...)
+		}
+		req = req.WithContext(withExtraHeaders(ctx, j.spec.Header))
+	}
+	req.Header.Set("Accept-Encoding", "identity")
+	return req, nil
+}
+
+// Validators returns the saved size and validators for If-Range.
+func (j *Job) Validators() (total int64, etag, lastModified string) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return j.resume.Total, j.resume.ETag, j.resume.LastModified
+}
+
+// State returns the protocol state saved by the last checkpoint (or set
+// since with SetState).
+func (j *Job) State() []byte {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return j.state
+}
+
+// SetState records the protocol's own progress; the next checkpoint
+// saves it with the pieces.
+func (j *Job) SetState(b []byte) {
+	j.mu.Lock()
+	j.state = append([]byte(nil), b...)
+	j.mu.Unlock()
+}
+
+func (j *Job) pieces() *pieceSet {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return j.ps
+}
+
+func (j *Job) partFile() File {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return j.file
+}
+
+func (j *Job) received() int64 { return j.recv.Load() }
+
+// resumable reports whether a partial file should be continued.
+func (j *Job) resumable() bool {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return j.fixed && j.resume.Pieces != nil
+}
+
+// wantConns is how many connections the transfer should use now, and a
+// channel closed when that may have changed.
+func (j *Job) wantConns() (int, <-chan struct{}, <-chan struct{}) {
+	n, global := j.env.Global.Connections()
+	var own <-chan struct{}
+	if j.spec.Limits != nil {
+		var k int
+		if k, own = j.spec.Limits.Connections(); k > 0 {
+			n = k
+		}
+	}
+	return max(n, 1), global, own
+}
+
+// restartFresh throws away the partial file so the next attempt starts
+// from zero, keeping the reserved name.
+func (j *Job) restartFresh() {
+	j.mu.Lock()
+	if j.file != nil {
+		j.file.Close()
+		j.file = nil
+	}
+	j.ps = nil
+	if j.fixed {
+		_ = j.root.Remove(j.name + PartSuffix)
+	}
+	j.resume = Resume{Total: -1}
+	j.state, j.adopted = nil, false
+	j.recv.Store(0)
+	name := j.name
+	j.mu.Unlock()
+	j.rep.Learned(name, Resume{Total: -1})
+}
+
+// reopen opens the partial file of a download being resumed and checks it
+// still holds what the saved progress claims.
+func (j *Job) reopen() error {
+	j.mu.Lock()
+	name, recs := j.name, j.resume.Pieces
+	j.mu.Unlock()
+	part := name + PartSuffix
+	f, err := j.root.OpenFile(part, os.O_RDWR, 0)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("the partial file %s is gone: %w", part, ErrChanged)
+		}
+		return fmt.Errorf("opening %s: %w", part, err)
+	}
+	st, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return fmt.Errorf("checking %s: %w", part, err)
+	}
+	var need int64
+	for _, p := range recs {
+		if p.Pos > p.Start {
+			need = max(need, p.Pos)
+		}
+	}
+	if st.Size() < need || !st.Mode().IsRegular() {
+		f.Close()
+		return fmt.Errorf("the partial file %s is shorter than recorded: %w", part, ErrChanged)
+	}
+	ps := newPieceSet(recs)
+	j.mu.Lock()
+	j.file, j.ps = j.wrap(f), ps
+	j.mu.Unlock()
+	j.recv.Store(ps.received())
+	j.rep.Progress(ps.received())
+	return nil
+}
+
+func (j *Job) wrap(f *os.File) File {
+	if j.env.WrapFile != nil {
+		return j.env.WrapFile(f)
+	}
+	return f
+}
+
+// checkpointEvery flushes the .part file and reports the pieces every
+// interval until the returned stop is called; it also stops the transfer
+// if its folder was deleted.
+func (j *Job) checkpointEvery(ctx context.Context, every time.Duration, stopRun context.CancelCauseFunc) (stop func()) {
+	ctx, cancel := context.WithCancelCause(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		t := time.NewTicker(every)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+			}
+			if _, err := os.Stat(j.spec.Dir); errors.Is(err, fs.ErrNotExist) {
+				stopRun(&folderGone{j.spec.Dir})
+				return
+			}
+			j.checkpoint(false)
+		}
+	}()
+	return func() { cancel(nil); <-done }
+}
+
+// checkpoint takes the pieces' progress, then flushes the file, then
+// reports that progress: a record never claims a byte not on disk. With
+// closing it also closes the file.
+func (j *Job) checkpoint(closing bool) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if j.file == nil || j.ps == nil {
+		return
+	}
+	recs := j.ps.records() // before Sync: claims only bytes already written
+	state := j.state
+	ok := j.file.Sync() == nil
+	if closing {
+		j.file.Close()
+		j.file = nil
+	}
+	if ok {
+		j.rep.Checkpoint(recs, state)
+	}
+}
+
+// Copy writes what body delivers into span s at its position, waiting
+// for the speed limits first, until s is full (its tail may have been
+// taken by another connection: that is not an error), body ends, or an
+// error. At the end of body it returns nil for a span of unknown end (the
+// caller decides whether the file ends there: see FinishOpen) and
+// io.ErrUnexpectedEOF for a span not yet full. alive, if set, is called
+// whenever bytes arrive (a stall timer).
+func (j *Job) Copy(ctx context.Context, s *Span, body io.Reader, alive func()) error {
+	ps, f := j.pieces(), j.partFile()
+	buf := make([]byte, readBuf)
+	if alive == nil {
+		alive = func() {}
+	}
+	for {
+		n, rerr := body.Read(buf[:j.readSize()])
+		// The bytes read are written in steps the speed limits allow now:
+		// a limit lowered during the read slows them down, never drops them.
+		for done := 0; done < n; {
+			k, err := j.waitLimits(ctx, n-done)
+			if err != nil {
+				return context.Cause(ctx)
+			}
+			alive() // time spent waiting for the speed limit is not a stall
+			off, w := ps.claim(s, int64(k))
+			if w > 0 {
+				if _, err := f.WriteAt(buf[done:done+int(w)], off); err != nil {
+					ps.commit(s, 0)
+					return fmt.Errorf("writing %s: %w", j.name+PartSuffix, err)
+				}
+				ps.commit(s, w)
+				j.rep.Progress(j.recv.Add(w))
+			}
+			if w < int64(k) {
+				return nil // the end of the span
+			}
+			done += k
+		}
+		if rerr == io.EOF {
+			if _, end, done := ps.span(s); !done && end >= 0 {
+				return io.ErrUnexpectedEOF
+			}
+			return nil
+		}
+		if rerr != nil {
+			return rerr
+		}
+		if _, _, done := ps.span(s); done {
+			return nil
+		}
+	}
+}
+
+// FinishOpen ends a span of unknown end at its position: the file ends
+// there.
+func (j *Job) FinishOpen(s *Span) { j.pieces().finishOpen(s) }
+
+// Rewind moves s back to pos (between its start and its position), so
+// the bytes from pos on are fetched and written again: what a protocol
+// does on a resume when a segment was only partly in.
+func (j *Job) Rewind(s *Span, pos int64) {
+	ps := j.pieces()
+	ps.mu.Lock()
+	if pos >= s.start && pos < s.pos {
+		s.pos = pos
+	}
+	ps.mu.Unlock()
+	j.recv.Store(ps.received())
+	j.rep.Progress(j.recv.Load())
+}
+
+// Position returns where s is to be fetched from: [pos, end), end -1 when
+// unknown; done when nothing is left.
+func (j *Job) Position(s *Span) (pos, end int64, done bool) { return j.pieces().span(s) }
+
+func (j *Job) readSize() int {
+	n := j.env.Global.readSize()
+	if j.spec.Limits != nil {
+		n = min(n, j.spec.Limits.readSize())
+	}
+	return n
+}
+
+// waitLimits waits until up to n bytes may pass under the global limit
+// and the download's own, and returns how many.
+func (j *Job) waitLimits(ctx context.Context, n int) (int, error) {
+	k := j.env.Global.step(n)
+	if j.spec.Limits != nil {
+		k = j.spec.Limits.step(k)
+	}
+	if err := j.env.Global.wait(ctx, k); err != nil {
+		return 0, err
+	}
+	if j.spec.Limits != nil {
+		if err := j.spec.Limits.wait(ctx, k); err != nil {
+			return 0, err
+		}
+	}
+	return k, nil
+}
+
+func (j *Job) ranges() bool {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return j.resume.Ranges
+}

@@ -1,0 +1,175 @@
+package transfer
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"sync"
+)
+
+// FetchFunc fills span s over one connection: from body when given (the
+// first answer's, for the first span) or from a request of its own.
+type FetchFunc func(ctx context.Context, s *Span, body io.ReadCloser, alive func()) error
+
+// pool is the set of connections of one attempt. Each worker holds a
+// host slot, released exactly once when it leaves; an idle worker takes
+// an unowned piece or the second half of the largest one left. Extra
+// workers come and go with the connection setting and the host's free
+// slots.
+type pool struct {
+	j     *Job
+	host  string
+	fetch FetchFunc
+	ctx   context.Context
+	stop  context.CancelCauseFunc
+	wg    sync.WaitGroup
+
+	mu       sync.Mutex
+	workers  int
+	firstErr error
+	none     chan struct{} // closed when the last worker left
+}
+
+// Pool runs fetch over as many connections as the limits and the host
+// allow (only one when extra is false) until every piece is filled or a
+// worker fails. The first worker uses slot, and body for the first piece
+// when body is not nil. It returns the first error.
+func (j *Job) Pool(ctx context.Context, slot *Slot, body io.ReadCloser, alive func(), fetch FetchFunc, extra bool) error {
+	wctx, stop := context.WithCancelCause(ctx)
+	defer stop(nil)
+	p := &pool{j: j, host: j.spec.URL.Host, fetch: fetch, ctx: wctx, stop: stop, none: make(chan struct{})}
+	ps := j.pieces()
+	j.env.Hosts.join(p.host)
+	defer j.env.Hosts.leave(p.host)
+	var first *Span
+	if body != nil {
+		first = ps.first()
+	}
+	p.spawn(slot, first, body, alive)
+	if extra {
+		// Extra connections now, and again whenever the setting changes or
+		// a connection to this host is freed. The wake-up channels are
+		// taken before trying, so no wake-up is missed.
+		p.wg.Add(1)
+		go func() {
+			defer p.wg.Done()
+			for {
+				_, global, own := j.wantConns()
+				freed := j.env.Hosts.freedCh()
+				for p.spawnExtra() {
+				}
+				select {
+				case <-global:
+				case <-own:
+				case <-freed:
+				case <-p.none:
+					return
+				case <-wctx.Done():
+					return
+				}
+			}
+		}()
+	}
+	p.wg.Wait()
+	return p.firstErr
+}
+
+// spawnExtra starts one more worker if the download wants more
+// connections, some work is left and the host has a fair free slot.
+func (p *pool) spawnExtra() bool {
+	want, _, _ := p.j.wantConns()
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.workers == 0 || p.workers >= want || !p.j.pieces().hasWork(p.j.env.MinPiece) {
+		return false
+	}
+	slot := p.j.env.Hosts.tryTake(p.host, p.workers)
+	if slot == nil {
+		return false
+	}
+	p.startLocked(slot, nil, nil, nil, true)
+	return true
+}
+
+func (p *pool) spawn(slot *Slot, s *Span, body io.ReadCloser, alive func()) {
+	p.mu.Lock()
+	p.startLocked(slot, s, body, alive, false)
+	p.mu.Unlock()
+}
+
+func (p *pool) startLocked(slot *Slot, s *Span, body io.ReadCloser, alive func(), extra bool) {
+	p.workers++
+	p.j.rep.Connections(int(p.j.live.Add(1)))
+	p.wg.Add(1)
+	go p.work(slot, s, body, alive, extra)
+}
+
+// tooMany tells an extra worker to leave when the user lowered the
+// connection count; it counts the leaving worker out at once.
+func (p *pool) tooMany() bool {
+	want, _, _ := p.j.wantConns()
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.workers > want {
+		p.leaveLocked()
+		return true
+	}
+	return false
+}
+
+func (p *pool) leaveLocked() {
+	if p.workers--; p.workers == 0 {
+		close(p.none)
+	}
+}
+
+func (p *pool) fail(err error) {
+	p.mu.Lock()
+	if p.firstErr == nil {
+		p.firstErr = err
+	}
+	p.mu.Unlock()
+	p.stop(err)
+}
+
+// work is one connection: fill pieces until none is left.
+func (p *pool) work(slot *Slot, s *Span, body io.ReadCloser, alive func(), extra bool) {
+	defer p.wg.Done()
+	defer slot.release()
+	counted := true
+	defer func() {
+		p.j.rep.Connections(int(p.j.live.Add(-1)))
+		if counted {
+			p.mu.Lock()
+			p.leaveLocked()
+			p.mu.Unlock()
+		}
+	}()
+	ps := p.j.pieces()
+	for {
+		if s == nil {
+			if extra && p.tooMany() {
+				counted = false
+				return
+			}
+			if s = ps.next(p.j.env.MinPiece); s == nil {
+				return
+			}
+		}
+		err := p.fetch(p.ctx, s, body, alive)
+		body, alive = nil, nil
+		ps.release(s)
+		s = nil
+		if err != nil {
+			var se *StatusError
+			if extra && errors.As(err, &se) && (se.Code == http.StatusServiceUnavailable || se.Code == http.StatusTooManyRequests) {
+				return // the server wants fewer connections: leave it to the others
+			}
+			if p.ctx.Err() == nil || !errors.Is(err, context.Canceled) {
+				p.fail(err)
+			}
+			return
+		}
+	}
+}

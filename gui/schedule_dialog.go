@@ -1,0 +1,192 @@
+package gui
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/haul-dl/haul/schedule"
+)
+
+// weekOrder is the order the day boxes are shown in.
+var weekOrder = []time.Weekday{time.Monday, time.Tuesday, time.Wednesday, time.Thursday, time.Friday, time.Saturday, time.Sunday}
+
+// whenEmptyChoices name the schedule.EmptyAction values, in order.
+var whenEmptyChoices = []string{"Do nothing", "Quit Haul"}
+
+// windowEditor edits one schedule.Window.
+type windowEditor struct {
+	on         *widget.Check
+	start, end *widget.Entry
+	days       []*widget.Check
+}
+
+func newWindowEditor(label string, w schedule.Window) *windowEditor {
+	e := &windowEditor{start: widget.NewEntry(), end: widget.NewEntry()}
+	for _, x := range []*widget.Entry{e.start, e.end} {
+		x.SetPlaceHolder("HH:MM")
+		x.Validator = func(s string) error { _, err := schedule.ParseMinutes(s); return err }
+	}
+	e.start.SetText(schedule.FormatMinutes(w.Start))
+	e.end.SetText(schedule.FormatMinutes(w.End))
+	for _, d := range weekOrder {
+		c := widget.NewCheck(d.String()[:3], nil)
+		c.SetChecked(w.Days.Has(d))
+		e.days = append(e.days, c)
+	}
+	e.on = widget.NewCheck(label, func(on bool) { e.enable(on) })
+	e.on.SetChecked(w.On)
+	e.enable(w.On)
+	return e
+}
+
+func (e *windowEditor) enable(on bool) {
+	setEnabled(e.start, on)
+	setEnabled(e.end, on)
+	for _, c := range e.days {
+		setEnabled(c, on)
+	}
+}
+
+// times is the "from [..] to [..]" row.
+func (e *windowEditor) times() fyne.CanvasObject {
+	box := func(x *widget.Entry) fyne.CanvasObject {
+		return container.NewGridWrap(fyne.NewSize(84, x.MinSize().Height), x)
+	}
+	return container.NewHBox(widget.NewLabel("from"), box(e.start), widget.NewLabel("to"), box(e.end))
+}
+
+// dayRow is the row of day boxes.
+func (e *windowEditor) dayRow() fyne.CanvasObject {
+	row := container.NewHBox()
+	for _, c := range e.days {
+		row.Add(c)
+	}
+	return row
+}
+
+func (e *windowEditor) read() (schedule.Window, error) {
+	w := schedule.Window{On: e.on.Checked}
+	var errs []error
+	var err error
+	if w.Start, err = schedule.ParseMinutes(e.start.Text); err != nil {
+		errs = append(errs, fmt.Errorf("start: %w", err))
+	}
+	if w.End, err = schedule.ParseMinutes(e.end.Text); err != nil {
+		errs = append(errs, fmt.Errorf("end: %w", err))
+	}
+	for i, c := range e.days {
+		w.Days = w.Days.With(weekOrder[i], c.Checked)
+	}
+	if err := w.Valid(); err != nil {
+		errs = append(errs, err)
+	}
+	return w, errors.Join(errs...)
+}
+
+// scheduleDialog edits the schedule and the desktop settings.
+type scheduleDialog struct {
+	dlg                   *dialog.CustomDialog
+	queue, limit          *windowEditor
+	limitKiB              *widget.Entry
+	whenEmpty             *widget.Select
+	closeToTray, notify   *widget.Check
+	watchClipboard        *widget.Check
+	problem               *widget.Label
+	saveBtn, cancelButton *widget.Button
+}
+
+// showSchedule opens the schedule dialog. UI goroutine only.
+func (u *UI) showSchedule() {
+	if u.desk == nil {
+		return
+	}
+	cur := u.desk.set
+	d := &scheduleDialog{
+		queue: newWindowEditor("Run the queue only", cur.Plan.Queue),
+		limit: newWindowEditor("Limit the speed to", cur.Plan.Limit),
+	}
+	d.limitKiB = widget.NewEntry()
+	d.limitKiB.Validator = intValidator(1, maxRateKiB)
+	d.limitKiB.SetText(strconv.FormatInt(max(cur.Plan.LimitBytes>>10, 1), 10))
+	limitOn := d.limit.on.OnChanged
+	d.limit.on.OnChanged = func(on bool) { limitOn(on); setEnabled(d.limitKiB, on) }
+	setEnabled(d.limitKiB, cur.Plan.Limit.On)
+	d.whenEmpty = widget.NewSelect(whenEmptyChoices, nil)
+	d.whenEmpty.SetSelectedIndex(int(cur.Plan.WhenEmpty))
+	d.closeToTray = widget.NewCheck("Keep Haul in the tray when the window is closed", nil)
+	d.closeToTray.SetChecked(cur.CloseToTray)
+	if u.desk.tray == nil {
+		d.closeToTray.Text = "Keep Haul in the tray when the window is closed (this desktop has no tray)"
+		d.closeToTray.Disable()
+	}
+	d.notify = widget.NewCheck("Notify me when a batch of downloads finishes", nil)
+	d.notify.SetChecked(cur.NotifyBatches)
+	d.watchClipboard = widget.NewCheck("Offer links I copy in other programs", nil)
+	d.watchClipboard.SetChecked(cur.WatchClipboard)
+	d.problem = widget.NewLabel("")
+	d.problem.Importance = widget.DangerImportance
+	d.problem.Wrapping = fyne.TextWrapWord
+	d.problem.Hide()
+
+	kib := container.NewHBox(container.NewGridWrap(fyne.NewSize(84, d.limitKiB.MinSize().Height), d.limitKiB), widget.NewLabel("KiB/s"))
+	note := widget.NewLabel("A time range ending before it starts runs past midnight. Outside the speed range, the limit of Settings applies.")
+	note.SizeName = theme.SizeNameCaptionText
+	note.Wrapping = fyne.TextWrapWord
+	form := widget.NewForm(
+		widget.NewFormItem("Queue", container.NewVBox(container.NewHBox(d.queue.on, d.queue.times()), d.queue.dayRow())),
+		widget.NewFormItem("Speed", container.NewVBox(container.NewHBox(d.limit.on, kib, d.limit.times()), d.limit.dayRow())),
+		widget.NewFormItem("", note),
+		widget.NewFormItem("When the queue empties", container.NewHBox(d.whenEmpty)),
+		widget.NewFormItem("Desktop", container.NewVBox(d.closeToTray, d.notify, d.watchClipboard)),
+	)
+	d.cancelButton = widget.NewButton("Cancel", func() { d.dlg.Hide() })
+	d.saveBtn = widget.NewButton("Save", func() {
+		s, err := d.read(cur)
+		if err != nil {
+			d.problem.SetText(err.Error())
+			d.problem.Show()
+			return
+		}
+		d.dlg.Hide()
+		u.applyDesktopSettings(s)
+	})
+	d.saveBtn.Importance = widget.HighImportance
+	d.dlg = dialog.NewCustomWithoutButtons("Schedule and desktop", container.NewVBox(form, d.problem), u.win)
+	d.dlg.SetButtons([]fyne.CanvasObject{d.cancelButton, d.saveBtn})
+	d.dlg.Resize(fyne.NewSize(760, 420))
+	u.desk.schedDlg = d
+	d.dlg.Show()
+}
+
+// read returns the settings the dialog holds, or what is wrong with them.
+func (d *scheduleDialog) read(old desktopSettings) (desktopSettings, error) {
+	s := old
+	var errs []error
+	var err error
+	if s.Plan.Queue, err = d.queue.read(); err != nil {
+		errs = append(errs, fmt.Errorf("Queue: %w", err))
+	}
+	if s.Plan.Limit, err = d.limit.read(); err != nil {
+		errs = append(errs, fmt.Errorf("Speed limit: %w", err))
+	}
+	if d.limit.on.Checked {
+		n, err := parseInt(d.limitKiB.Text, 1, maxRateKiB)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("Speed limit: %w", err))
+		}
+		s.Plan.LimitBytes = int64(n) << 10
+	}
+	s.Plan.WhenEmpty = schedule.EmptyAction(max(d.whenEmpty.SelectedIndex(), 0))
+	s.CloseToTray = d.closeToTray.Checked
+	s.NotifyBatches = d.notify.Checked
+	s.WatchClipboard = d.watchClipboard.Checked
+	return s, errors.Join(errs...)
+}

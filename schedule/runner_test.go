@@ -1,0 +1,158 @@
+package schedule
+
+import (
+	"context"
+	"sync"
+	"testing"
+	"time"
+)
+
+// fakeClock is a Clock that moves only when the test advances it.
+type fakeClock struct {
+	mu      sync.Mutex
+	now     time.Time
+	waiters []fakeWaiter
+	slept   chan struct{} // signalled each time someone calls After
+}
+
+type fakeWaiter struct {
+	at time.Time
+	ch chan time.Time
+}
+
+func newFakeClock(t time.Time) *fakeClock {
+	return &fakeClock{now: t, slept: make(chan struct{}, 100)}
+}
+
+func (c *fakeClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *fakeClock) After(d time.Duration) <-chan time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	ch := make(chan time.Time, 1)
+	c.waiters = append(c.waiters, fakeWaiter{c.now.Add(d), ch})
+	c.slept <- struct{}{}
+	return ch
+}
+
+// advance moves the clock to t and wakes those whose time has come.
+func (c *fakeClock) advance(t time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = t
+	kept := c.waiters[:0]
+	for _, w := range c.waiters {
+		if !w.at.After(t) {
+			w.ch <- t
+		} else {
+			kept = append(kept, w)
+		}
+	}
+	c.waiters = kept
+}
+
+// runner runs a Runner of p from start and hands back its decisions.
+type runner struct {
+	t     *testing.T
+	clock *fakeClock
+	r     *Runner
+	got   chan Decision
+}
+
+func startRunner(t *testing.T, start time.Time, p Plan) *runner {
+	t.Helper()
+	rr := &runner{t: t, clock: newFakeClock(start), got: make(chan Decision, 100)}
+	rr.r = NewRunner(rr.clock, zone, p, func(d Decision) { rr.got <- d })
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		rr.r.Run(ctx)
+	}()
+	t.Cleanup(func() {
+		cancel()
+		<-done
+	})
+	return rr
+}
+
+// next is the next decision the runner applied.
+func (rr *runner) next() Decision {
+	rr.t.Helper()
+	select {
+	case d := <-rr.got:
+		return d
+	case <-time.After(10 * time.Second):
+		rr.t.Fatal("the runner applied no decision")
+		return Decision{}
+	}
+}
+
+// sleep waits until the runner sleeps on the clock again.
+func (rr *runner) sleep() {
+	rr.t.Helper()
+	select {
+	case <-rr.clock.slept:
+	case <-time.After(10 * time.Second):
+		rr.t.Fatal("the runner did not sleep")
+	}
+}
+
+// none checks that nothing was applied while the runner went to sleep.
+func (rr *runner) none() {
+	rr.t.Helper()
+	rr.sleep()
+	select {
+	case d := <-rr.got:
+		rr.t.Fatalf("unexpected decision %+v", d)
+	default:
+	}
+}
+
+func TestRunnerStopsAndStartsTheQueueAtTheBoundaries(t *testing.T) {
+	p := Plan{Queue: Window{On: true, Start: hm(23, 0), End: hm(7, 0), Days: Weekdays}}
+	rr := startRunner(t, at(1, 22, 0), p) // Monday 22:00
+	if d := rr.next(); d.QueueRuns || !d.QueueUntil.Equal(at(1, 23, 0)) {
+		t.Fatalf("at start: %+v", d)
+	}
+	rr.sleep()
+	rr.clock.advance(at(1, 22, 30)) // the minute-long recheck: nothing changes
+	rr.none()
+	rr.clock.advance(at(1, 23, 0)) // exactly the start minute
+	if d := rr.next(); !d.QueueRuns || !d.QueueUntil.Equal(at(2, 7, 0)) {
+		t.Fatalf("at 23:00: %+v", d)
+	}
+	rr.sleep()
+	rr.clock.advance(at(2, 7, 0)) // across midnight, exactly the end
+	if d := rr.next(); d.QueueRuns {
+		t.Fatalf("at Tuesday 07:00: %+v", d)
+	}
+}
+
+func TestRunnerSetTakesEffectAtOnce(t *testing.T) {
+	rr := startRunner(t, at(1, 12, 0), Plan{})
+	if d := rr.next(); !d.QueueRuns || d.Limited {
+		t.Fatalf("with no plan: %+v", d)
+	}
+	rr.sleep()
+	// A limit from 09:00 to 18:00, set at noon, applies without waiting.
+	rr.r.Set(Plan{Limit: Window{On: true, Start: hm(9, 0), End: hm(18, 0), Days: Everyday}, LimitBytes: 500 << 10})
+	if d := rr.next(); !d.Limited || d.Limit != 500<<10 || !d.LimitUntil.Equal(at(1, 18, 0)) {
+		t.Fatalf("after Set: %+v", d)
+	}
+	rr.sleep()
+	rr.clock.advance(at(1, 18, 0))
+	if d := rr.next(); d.Limited || d.Limit != 0 {
+		t.Fatalf("at 18:00: %+v", d)
+	}
+	rr.sleep()
+	// Switched off while outside: the decision is the same, still applied.
+	rr.r.Set(Plan{})
+	if d := rr.next(); d.Limited || !d.LimitUntil.IsZero() {
+		t.Fatalf("after switching off: %+v", d)
+	}
+}
