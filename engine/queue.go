@@ -90,7 +90,7 @@ func (m *Manager) AddAll(reqs []Request) []Added {
 		changed++
 		if d := m.existing(p, present); d != nil {
 			out[i].ID, out[i].Existing = d.id, true
-			if d.state == Paused || d.state == Failed {
+			if (d.state == Paused && !reqs[i].Paused) || d.state == Failed {
 				m.requeue(d)
 			}
 			m.persistLocked(d)
@@ -102,6 +102,9 @@ func (m *Manager) AddAll(reqs []Request) []Added {
 			added: time.Now(), seq: m.nextSeq, state: Queued, res: transfer.Resume{Total: -1}, dirty: true,
 		}
 		m.nextSeq++
+		if reqs[i].Paused {
+			d.state = Paused
+		}
 		if p.name == "" {
 			d.name = transfer.TentativeName(p.u)
 		}

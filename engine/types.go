@@ -55,6 +55,9 @@ type Request struct {
 	// Header holds extra request headers (Referer, User-Agent, Cookie, …),
 	// sent to the URL's origin only and never stored.
 	Header Header
+	// Paused adds the download paused: it waits for Resume. A link already
+	// in the list is left as it is.
+	Paused bool
 }
 
 // Snapshot is a consistent copy of one download's state, safe to keep.

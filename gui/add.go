@@ -1,29 +1,78 @@
 package gui
 
 import (
+	"context"
 	"fmt"
+	"net/url"
 	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
 	"github.com/haul-dl/haul/engine/links"
+	"github.com/haul-dl/haul/gui/internal/addlist"
 )
 
-// liveCountLimit is the longest text the Add dialog counts links in as
-// the user types; longer text is counted when added.
+// liveCountLimit is the longest text the Add dialog reads links from as
+// the user types; longer text is read when added.
 const liveCountLimit = 256 << 10
 
-// addDialog asks for links and a destination folder.
+// addDialog asks for links and a destination folder, and shows the links
+// it found, each with a tick box, before anything is added.
 type addDialog struct {
 	dlg       *dialog.CustomDialog
-	links     *widget.Entry
-	found     *widget.Label
+	links     *keyEntry
+	picker    *linkPicker
+	found     *widget.Label // how many links, patterns, skipped lines
+	skipped   *widget.Label // the lines that could not be used, and why
+	base      *widget.Entry // the page's address, for relative links
+	baseRow   fyne.CanvasObject
 	dir       *widget.Entry
 	browse    *widget.Button
+	paused    *widget.Check
 	addBtn    *widget.Button
 	cancelBtn *widget.Button
+
+	known addlist.Known
+	list  *addlist.List // what the text holds; nil for a long text
+	sum   links.Summary
+}
+
+// keyEntry is a text box that tells its dialog about Ctrl+Enter and
+// Escape.
+type keyEntry struct {
+	widget.Entry
+	onSubmit, onCancel func()
+}
+
+func newKeyEntry(multiLine bool) *keyEntry {
+	e := &keyEntry{}
+	e.MultiLine = multiLine
+	e.ExtendBaseWidget(e)
+	return e
+}
+
+// TypedShortcut is part of fyne.Shortcutable.
+func (e *keyEntry) TypedShortcut(s fyne.Shortcut) {
+	if c, ok := s.(*desktop.CustomShortcut); ok && (c.KeyName == fyne.KeyReturn || c.KeyName == fyne.KeyEnter) &&
+		c.Modifier&(fyne.KeyModifierControl|fyne.KeyModifierSuper) != 0 && e.onSubmit != nil {
+		e.onSubmit()
+		return
+	}
+	e.Entry.TypedShortcut(s)
+}
+
+// TypedKey is part of fyne.Focusable.
+func (e *keyEntry) TypedKey(k *fyne.KeyEvent) {
+	if k.Name == fyne.KeyEscape && e.onCancel != nil {
+		e.onCancel()
+		return
+	}
+	e.Entry.TypedKey(k)
 }
 
 // showAdd opens the Add dialog with text in it; if it is open already,
@@ -40,32 +89,46 @@ func (u *UI) showAdd(text string) {
 		u.win.Canvas().Focus(d.links)
 		return
 	}
-	d := &addDialog{}
-	d.links = widget.NewMultiLineEntry()
+	d := &addDialog{known: u.knownLinks()}
+	d.links = newKeyEntry(true)
 	d.links.SetPlaceHolder("https://example.com/file.zip\nhttps://example.com/photos/img[001-100].jpg\n…or any text, page or list that holds links")
-	d.links.SetMinRowsVisible(9)
+	d.links.SetMinRowsVisible(5)
 	d.links.Wrapping = fyne.TextWrapOff
+	d.picker = newLinkPicker()
+	d.picker.onChanged = d.showFound
 	d.found = widget.NewLabel("")
 	d.found.Importance = widget.LowImportance
+	d.found.Wrapping = fyne.TextWrapWord
+	d.skipped = widget.NewLabel("")
+	d.skipped.Importance = widget.DangerImportance
+	d.skipped.SizeName = theme.SizeNameCaptionText
+	d.skipped.Wrapping = fyne.TextWrapWord
+	d.base = widget.NewEntry()
+	d.base.SetPlaceHolder("https://example.org/the/page.html")
+	d.baseRow = container.NewBorder(nil, nil, widget.NewLabel("Address of the page"), nil, d.base)
+	d.baseRow.Hide()
 	d.dir = widget.NewEntry()
 	d.dir.SetText(u.set.Dir)
 	d.browse = widget.NewButton("Browse…", func() { u.pickFolder(d.dir) })
+	d.paused = widget.NewCheck("Add paused", nil)
 	d.cancelBtn = widget.NewButton("Cancel", func() { d.dlg.Hide() })
-	d.addBtn = widget.NewButton("Add", func() {
-		text, dir := d.links.Text, strings.TrimSpace(d.dir.Text)
-		d.dlg.Hide()
-		u.addText(text, dir, "the pasted text")
-	})
+	d.addBtn = widget.NewButton("Add", func() { u.addFromDialog(d) })
 	d.addBtn.Importance = widget.HighImportance
-	d.links.OnChanged = func(string) { d.count() }
+	d.links.onSubmit = func() {
+		if !d.addBtn.Disabled() {
+			u.addFromDialog(d)
+		}
+	}
+	d.links.onCancel = func() { d.dlg.Hide() }
+	d.links.OnChanged = func(string) { d.read() }
+	d.base.OnChanged = func(string) { d.read() }
 	d.links.SetText(text)
-	d.count()
+	d.read()
 
-	folder := container.NewBorder(nil, nil, widget.NewLabel("Save to"), d.browse, d.dir)
-	content := container.NewBorder(
-		widget.NewLabel("Paste links, or any text that contains them:"),
-		container.NewVBox(d.found, folder), nil, nil, d.links)
-	d.dlg = dialog.NewCustomWithoutButtons("Add downloads", content, u.win)
+	folder := container.NewBorder(nil, nil, widget.NewLabel("Save to"), container.NewHBox(d.browse, d.paused), d.dir)
+	top := container.NewVBox(widget.NewLabel("Paste links, or any text that contains them:"), d.links)
+	bottom := container.NewVBox(d.found, d.skipped, d.baseRow, folder)
+	d.dlg = dialog.NewCustomWithoutButtons("Add downloads", container.NewBorder(top, bottom, nil, nil, d.picker.box), u.win)
 	d.dlg.SetButtons([]fyne.CanvasObject{d.cancelBtn, d.addBtn})
 	d.dlg.SetOnClosed(func() {
 		if u.addDlg == d {
@@ -73,32 +136,124 @@ func (u *UI) showAdd(text string) {
 		}
 	})
 	u.addDlg = d
-	d.dlg.Resize(fyne.NewSize(680, 460))
+	d.dlg.Resize(fyne.NewSize(720, 600))
 	d.dlg.Show()
 	u.win.Canvas().Focus(d.links)
 }
 
-// count shows how many links the entry holds and enables Add.
-func (d *addDialog) count() {
+// knownLinks tells the links already in the download list.
+func (u *UI) knownLinks() addlist.Known {
+	urls := make([]string, len(u.model.list))
+	for i, s := range u.model.list {
+		urls[i] = s.URL
+	}
+	return addlist.KnownURLs(urls)
+}
+
+// readLinks reads the links of text, resolving a page's relative links
+// against base when the page names no address of its own.
+func readLinks(text, base string) ([]links.Link, links.Summary) {
+	opt := links.Options{}
+	if b, err := url.Parse(strings.TrimSpace(base)); err == nil && (b.Scheme == "http" || b.Scheme == "https") && b.Host != "" {
+		opt.Base = b
+	}
+	var found []links.Link
+	sum, _ := links.Scan(context.Background(), strings.NewReader(text), opt, func(l links.Link) error {
+		found = append(found, l)
+		return nil
+	})
+	return found, sum
+}
+
+// read reads the links of the text and shows them.
+func (d *addDialog) read() {
 	text := d.links.Text
 	if len(text) > liveCountLimit {
-		d.found.SetText("A long text: its links are counted when you add it.")
+		d.list = nil
+		d.picker.show(&addlist.List{})
+		d.showFound()
+		return
+	}
+	found, sum := readLinks(text, d.base.Text)
+	d.sum = sum
+	d.list = addlist.New(found, sum, d.known)
+	d.picker.show(d.list)
+	setVisible(d.baseRow, sum.Unresolved > 0 || (d.base.Text != "" && sum.Base == ""))
+	d.showFound()
+}
+
+// showFound says what the text holds and enables Add.
+func (d *addDialog) showFound() {
+	if d.list == nil {
+		d.found.SetText("A long text: its links are read when you add it.")
+		d.skipped.Hide()
 		d.addBtn.Enable()
 		return
 	}
-	found, sum := links.Parse(text)
-	switch {
-	case strings.TrimSpace(text) == "":
-		d.found.SetText("No links yet.")
-	case len(found) == 0:
-		d.found.SetText("No links found in this text.")
-	case len(found) == 1:
-		d.found.SetText("1 link found.")
+	l := d.list
+	var parts []string
+	switch n := len(l.Entries); {
+	case strings.TrimSpace(d.links.Text) == "":
+		parts = append(parts, "No links yet.")
+	case n == 0:
+		parts = append(parts, "No links found in this text.")
+	case n == 1:
+		parts = append(parts, "1 link found.")
 	default:
-		d.found.SetText(fmt.Sprintf("%d links found.", len(found)))
+		parts = append(parts, fmt.Sprintf("%d links found.", n))
 	}
-	if sum.RejectedCount > 0 && len(found) > 0 {
-		d.found.SetText(d.found.Text + fmt.Sprintf(" %d line(s) will be skipped.", sum.RejectedCount))
+	for _, p := range l.Patterns {
+		parts = append(parts, fmt.Sprintf("%s gives %s.", p.Text, plural(p.Count, "link")))
 	}
-	setEnabled(d.addBtn, len(found) > 0)
+	if l.Duplicates > 0 {
+		parts = append(parts, fmt.Sprintf("%d repeated.", l.Duplicates))
+	}
+	if l.Unresolved > 0 {
+		parts = append(parts, fmt.Sprintf("%s of this page need its address.", plural(l.Unresolved, "relative link")))
+	}
+	d.found.SetText(strings.Join(parts, " "))
+	d.skipped.SetText(skippedText(l))
+	setVisible(d.skipped, l.RejectedCount > 0)
+	setEnabled(d.addBtn, l.CheckedCount() > 0)
+}
+
+// skippedText lists the first lines that could not be used, with why.
+func skippedText(l *addlist.List) string {
+	if l.RejectedCount == 0 {
+		return ""
+	}
+	const shown = 4
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s will be skipped:", plural(l.RejectedCount, "line"))
+	for i, r := range l.Rejected {
+		if i == shown {
+			break
+		}
+		line := rejectedLine(r)
+		fmt.Fprintf(&b, "\n%s — %s", line.head, line.reason)
+	}
+	if l.RejectedCount > shown {
+		fmt.Fprintf(&b, "\n…and %d more", l.RejectedCount-shown)
+	}
+	return b.String()
+}
+
+// addFromDialog adds the ticked links of the dialog and closes it. The
+// lines it could not use were shown already: the report only tells what
+// the engine refused. UI goroutine only.
+func (u *UI) addFromDialog(d *addDialog) {
+	dir, paused := strings.TrimSpace(d.dir.Text), d.paused.Checked
+	text, base := d.links.Text, d.base.Text
+	d.dlg.Hide()
+	if d.list == nil {
+		u.addLinks(func() ([]links.Link, *report) {
+			found, sum := readLinks(text, base)
+			return found, &report{source: "the pasted text", duplicates: sum.Duplicates, rejected: sum.Rejected, rejectedCount: sum.RejectedCount}
+		}, dir, paused)
+		return
+	}
+	chosen := d.list.Checked()
+	u.addLinks(func() ([]links.Link, *report) {
+		return chosen, &report{source: "the pasted text"}
+	}, dir, paused)
 }

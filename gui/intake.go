@@ -41,15 +41,16 @@ func (u *UI) paste(s fyne.Shortcut) {
 // adder counts what the engine did with links fed through intake, from
 // a background goroutine.
 type adder struct {
-	u     *UI
-	dir   string
-	rep   *report
-	count atomic.Int64 // links taken in so far, for progress read elsewhere
+	u      *UI
+	dir    string
+	rep    *report
+	paused bool         // add the downloads paused
+	count  atomic.Int64 // links taken in so far, for progress read elsewhere
 }
 
 // request is the engine request for one link.
 func (a *adder) request(l links.Link) engine.Request {
-	return engine.Request{URL: l.URL, Dir: a.dir, Name: l.Name, Checksum: l.Checksum}
+	return engine.Request{URL: l.URL, Dir: a.dir, Name: l.Name, Checksum: l.Checksum, Paused: a.paused}
 }
 
 // added takes in one chunk's outcome (intake.Options.Added).
@@ -83,14 +84,22 @@ func (u *UI) revealWhenShown(id string) {
 // addText adds the links found in text in the background and reports
 // lines that could not be used. UI goroutine only.
 func (u *UI) addText(text, dir, source string) {
+	u.addLinks(func() ([]links.Link, *report) {
+		found, sum := links.Parse(text)
+		return found, &report{source: source, duplicates: sum.Duplicates, rejected: sum.Rejected, rejectedCount: sum.RejectedCount}
+	}, dir, false)
+}
+
+// addLinks adds the links read returns, in the background, paused if
+// asked, and shows the report. UI goroutine only.
+func (u *UI) addLinks(read func() ([]links.Link, *report), dir string, paused bool) {
 	if dir == "" {
 		dir = u.set.Dir
 	}
 	u.setActivity("Adding links…")
 	u.goJob(func(ctx context.Context) {
-		found, sum := links.Parse(text)
-		rep := &report{source: source, duplicates: sum.Duplicates, rejected: sum.Rejected, rejectedCount: sum.RejectedCount}
-		a := &adder{u: u, dir: dir, rep: rep}
+		found, rep := read()
+		a := &adder{u: u, dir: dir, rep: rep, paused: paused}
 		tick := newTicker()
 		err := intake.Links(ctx, u.m, found, intake.Options{Request: a.request, Added: func(rs []intake.Result) error {
 			a.added(rs)
