@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"net/url"
 	"path/filepath"
-	"strconv"
 	"sync/atomic"
 	"time"
 
@@ -186,7 +185,6 @@ func (d *download) snapshot() Snapshot {
 			r := *d.retry
 			r.Problem.Message = safename.Display(r.Problem.Message)
 			s.Retry = &r
-			s.Err = retryMessage(r)
 		}
 	} else {
 		s.Speed = 0
@@ -199,15 +197,6 @@ func (d *download) snapshot() Snapshot {
 	}
 	return s
 }
-
-// retryMessage is the Err of a download waiting to retry, for front ends
-// that show one line: "retrying in 4s (attempt 2 of 6): why".
-func retryMessage(r RetryInfo) string {
-	wait := time.Until(r.At).Round(100 * time.Millisecond)
-	return "retrying in " + max(wait, 0).String() + " (attempt " + itoa(r.Attempt+1) + " of " + itoa(r.Of) + "): " + r.Problem.Message
-}
-
-func itoa(n int) string { return strconv.Itoa(n) }
 
 func joinWarn(a, b string) string {
 	if a == "" {

@@ -55,9 +55,12 @@ func TestCloseWhileRetryingLeaksNothing(t *testing.T) {
 	srv.Add("/busy", []byte("x"), testserver.Status(503, 1000, "60"))
 	e := newEnv(t)
 	id := e.add(srv.URL("/busy"))
-	s := e.waitFor(id, "a retry to be scheduled", func(s Snapshot) bool { return strings.Contains(s.Err, "retrying in") })
-	if !strings.Contains(s.Err, "503") {
-		t.Errorf("retry message %q does not say why", s.Err)
+	s := e.waitFor(id, "a retry to be scheduled", func(s Snapshot) bool { return s.Retry != nil })
+	if p := s.Retry.Problem; p.Kind != KindHTTP || p.Status != 503 || !strings.Contains(p.Message, "503") {
+		t.Errorf("retry problem %+v does not say why", p)
+	}
+	if s.Err != "" {
+		t.Errorf("Err = %q while retrying; the reason belongs in Retry", s.Err)
 	}
 	start := time.Now()
 	if err := e.m.Close(); err != nil {

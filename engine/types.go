@@ -71,7 +71,7 @@ type Snapshot struct {
 	Received int64         // bytes safely received so far
 	Speed    float64       // bytes per second, smoothed
 	ETA      time.Duration // -1 when unknown
-	Err      string        // Problem.Message when Failed; "retrying in …: why" while Retry is set; else ""
+	Err      string        // Problem.Message when Failed, else "" (a retry's reason is in Retry)
 	Problem  Problem       // why the download failed; Kind is KindNone unless Failed (kept across restarts)
 	Retry    *RetryInfo    // non-nil while an active download waits to try again
 	Warning  string        // e.g. "size unknown: cannot be verified"

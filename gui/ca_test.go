@@ -53,14 +53,12 @@ func TestExtraCACertificatesApplyLiveAndPersist(t *testing.T) {
 	id := h.idByName("secure.bin")
 	h.waitState(id, engine.Failed)
 	r := h.rowFor(id)
-	// The advice comes from the kind the engine sets (issue 7, defect 10);
-	// an engine that does not set it yet still says "not trusted".
-	// TODO(merge): once the reshaped engine sets Problem, drop this if.
-	if s, _ := h.u.model.snapshot(id); s.Problem.Kind == engine.KindCertificate {
-		if msg := r.message.Text; !strings.Contains(msg, "not trusted") || !strings.Contains(msg, "Extra CA certificates in Settings") || strings.Contains(msg, "--") {
-			t.Errorf("untrusted server: message %q", msg)
-		}
-	} else if msg := r.message.Text; !strings.Contains(msg, "not trusted") {
+	// The advice comes from the kind the engine sets, worded for the
+	// window: no command-line flag.
+	if s, _ := h.u.model.snapshot(id); s.Problem.Kind != engine.KindCertificate {
+		t.Errorf("untrusted server: problem %+v, want KindCertificate", s.Problem)
+	}
+	if msg := r.message.Text; !strings.Contains(msg, "not trusted") || !strings.Contains(msg, "Extra CA certificates in Settings") || strings.Contains(msg, "--") {
 		t.Errorf("untrusted server: message %q", msg)
 	}
 
