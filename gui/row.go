@@ -2,7 +2,6 @@ package gui
 
 import (
 	"fmt"
-	"path"
 	"strconv"
 	"strings"
 	"time"
@@ -17,6 +16,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/haul-dl/haul/engine"
+	"github.com/haul-dl/haul/engine/filekind"
 	"github.com/haul-dl/haul/engine/safename"
 	"github.com/haul-dl/haul/internal/human"
 	"github.com/haul-dl/haul/internal/outcome"
@@ -170,7 +170,7 @@ func (r *row) show(s engine.Snapshot) {
 		name = s.URL
 	}
 	r.name.SetText(safename.Display(name))
-	r.icon.SetResource(fileIcon(s.Name))
+	r.icon.SetResource(kindIcon(filekind.Of(s.Name, "")))
 
 	text, imp := stateText(s)
 	r.state.Importance = imp
@@ -293,18 +293,20 @@ func progressText(s engine.Snapshot) string {
 	return t
 }
 
-// fileIcon picks an icon by the kind of file a name suggests.
-func fileIcon(name string) fyne.Resource {
-	switch strings.ToLower(path.Ext(name)) {
-	case ".jpg", ".jpeg", ".png", ".gif", ".webp", ".bmp", ".svg", ".tif", ".tiff", ".avif", ".heic":
+// kindIcon is the icon of a kind of file.
+func kindIcon(k filekind.Kind) fyne.Resource {
+	switch k {
+	case filekind.Image:
 		return theme.FileImageIcon()
-	case ".mp4", ".mkv", ".webm", ".mov", ".avi", ".m4v", ".wmv":
+	case filekind.Video:
 		return theme.FileVideoIcon()
-	case ".mp3", ".flac", ".ogg", ".wav", ".m4a", ".opus", ".aac":
+	case filekind.Audio:
 		return theme.FileAudioIcon()
-	case ".txt", ".md", ".csv", ".json", ".xml", ".html", ".pdf", ".log":
+	case filekind.Document:
 		return theme.FileTextIcon()
-	case ".zip", ".tar", ".gz", ".xz", ".bz2", ".7z", ".rar", ".zst", ".iso", ".exe", ".msi", ".deb", ".rpm", ".dmg", ".appimage", ".apk":
+	case filekind.Archive:
+		return theme.StorageIcon()
+	case filekind.Program:
 		return theme.FileApplicationIcon()
 	}
 	return theme.FileIcon()

@@ -21,6 +21,7 @@ type toolbar struct {
 	all                                       *fyne.Container // the buttons for the whole list
 	selected                                  *widget.Label   // "3 selected"
 	sel                                       map[listview.Action]*widget.Button
+	details                                   *widget.Button  // the details of the one selected download
 	selBox                                    *fyne.Container // the buttons for the selection
 	box                                       fyne.CanvasObject
 }
@@ -54,6 +55,13 @@ func newToolbar(u *UI) *toolbar {
 		t.sel[a] = b
 		t.selBox.Add(b)
 	}
+	t.details = widget.NewButtonWithIcon("Details", theme.InfoIcon(), func() {
+		if sel := u.dl.selected(); len(sel) == 1 {
+			u.details(sel[0])
+		}
+	})
+	t.details.Importance = widget.LowImportance
+	t.selBox.Add(t.details)
 	t.selBox.Hide()
 
 	row := container.NewHBox(t.add, widget.NewSeparator(), t.all, t.selBox, layout.NewSpacer(), t.settings)
@@ -72,6 +80,7 @@ func (t *toolbar) show(c counts, sel []engine.Snapshot) {
 		for a, b := range t.sel {
 			setEnabled(b, len(listview.Targets(a, sel)) > 0)
 		}
+		setEnabled(t.details, len(sel) == 1)
 		return
 	}
 	setEnabled(t.pauseAll, c.Active+c.Queued > 0)

@@ -59,13 +59,14 @@ type UI struct {
 	dl     *downloadList
 	status *statusBar
 
-	addDlg    *addDialog
-	setDlg    *settingsDialog
-	reportDlg *reportDialog
-	scanDlg   *scanDialog
-	infoDlg   *infoDialog
-	removeDlg *removeDialog
-	linksDlg  *linksDialog // the last links the browser handed over
+	addDlg     *addDialog
+	setDlg     *settingsDialog
+	reportDlg  *reportDialog
+	scanDlg    *scanDialog
+	infoDlg    *detailsDialog
+	removeDlg  *removeDialog
+	presetMenu *widget.PopUpMenu
+	linksDlg   *linksDialog // the last links the browser handed over
 
 	scrollTo string // a download to scroll to once it appears
 
@@ -104,9 +105,10 @@ func newUI(a fyne.App, m *engine.Manager, cfg Config, do func(func())) *UI {
 	// between.
 	u.apply(m.List(), true)
 	sub := m.Subscribe()
-	u.wg.Add(2)
+	u.wg.Add(3)
 	go u.follow(sub)
 	go u.worker()
+	go u.sampleSpeed()
 	if n := m.Notice(); n != "" {
 		dialog.ShowInformation("Download list", n, u.win)
 	}
@@ -130,6 +132,7 @@ func (u *UI) build() fyne.CanvasObject {
 	u.dl.onChanged = u.showSummary
 	u.dl.find.onOrder = u.saveOrder
 	u.status = newStatusBar()
+	u.status.limit.OnTapped = u.showPresets
 	bottom := container.NewVBox(widget.NewSeparator(), u.status.object())
 	top := container.NewVBox(u.tools.box, u.newOfferBar())
 	return container.NewBorder(top, bottom, nil, nil, u.dl.box)
@@ -235,6 +238,7 @@ func (u *UI) showSummary() {
 	c := u.model.sum
 	u.tools.show(c, u.dl.selected())
 	u.status.setSummary(u.statusLine(c))
+	u.status.showLimit(u.set.RateLimitKiB)
 	u.desktopSummary()
 }
 
