@@ -69,7 +69,7 @@ func TestClipboardWatchingOffersLinksAndAdds(t *testing.T) {
 	step := noon
 	h.until("the offer", func() bool {
 		step = step.Add(clipPollEvery)
-		h.clock.advance(step)
+		h.clock.Advance(step)
 		return h.u.offerBar.box.Visible()
 	})
 	if got := h.u.offerBar.label.Text; got != "2 links copied — Add?" {
@@ -110,7 +110,7 @@ func TestClipboardWatchingIsOffByDefault(t *testing.T) {
 	h := newDesktopHarness(t, noon, false, nil)
 	h.app.Clipboard().SetContent(h.url("/f/x.bin"))
 	for i := 1; i <= 3; i++ {
-		h.clock.advance(noon.Add(time.Duration(i) * clipPollEvery))
+		h.clock.Advance(noon.Add(time.Duration(i) * clipPollEvery))
 	}
 	h.u.pollClipboard()
 	// Let anything posted run.

@@ -6,49 +6,9 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+
+	"github.com/haul-dl/haul/schedule/scheduletest"
 )
-
-// fakeClock is a schedule.Clock that moves only when the test says.
-type fakeClock struct {
-	mu      sync.Mutex
-	now     time.Time
-	waiters []fakeWaiter
-}
-
-type fakeWaiter struct {
-	at time.Time
-	ch chan time.Time
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *fakeClock) After(d time.Duration) <-chan time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	ch := make(chan time.Time, 1)
-	c.waiters = append(c.waiters, fakeWaiter{c.now.Add(d), ch})
-	return ch
-}
-
-// advance moves the clock to t and wakes those whose time has come.
-func (c *fakeClock) advance(t time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = t
-	kept := c.waiters[:0]
-	for _, w := range c.waiters {
-		if !w.at.After(t) {
-			w.ch <- t
-		} else {
-			kept = append(kept, w)
-		}
-	}
-	c.waiters = kept
-}
 
 // fakeTray is a system tray that keeps what it was given.
 type fakeTray struct {
@@ -67,7 +27,7 @@ var zone = time.FixedZone("UTC+2", 2*3600)
 // fake clock, tray, quit and notifications.
 type desktopHarness struct {
 	*harness
-	clock  *fakeClock
+	clock  *scheduletest.Clock
 	tray   *fakeTray
 	quits  int
 	notes  []string // notification texts, in order
@@ -78,7 +38,7 @@ type desktopHarness struct {
 // settings that prefs saved; withTray gives it a tray.
 func newDesktopHarness(t *testing.T, now time.Time, withTray bool, prefs func(fyne.Preferences)) *desktopHarness {
 	t.Helper()
-	h := &desktopHarness{harness: newHarnessWithPrefs(t, prefs), clock: &fakeClock{now: now}}
+	h := &desktopHarness{harness: newHarnessWithPrefs(t, prefs), clock: scheduletest.NewClock(now)}
 	opt := desktopOptions{
 		Clock: h.clock, Location: zone,
 		Quit: func() { h.quits++ },

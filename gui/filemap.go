@@ -1,6 +1,7 @@
 package gui
 
 import (
+	"cmp"
 	"image/color"
 	"slices"
 
@@ -25,15 +26,7 @@ func mapSpans(total int64, have []byteRange, w float32) []span {
 		return nil
 	}
 	rs := slices.Clone(have)
-	slices.SortFunc(rs, func(a, b byteRange) int {
-		switch {
-		case a.Start < b.Start:
-			return -1
-		case a.Start > b.Start:
-			return 1
-		}
-		return 0
-	})
+	slices.SortFunc(rs, func(a, b byteRange) int { return cmp.Compare(a.Start, b.Start) })
 	scale := w / float32(total)
 	var out []span
 	for _, r := range rs {

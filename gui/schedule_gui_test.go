@@ -36,7 +36,7 @@ func TestScheduleHoldsTheQueueUntilItsWindow(t *testing.T) {
 	}
 
 	// 01:00 the next day, exactly: the queue starts.
-	h.clock.advance(time.Date(2026, 6, 2, 1, 0, 0, 0, zone))
+	h.clock.Advance(time.Date(2026, 6, 2, 1, 0, 0, 0, zone))
 	h.waitState(s1, engine.Active)
 	h.waitState(s2, engine.Active)
 	if st := text(h.u.status.text); strings.Contains(st, "Queue paused") {
@@ -47,7 +47,7 @@ func TestScheduleHoldsTheQueueUntilItsWindow(t *testing.T) {
 	}
 
 	// 07:00: stopped again, and the status bar says until when.
-	h.clock.advance(time.Date(2026, 6, 2, 7, 0, 0, 0, zone))
+	h.clock.Advance(time.Date(2026, 6, 2, 7, 0, 0, 0, zone))
 	h.waitState(s1, engine.Paused)
 	h.waitState(s2, engine.Paused)
 	h.until("the status", func() bool { return strings.Contains(text(h.u.status.text), "Queue paused until 01:00") })
@@ -82,7 +82,7 @@ func TestScheduleChangeWhileRunningTakesEffectAtOnce(t *testing.T) {
 	}
 
 	// 18:00: the limit of the settings applies again.
-	h.clock.advance(time.Date(2026, 6, 1, 18, 0, 0, 0, zone))
+	h.clock.Advance(time.Date(2026, 6, 1, 18, 0, 0, 0, zone))
 	h.until("the limit to end", func() bool { return !strings.Contains(text(h.u.status.text), "Limited") })
 	if got := h.u.effectiveRate(h.u.set); got != 0 {
 		t.Errorf("rate after 18:00 = %d, want unlimited", got)

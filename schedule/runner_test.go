@@ -2,70 +2,23 @@ package schedule
 
 import (
 	"context"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/haul-dl/haul/schedule/scheduletest"
 )
-
-// fakeClock is a Clock that moves only when the test advances it.
-type fakeClock struct {
-	mu      sync.Mutex
-	now     time.Time
-	waiters []fakeWaiter
-	slept   chan struct{} // signalled each time someone calls After
-}
-
-type fakeWaiter struct {
-	at time.Time
-	ch chan time.Time
-}
-
-func newFakeClock(t time.Time) *fakeClock {
-	return &fakeClock{now: t, slept: make(chan struct{}, 100)}
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *fakeClock) After(d time.Duration) <-chan time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	ch := make(chan time.Time, 1)
-	c.waiters = append(c.waiters, fakeWaiter{c.now.Add(d), ch})
-	c.slept <- struct{}{}
-	return ch
-}
-
-// advance moves the clock to t and wakes those whose time has come.
-func (c *fakeClock) advance(t time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = t
-	kept := c.waiters[:0]
-	for _, w := range c.waiters {
-		if !w.at.After(t) {
-			w.ch <- t
-		} else {
-			kept = append(kept, w)
-		}
-	}
-	c.waiters = kept
-}
 
 // runner runs a Runner of p from start and hands back its decisions.
 type runner struct {
 	t     *testing.T
-	clock *fakeClock
+	clock *scheduletest.Clock
 	r     *Runner
 	got   chan Decision
 }
 
 func startRunner(t *testing.T, start time.Time, p Plan) *runner {
 	t.Helper()
-	rr := &runner{t: t, clock: newFakeClock(start), got: make(chan Decision, 100)}
+	rr := &runner{t: t, clock: scheduletest.NewClock(start), got: make(chan Decision, 100)}
 	rr.r = NewRunner(rr.clock, zone, p, func(d Decision) { rr.got <- d })
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
@@ -96,7 +49,7 @@ func (rr *runner) next() Decision {
 func (rr *runner) sleep() {
 	rr.t.Helper()
 	select {
-	case <-rr.clock.slept:
+	case <-rr.clock.Slept():
 	case <-time.After(10 * time.Second):
 		rr.t.Fatal("the runner did not sleep")
 	}
@@ -120,14 +73,14 @@ func TestRunnerStopsAndStartsTheQueueAtTheBoundaries(t *testing.T) {
 		t.Fatalf("at start: %+v", d)
 	}
 	rr.sleep()
-	rr.clock.advance(at(1, 22, 30)) // the minute-long recheck: nothing changes
+	rr.clock.Advance(at(1, 22, 30)) // the minute-long recheck: nothing changes
 	rr.none()
-	rr.clock.advance(at(1, 23, 0)) // exactly the start minute
+	rr.clock.Advance(at(1, 23, 0)) // exactly the start minute
 	if d := rr.next(); !d.QueueRuns || !d.QueueUntil.Equal(at(2, 7, 0)) {
 		t.Fatalf("at 23:00: %+v", d)
 	}
 	rr.sleep()
-	rr.clock.advance(at(2, 7, 0)) // across midnight, exactly the end
+	rr.clock.Advance(at(2, 7, 0)) // across midnight, exactly the end
 	if d := rr.next(); d.QueueRuns {
 		t.Fatalf("at Tuesday 07:00: %+v", d)
 	}
@@ -145,7 +98,7 @@ func TestRunnerSetTakesEffectAtOnce(t *testing.T) {
 		t.Fatalf("after Set: %+v", d)
 	}
 	rr.sleep()
-	rr.clock.advance(at(1, 18, 0))
+	rr.clock.Advance(at(1, 18, 0))
 	if d := rr.next(); d.Limited || d.Limit != 0 {
 		t.Fatalf("at 18:00: %+v", d)
 	}

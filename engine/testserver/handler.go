@@ -168,6 +168,9 @@ func (s *Server) serveFile(ctx context.Context, w http.ResponseWriter, r *http.R
 				h.Set("Content-Range", fmt.Sprintf("bytes */%d", size))
 				return plain(w, r, http.StatusRequestedRangeNotSatisfiable)
 			}
+			if d := cfg.shiftRange; d != 0 {
+				a, b = min(max(a+d, 0), size-1), min(max(b+d, 0), size-1)
+			}
 			code, start, end = http.StatusPartialContent, a, b+1
 			h.Set("Content-Range", fmt.Sprintf("bytes %d-%d/%d", a, b, size))
 		}

@@ -21,6 +21,7 @@ type config struct {
 	hardReset  bool
 
 	ignoreRange bool
+	shiftRange  int64
 	lie         bool
 	lieDelta    int64
 
@@ -128,6 +129,14 @@ func IgnoreRange() Option {
 // It has no effect together with Chunked or CloseDelimited.
 func LieLength(delta int64) Option {
 	return func(c *config) { c.lie, c.lieDelta = true, delta }
+}
+
+// ShiftRange answers a satisfiable range request with the bytes delta
+// further on (clamped to the file), and a Content-Range that says so
+// truthfully: the answer of a buggy cache or proxy, consistent in itself
+// but not the range that was asked for.
+func ShiftRange(delta int64) Option {
+	return func(c *config) { c.shiftRange = delta }
 }
 
 // Status answers the first times requests to the path (any method) with

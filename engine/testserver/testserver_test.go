@@ -563,6 +563,24 @@ func TestLieLengthLonger(t *testing.T) {
 	}
 }
 
+func TestShiftRangeAnswersAnotherRangeTruthfully(t *testing.T) {
+	s := start(t)
+	c := client(t)
+	content := testserver.Content(1000, 15)
+	s.Add("/f", content, testserver.ShiftRange(-500))
+	req, _ := http.NewRequest(http.MethodGet, s.URL("/f"), nil)
+	req.Header.Set("Range", "bytes=500-599")
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != 206 || resp.Header.Get("Content-Range") != "bytes 0-99/1000" || !bytes.Equal(body, content[:100]) {
+		t.Fatalf("%d %q, %d bytes; want 206 bytes 0-99/1000 with the first 100 bytes", resp.StatusCode, resp.Header.Get("Content-Range"), len(body))
+	}
+}
+
 // rawGET sends a minimal GET on a fresh connection and returns everything
 // the server sent until it closed the connection.
 func rawGET(t *testing.T, addr, path string) []byte {

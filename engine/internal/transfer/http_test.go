@@ -3,9 +3,10 @@ package transfer
 import (
 	"errors"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"testing"
+
+	"github.com/haul-dl/haul/engine/testserver"
 )
 
 // nopReporter reserves every name and records nothing.
@@ -41,12 +42,11 @@ func testJob(t *testing.T, u string, total int64) *Job {
 }
 
 func TestRangeAnswers416(t *testing.T) {
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Range", "bytes */1000")
-		w.WriteHeader(http.StatusRequestedRangeNotSatisfiable)
-	}))
+	srv := testserver.New()
 	defer srv.Close()
-	j := testJob(t, srv.URL+"/f", -1)
+	srv.Add("/f", testserver.Content(1000, 1))
+	srv.Add("/odd", testserver.Content(1000, 1), testserver.Status(http.StatusRequestedRangeNotSatisfiable, testserver.Always, ""))
+	j := testJob(t, srv.URL("/f"), -1)
 	resp, err := j.rangeRequest(t.Context(), 1000, -1)
 	if resp != nil || err != nil {
 		t.Fatalf("416 with */N equal to what we have: got %v, %v; want complete", resp, err)
@@ -54,20 +54,18 @@ func TestRangeAnswers416(t *testing.T) {
 	if _, err := j.rangeRequest(t.Context(), 1200, -1); !errors.Is(err, ErrShrunk) {
 		t.Fatalf("a file that shrank: %v, want ErrShrunk", err)
 	}
+	odd := testJob(t, srv.URL("/odd"), -1)
 	var se *StatusError
-	if _, err := j.rangeRequest(t.Context(), 500, 800); !errors.As(err, &se) || se.Code != 416 {
+	if _, err := odd.rangeRequest(t.Context(), 500, 800); !errors.As(err, &se) || se.Code != 416 {
 		t.Fatalf("an unexplained 416: %v", err)
 	}
 }
 
 func TestWrongContentRangeIsRefused(t *testing.T) {
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Range", "bytes 0-99/1000") // not what was asked
-		w.WriteHeader(http.StatusPartialContent)
-		w.Write(make([]byte, 100))
-	}))
+	srv := testserver.New()
 	defer srv.Close()
-	j := testJob(t, srv.URL+"/f", 1000)
+	srv.Add("/f", testserver.Content(1000, 2), testserver.ShiftRange(-500))
+	j := testJob(t, srv.URL("/f"), 1000)
 	if _, err := j.rangeRequest(t.Context(), 500, 600); !errors.Is(err, ErrChanged) {
 		t.Fatalf("got %v, want ErrChanged", err)
 	}
