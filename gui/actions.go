@@ -71,6 +71,26 @@ var actionNames = map[listview.Action]string{
 	listview.Remove: "Remove", listview.OpenFolder: "Open folder",
 }
 
+// startNow starts the selected waiting downloads at once, past the
+// limit of downloads at once.
+func (u *UI) startNow() {
+	var ids []string
+	for _, s := range u.dl.selected() {
+		if s.State == engine.Queued || s.State == engine.Paused || s.State == engine.Failed {
+			ids = append(ids, s.ID)
+		}
+	}
+	u.engineCall("Could not start", func() error {
+		var errs []error
+		for _, id := range ids {
+			if err := u.m.StartNow(id); err != nil {
+				errs = append(errs, err)
+			}
+		}
+		return errors.Join(errs...)
+	})
+}
+
 // spaceKey pauses or resumes (or retries) the selection.
 func (u *UI) spaceKey() {
 	if a, ok := listview.SpaceAction(u.dl.selected()); ok {

@@ -1,6 +1,8 @@
 package gui
 
 import (
+	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -28,6 +30,8 @@ type detailsDialog struct {
 	size, kind, validators   *widget.Label
 	checksum, conns, attempt *widget.Label
 	fmap                     *fileMap
+	limitKiB, connsWanted    *widget.Entry // this download's own limits
+	applyBtn                 *widget.Button
 }
 
 // details opens the details of a download. UI goroutine only.
@@ -46,7 +50,32 @@ func (u *UI) details(s engine.Snapshot) {
 		*l = wrapped(fyne.TextWrapWord)
 	}
 	d.show(engine.Details{Snapshot: s})
+	d.limitKiB = widget.NewEntry()
+	d.limitKiB.SetPlaceHolder("none")
+	d.limitKiB.Validator = optionalInt(1, maxRateKiB)
+	d.connsWanted = widget.NewEntry()
+	d.connsWanted.SetPlaceHolder(fmt.Sprintf("as in Settings (%d)", u.set.Connections))
+	d.connsWanted.Validator = optionalInt(1, engine.MaxConnections)
+	d.applyBtn = widget.NewButton("Apply", func() { u.applyDownloadLimits(d) })
+	u.enqueue(func() {
+		rate, conns, err := u.m.DownloadLimits(d.id)
+		if err != nil {
+			return
+		}
+		u.post(func() {
+			if rate > 0 {
+				d.limitKiB.SetText(strconv.FormatInt(rate/1024, 10))
+			}
+			if conns > 0 {
+				d.connsWanted.SetText(strconv.Itoa(conns))
+			}
+		})
+	})
+	own := container.NewBorder(nil, nil, nil, d.applyBtn, container.NewGridWithColumns(2,
+		container.NewBorder(nil, nil, nil, widget.NewLabel("KiB/s"), d.limitKiB),
+		container.NewBorder(nil, nil, nil, widget.NewLabel("connections"), d.connsWanted)))
 	form := widget.NewForm(
+		widget.NewFormItem("Own limits", own),
 		widget.NewFormItem("File", d.name),
 		widget.NewFormItem("Message", d.message),
 		widget.NewFormItem("Link", d.link),
@@ -195,4 +224,41 @@ func attemptText(s engine.Snapshot, now time.Time) string {
 // kindName is a file kind as the details view words it.
 func kindName(k filekind.Kind) string {
 	return strings.ToUpper(k.String()[:1]) + k.String()[1:]
+}
+
+// optionalInt accepts nothing or a whole number from lo to hi.
+func optionalInt(lo, hi int) fyne.StringValidator {
+	return func(s string) error {
+		if strings.TrimSpace(s) == "" {
+			return nil
+		}
+		_, err := parseInt(s, lo, hi)
+		return err
+	}
+}
+
+// applyDownloadLimits gives the download of d its own speed limit and
+// connections, applied by the engine while it runs. UI goroutine only.
+func (u *UI) applyDownloadLimits(d *detailsDialog) {
+	var kib, conns int
+	var err error
+	if t := strings.TrimSpace(d.limitKiB.Text); t != "" {
+		if kib, err = parseInt(t, 1, maxRateKiB); err != nil {
+			u.showError(fmt.Errorf("Speed limit: %w", err))
+			return
+		}
+	}
+	if t := strings.TrimSpace(d.connsWanted.Text); t != "" {
+		if conns, err = parseInt(t, 1, engine.MaxConnections); err != nil {
+			u.showError(fmt.Errorf("Connections: %w", err))
+			return
+		}
+	}
+	id := d.id
+	u.engineCall("Could not change the download's limits", func() error {
+		if err := u.m.SetDownloadLimit(id, int64(kib)*1024); err != nil {
+			return err
+		}
+		return u.m.SetDownloadConnections(id, conns)
+	})
 }

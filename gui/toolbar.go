@@ -22,6 +22,7 @@ type toolbar struct {
 	selected                                  *widget.Label   // "3 selected"
 	sel                                       map[listview.Action]*widget.Button
 	details                                   *widget.Button  // the details of the one selected download
+	startNow                                  *widget.Button  // past the limit of downloads at once
 	selBox                                    *fyne.Container // the buttons for the selection
 	box                                       fyne.CanvasObject
 }
@@ -61,6 +62,9 @@ func newToolbar(u *UI) *toolbar {
 		}
 	})
 	t.details.Importance = widget.LowImportance
+	t.startNow = widget.NewButtonWithIcon("Start now", theme.MediaFastForwardIcon(), u.startNow)
+	t.startNow.Importance = widget.LowImportance
+	t.selBox.Add(t.startNow)
 	t.selBox.Add(t.details)
 	t.selBox.Hide()
 
@@ -81,6 +85,11 @@ func (t *toolbar) show(c counts, sel []engine.Snapshot) {
 			setEnabled(b, len(listview.Targets(a, sel)) > 0)
 		}
 		setEnabled(t.details, len(sel) == 1)
+		waiting := false
+		for _, s := range sel {
+			waiting = waiting || s.State == engine.Queued || s.State == engine.Paused || s.State == engine.Failed
+		}
+		setEnabled(t.startNow, waiting)
 		return
 	}
 	setEnabled(t.pauseAll, c.Active+c.Queued > 0)
