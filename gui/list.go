@@ -77,7 +77,9 @@ func newDownloadList(md *model, act rowActions, order listview.Order) *downloadL
 // out again when the batch can have changed which rows pass the filter
 // or where they sort. UI goroutine only.
 func (l *downloadList) update() {
-	if l.model.moved || l.order.Key == listview.BySize || l.order.Key == listview.ByProgress || l.order.Key == listview.BySpeed {
+	byState := l.filter.Show != listview.ShowAll || l.order.Key == listview.ByState
+	if l.model.moved || (l.model.restated && byState) ||
+		l.order.Key == listview.BySize || l.order.Key == listview.ByProgress || l.order.Key == listview.BySpeed {
 		l.reshow()
 	}
 	l.find.showCounts(listview.Counts(l.model.list))
@@ -171,6 +173,9 @@ func (l *downloadList) selectionChanged() {
 
 // selected returns the selected downloads in the order shown.
 func (l *downloadList) selected() []engine.Snapshot {
+	if l.sel.Len() == 0 {
+		return nil
+	}
 	return l.model.snapshots(l.sel.IDs(l.shown))
 }
 

@@ -26,9 +26,10 @@ type model struct {
 	pos   map[string]int             // index of each ID in order and list
 	rows  map[string]binding.Untyped // per ID: the latest engine.Snapshot, for its row
 	sum   counts
-	// moved says the last batch added, removed or changed the state of a
-	// download: what the list shows, filtered and sorted, may differ.
-	moved bool
+	// moved says the last batch added or removed a download, restated
+	// that it changed the state of one: what the list shows, filtered and
+	// sorted, may differ.
+	moved, restated bool
 }
 
 func newModel() *model {
@@ -52,7 +53,7 @@ func (md *model) apply(batch []engine.Snapshot, full bool) (added []string) {
 			}
 		}
 	}
-	md.moved = false
+	md.moved, md.restated = false, false
 	for _, s := range batch {
 		i, ok := md.pos[s.ID]
 		if s.Removed {
@@ -72,7 +73,7 @@ func (md *model) apply(batch []engine.Snapshot, full bool) (added []string) {
 			continue
 		}
 		if md.list[i].State != s.State {
-			md.moved = true
+			md.restated = true
 		}
 		md.list[i] = s
 		_ = md.rows[s.ID].Set(s) // cannot fail for an Untyped
