@@ -6,7 +6,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -68,7 +67,9 @@ func newToolbar(u *UI) *toolbar {
 	t.selBox.Add(t.details)
 	t.selBox.Hide()
 
-	row := container.NewHBox(t.add, widget.NewSeparator(), t.all, t.selBox, layout.NewSpacer(), t.settings)
+	// The middle scrolls rather than hold a narrow window wide.
+	middle := container.NewHScroll(container.NewHBox(t.all, t.selBox))
+	row := container.NewBorder(nil, nil, container.NewHBox(t.add, widget.NewSeparator()), t.settings, middle)
 	bg := canvas.NewRectangle(theme.Color(theme.ColorNameInputBackground))
 	t.box = container.NewVBox(container.NewStack(bg, container.NewPadded(row)), widget.NewSeparator())
 	return t
