@@ -131,7 +131,7 @@ func (u *UI) desktopApply(batch []engine.Snapshot, added []string) {
 		return
 	}
 	u.holdAdded(added)
-	r, done := d.batches.observe(batch, u.model.sum, u.model.snapshot)
+	r, done := d.batches.observe(batch, added, u.model.sum, u.model.snapshot)
 	if !done {
 		return
 	}

@@ -111,20 +111,21 @@ func newBusHarness(t *testing.T, withServer bool, prefs func(fyne.Preferences)) 
 	return b
 }
 
-// batch adds n files and waits until they are done. (No failing link:
-// one that fails before the engine has published it queued or active
-// is not counted in the batch; see batchTracker.)
+// batch adds n files and one missing file and waits until they ended.
 func (b *busHarness) batch(name string, n int) {
 	b.t.Helper()
 	var list []string
 	for i := range n {
 		list = append(list, b.url(fmt.Sprintf("/f/%s%02d.bin", name, i)))
 	}
-	want := b.u.model.sum.Completed + n
+	list = append(list, b.url("/missing/"+name+".bin"))
+	want := b.u.model.sum
+	want.Completed += n
+	want.Failed++
 	b.u.addText(strings.Join(list, "\n"), "", "the test")
 	b.until("the batch "+name+" to finish", func() bool {
 		c := b.u.model.sum
-		return c.Completed == want && c.Active+c.Queued == 0
+		return c.Completed == want.Completed && c.Failed == want.Failed && c.Active+c.Queued == 0
 	})
 }
 
@@ -163,7 +164,7 @@ func TestBatchNotificationGoesOverTheBusAndAClickShowsTheWindow(t *testing.T) {
 		t.Fatalf("Notify calls = %+v, want the batch's then the marker", calls)
 	}
 	c := calls[0]
-	if c.App != "Haul" || c.Summary != "Haul" || c.Body != "2 downloads finished" || c.Replaces != 0 {
+	if c.App != "Haul" || c.Summary != "Haul" || c.Body != "2 downloads finished, 1 failed" || c.Replaces != 0 {
 		t.Errorf("the batch's notification: %+v", c)
 	}
 	if len(c.Actions) != 2 || c.Actions[0] != notifyClick {
@@ -212,7 +213,7 @@ func TestALaterBatchReplacesTheNotification(t *testing.T) {
 	}
 	b.batch("b", 3)
 	second := b.calls(2)[1]
-	if second.Body != "3 downloads finished" || second.Replaces != id {
+	if second.Body != "3 downloads finished, 1 failed" || second.Replaces != id {
 		t.Errorf("the second batch's notification: %+v, want it to replace %d", second, id)
 	}
 
@@ -238,7 +239,7 @@ func TestWithoutANotificationServerFyneSendsIt(t *testing.T) {
 	b := newBusHarness(t, false, nil)
 	b.batch("a", 2)
 	b.until("the fallback", func() bool { return len(b.fallback) > 0 })
-	if len(b.fallback) != 1 || b.fallback[0] != "2 downloads finished" {
+	if len(b.fallback) != 1 || b.fallback[0] != "2 downloads finished, 1 failed" {
 		t.Errorf("Fyne's notifications = %q", b.fallback)
 	}
 }
