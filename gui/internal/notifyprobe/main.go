@@ -80,5 +80,8 @@ func main() {
 		panic(fmt.Sprint("name: ", r, err))
 	}
 	fmt.Println("serving notifications")
-	time.Sleep(time.Hour)
+	select { // until the bus goes, for two minutes at most
+	case <-conn.Context().Done():
+	case <-time.After(2 * time.Minute):
+	}
 }
