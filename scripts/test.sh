@@ -13,6 +13,18 @@ fuzztime="${FUZZTIME:-100000x}"
 # A fresh machine needs the C libraries Fyne builds against.
 bash scripts/install-deps.sh
 
+# The tray and notification tests run a private dbus-daemon (they skip
+# without one).
+if ! command -v dbus-daemon >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then
+	sudo=()
+	[ "$(id -u)" -eq 0 ] || sudo=(sudo)
+	echo "test: installing dbus-daemon" >&2
+	"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 update -qq
+	pkg=dbus-daemon # Debian 12 and later; before, the dbus package held it
+	apt-cache show dbus-daemon >/dev/null 2>&1 || pkg=dbus
+	"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -qq --no-install-recommends "$pkg"
+fi
+
 echo "== go vet ./..."
 go vet ./...
 
