@@ -48,10 +48,10 @@ var ErrPlaylist = errors.New("the link is an HLS playlist")
 
 // hlsState is HLS's saved progress.
 type hlsState struct {
-	FP      string `json:"fp"`             // the plan's fingerprint (video and audio)
-	Next    int    `json:"next"`           // the part to fetch next (index into parts)
-	At      int64  `json:"at"`             // .part position where part Next starts (video parts)
-	AudioAt int64  `json:"audioAt"`        // AudioPart position where part Next starts (audio parts)
+	FP      string `json:"fp"`               // the plan's fingerprint (video and audio)
+	Next    int    `json:"next"`             // the part to fetch next (index into parts)
+	At      int64  `json:"at"`               // .part position where part Next starts (video parts)
+	AudioAt int64  `json:"audioAt"`          // AudioPart position where part Next starts (audio parts)
 	Muxing  bool   `json:"muxing,omitempty"` // every part is in; the mux replaces the .part
 }
 
