@@ -272,3 +272,7 @@ func (p *segProgress) report(j *Job) {
 	}
 	sr.Segments(p.done, p.total, est)
 }
+
+// TentativeStreamName is the name shown for an HLS link before its
+// playlist is read: the playlist URL's, as a .ts file.
+func TentativeStreamName(u *url.URL) string { return streamName(u, ".ts") }
