@@ -131,7 +131,7 @@ type reporter struct {
 	r *runState
 }
 
-func (p *reporter) Progress(n int64)  { p.d.received.Store(n) }
+func (p *reporter) Progress(n int64) { p.d.received.Store(n) }
 
 // Segments is an HLS stream's progress (see transfer.SegmentReporter).
 func (p *reporter) Segments(done, total int, estimate int64) {

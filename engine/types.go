@@ -84,10 +84,10 @@ type Snapshot struct {
 	// (video and separate audio) and those written so far; 0 for a file.
 	Segments, SegmentsDone int
 	// Stream says the download is an HLS video stream.
-	Stream bool
-	Added    time.Time
-	Page     string // the page the link came from (its Referer, redacted); "" if none
-	Removed  bool   // set only in the update that announces a removal
+	Stream  bool
+	Added   time.Time
+	Page    string // the page the link came from (its Referer, redacted); "" if none
+	Removed bool   // set only in the update that announces a removal
 }
 
 // Path is the final path of the file (Dir joined with Name).

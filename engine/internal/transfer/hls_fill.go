@@ -41,6 +41,9 @@ func (h *HLS) fillSpan(ctx context.Context, j *Job, sp *Span, st hlsState) error
 	if af != nil {
 		defer af.Close()
 	}
+	st.Next = from
+	st.At, _, _ = j.Position(sp)
+	j.SetState(st.encode()) // the fingerprint, before any byte of this run
 	prog := h.newProgress(j, parts, from)
 	prog.report(j)
 
@@ -69,14 +72,11 @@ func (h *HLS) fillSpan(ctx context.Context, j *Job, sp *Span, st hlsState) error
 		if err != nil {
 			return err
 		}
-		st.Next = k
-		if st.At, _, _ = j.Position(sp); !p.audio {
-			j.SetState(st.encode())
+		if !p.audio {
 			if err := j.put(sp, data); err != nil {
 				return err
 			}
 		} else {
-			j.SetState(st.encode())
 			if _, err := af.WriteAt(data, st.AudioAt); err != nil {
 				return fmt.Errorf("writing %s: %w", AudioPart(j.currentName()), err)
 			}
@@ -85,12 +85,13 @@ func (h *HLS) fillSpan(ctx context.Context, j *Job, sp *Span, st hlsState) error
 			}
 			st.AudioAt += int64(len(data))
 		}
+		// Part k is in: a resume goes on from part k+1, where it starts.
+		st.Next = k + 1
+		st.At, _, _ = j.Position(sp)
+		j.SetState(st.encode())
 		prog.add(p, len(data))
 		prog.report(j)
 	}
-	st.Next, st.At = len(parts), 0
-	st.At, _, _ = j.Position(sp)
-	j.SetState(st.encode())
 	if h.stream.Audio != nil {
 		if af != nil {
 			af.Close()
@@ -286,6 +287,7 @@ func (h *HLS) finishAudio(ctx context.Context, j *Job, sp *Span, st hlsState) er
 	st.Muxing = true
 	j.SetState(st.encode())
 	j.checkpoint(false) // a resume from here starts over: the .part is replaced next
+	j.FinishOpen(sp)    // the video's piece is done; the muxed file replaces it
 	return j.replacePart(muxed, audio)
 }
 
