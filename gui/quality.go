@@ -1,0 +1,39 @@
+package gui
+
+import (
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+)
+
+// qualityChoices are the Add dialog's choices of the variant to save of
+// a video stream (an HLS master playlist offers several qualities).
+var qualityChoices = []string{"Best", "1080p", "720p", "480p", "360p", "Worst"}
+
+// newQualitySelect is the Add dialog's quality choice, "Best" chosen.
+func newQualitySelect() *widget.Select {
+	s := widget.NewSelect(qualityChoices, nil)
+	s.SetSelected(qualityChoices[0])
+	return s
+}
+
+// qualityRow lays the choice out with its label and what it is for.
+func qualityRow(s *widget.Select) fyne.CanvasObject {
+	hint := widget.NewLabel("for video streams (.m3u8) with several qualities")
+	hint.Importance = widget.LowImportance
+	return container.NewHBox(widget.NewLabel("Video quality"), s, hint)
+}
+
+// qualityOf turns a choice into engine.Request.Quality: "" for the best,
+// "worst", or a height ("720p" → "720": that height or the closest below).
+func qualityOf(choice string) string {
+	switch choice {
+	case "", "Best":
+		return ""
+	case "Worst":
+		return "worst"
+	}
+	return strings.TrimSuffix(choice, "p")
+}
