@@ -51,3 +51,10 @@ func TestQualityOf(t *testing.T) {
 		}
 	}
 }
+
+func TestStreamProgressSaysEstimatedAndSegments(t *testing.T) {
+	s := engine.Snapshot{State: engine.Active, Received: 1 << 20, Total: 4 << 20, Estimated: true, Segments: 10, SegmentsDone: 3}
+	if got, want := progressText(s), "1.0 MiB of about 4.0 MiB (25%), segment 3 of 10"; got != want {
+		t.Errorf("progressText = %q, want %q", got, want)
+	}
+}

@@ -1,11 +1,15 @@
 package gui
 
 import (
+	"fmt"
 	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
+
+	"github.com/haul-dl/haul/engine"
+	"github.com/haul-dl/haul/internal/human"
 )
 
 // qualityChoices are the Add dialog's choices of the variant to save of
@@ -36,4 +40,20 @@ func qualityOf(choice string) string {
 		return "worst"
 	}
 	return strings.TrimSuffix(choice, "p")
+}
+
+// streamProgress is progressText for a video stream: "1.2 MiB of about
+// 3.4 MiB (35%), segment 4 of 10" while its size is estimated.
+func streamProgress(s engine.Snapshot) string {
+	t := human.Bytes(s.Received)
+	switch {
+	case s.Total >= 0 && s.Estimated:
+		t += " of about " + human.Bytes(s.Total)
+	case s.Total >= 0:
+		t += " of " + human.Bytes(s.Total)
+	}
+	if p := s.Progress(); p >= 0 && s.State != engine.Completed {
+		t += fmt.Sprintf(" (%d%%)", int(p*100))
+	}
+	return t + fmt.Sprintf(", segment %d of %d", s.SegmentsDone, s.Segments)
 }
