@@ -95,6 +95,14 @@ func TestHLSRefusals(t *testing.T) {
 	srv.Add("/x/huge.m3u8", []byte(big.String()))
 	srv.Add("/x/bad.m3u8", []byte("#EXTM3U\n#EXTINF:soon,\ns.ts\n#EXT-X-ENDLIST\n"))
 	srv.Add("/x/text.m3u8", []byte("hello\n"))
+	// A byte range past the end of its resource, from a server that
+	// honours ranges and from one that sends the whole resource.
+	srv.Add("/x/range.m3u8", []byte("#EXTM3U\n#EXT-X-TARGETDURATION:1\n#EXTINF:1,\n#EXT-X-BYTERANGE:1000@0\nr.ts\n#EXT-X-ENDLIST\n"))
+	srv.Add("/x/r.ts", make([]byte, 500))
+	srv.Add("/y/range.m3u8", []byte("#EXTM3U\n#EXT-X-TARGETDURATION:1\n#EXTINF:1,\n#EXT-X-BYTERANGE:1000@0\nr.ts\n#EXT-X-ENDLIST\n"))
+	srv.Add("/y/r.ts", make([]byte, 500), testserver.IgnoreRange())
+	srv.Add("/z/range.m3u8", []byte("#EXTM3U\n#EXT-X-TARGETDURATION:1\n#EXTINF:1,\n#EXT-X-BYTERANGE:1000@0\nr.ts\n#EXT-X-ENDLIST\n"))
+	srv.Add("/z/r.ts", make([]byte, 500), testserver.IgnoreRange(), testserver.Chunked())
 	for _, c := range []struct {
 		name, link string
 		kind       ErrorKind
@@ -107,6 +115,9 @@ func TestHLSRefusals(t *testing.T) {
 		{"not a playlist", "/x/text.m3u8", KindProtocol, "not an HLS playlist"},
 		{"segment 404", "/gone/ts/index.m3u8", KindHTTP, "segment 2 of 3"},
 		{"segment short", "/short/ts/index.m3u8", KindNetwork, "before sending the whole file"},
+		{"range past the end", "/x/range.m3u8", KindProtocol, "Content-Range"},
+		{"range past the end, no ranges", "/y/range.m3u8", KindIntegrity, "shorter than the range"},
+		{"range past the end, no size", "/z/range.m3u8", KindIntegrity, "got 500 bytes of 1000"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			e := newEnv(t, func(o *Options) { o.Retries = 1 })

@@ -87,6 +87,17 @@ func TestHLSEveryKindOfStreamDownloadsToOneFile(t *testing.T) {
 	}
 }
 
+func TestHLSSegmentAnswered404IsAskedForAgain(t *testing.T) {
+	srv := testserver.New()
+	defer srv.Close()
+	srv.AddHLS("/v", testserver.FailSegment("ts/seg1.ts", 2)) // a CDN that catches up
+	e := newEnv(t, func(o *Options) { o.Retries = 0 })
+	e.mustStream(e.add(srv.URL("/v/ts/index.m3u8")), "ts", "index.ts")
+	if n := srv.HLSFetches("/v")["ts/seg1.ts"]; n != 3 {
+		t.Errorf("segment 1 was asked for %d times, want 3", n)
+	}
+}
+
 func TestHLSQualityChoosesTheVariant(t *testing.T) {
 	srv := testserver.New()
 	defer srv.Close()

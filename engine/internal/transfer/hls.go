@@ -183,7 +183,13 @@ func (h *HLS) Fill(ctx context.Context, j *Job, start *Start, slot *Slot) error 
 		return err
 	}
 	return j.Pool(ctx, slot, nil, nil, func(ctx context.Context, sp *Span, _ io.ReadCloser, _ func()) error {
-		return h.fillSpan(ctx, j, sp, st)
+		if err := h.fillSpan(ctx, j, sp, st); err != nil {
+			return err
+		}
+		if _, _, done := j.Position(sp); !done {
+			return &ProtocolError{"the stream ended before its last segment"} // never a file that looks complete
+		}
+		return nil
 	}, false)
 }
 
