@@ -2,6 +2,8 @@ package engine
 
 import (
 	"bytes"
+	"encoding/base64"
+	"encoding/hex"
 	"fmt"
 	"io/fs"
 	"os"
@@ -11,6 +13,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/haul-dl/haul/engine/store"
 	"github.com/haul-dl/haul/engine/testserver"
 )
 
@@ -193,4 +196,42 @@ func TestHLSOutputDecodesWithItsDuration(t *testing.T) {
 			t.Errorf("%s does not decode cleanly: %v %s", filepath.Base(s.Path()), err, out)
 		}
 	}
+}
+
+// TestHLSKeysAreNeverStored pauses an encrypted stream mid-way and looks
+// for its AES keys, in any spelling, in the stored download list.
+func TestHLSKeysAreNeverStored(t *testing.T) {
+	srv := testserver.New()
+	defer srv.Close()
+	srv.AddHLS("/v", testserver.ThrottleSegments(24<<10))
+	e := newEnv(t)
+	id := e.pauseAfterASegment(srv.URL("/v/aes/index.m3u8"))
+	if err := e.m.Close(); err != nil {
+		t.Fatal(err)
+	}
+	st, err := store.Open(e.state)
+	if err != nil {
+		t.Fatal(err)
+	}
+	entries, err := st.Load()
+	st.Close()
+	if err != nil || len(entries) != 1 || entries[0].ID != id {
+		t.Fatalf("stored %d entries (%v)", len(entries), err)
+	}
+	rec := entries[0].Data
+	if !bytes.Contains(rec, []byte(`"protocol":"hls"`)) || !bytes.Contains(rec, []byte(`"protoState"`)) {
+		t.Errorf("the record does not keep the stream's protocol and state: %s", rec)
+	}
+	for _, name := range []string{"aes/key1.key", "aes/key2.key"} {
+		key, err := fs.ReadFile(testserver.HLSFixtures(), name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, form := range [][]byte{key, []byte(hex.EncodeToString(key)), []byte(base64.StdEncoding.EncodeToString(key))} {
+			if bytes.Contains(rec, form) {
+				t.Errorf("%s is in the stored record", name)
+			}
+		}
+	}
+	e.open() // for the cleanup's Close
 }
