@@ -230,7 +230,7 @@ func detailText(s engine.Snapshot) string {
 		if s.Received == 0 && s.Retry != nil {
 			return "" // retrying: the message says when
 		}
-		if s.Received == 0 && s.Total < 0 && s.Speed == 0 {
+		if s.Received == 0 && s.Total < 0 && s.Speed == 0 && s.Segments == 0 {
 			return "Connecting…"
 		}
 		parts = append(parts, progressText(s), human.Speed(s.Speed))

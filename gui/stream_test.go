@@ -58,3 +58,10 @@ func TestStreamProgressSaysEstimatedAndSegments(t *testing.T) {
 		t.Errorf("progressText = %q, want %q", got, want)
 	}
 }
+
+func TestStreamRowShowsSegmentsBeforeTheFirstByte(t *testing.T) {
+	s := engine.Snapshot{State: engine.Active, Total: -1, Segments: 40}
+	if got := detailText(s); !strings.Contains(got, "segment 0 of 40") {
+		t.Errorf("detailText = %q, want the segment count rather than Connecting…", got)
+	}
+}
