@@ -235,3 +235,28 @@ func TestHLSKeysAreNeverStored(t *testing.T) {
 	}
 	e.open() // for the cleanup's Close
 }
+
+// TestHLSCanceledStreamLeavesNothing cancels a stream with separate
+// audio while its audio is under way: the .part and the audio's side
+// file both go.
+func TestHLSCanceledStreamLeavesNothing(t *testing.T) {
+	t.Setenv("PATH", t.TempDir()) // no ffmpeg: the audio would stay beside
+	srv := testserver.New()
+	defer srv.Close()
+	srv.AddHLS("/v", testserver.ThrottleSegments(24<<10))
+	e := newEnv(t)
+	id := e.add(srv.URL("/v/audio/master.m3u8"), func(r *Request) { r.Connections = 1 })
+	e.waitFor(id, "an audio segment written", func(s Snapshot) bool { return s.SegmentsDone >= 4 })
+	if _, err := os.Stat(filepath.Join(e.dl, "master.ts.audio"+partSuffix)); err != nil {
+		t.Fatalf("no audio side file while the audio downloads: %v", err)
+	}
+	if err := e.m.Cancel(id); err != nil {
+		t.Fatal(err)
+	}
+	if s := e.wait(id); s.State != Canceled {
+		t.Fatalf("state %v", s.State)
+	}
+	if files := e.files(); len(files) != 0 {
+		t.Errorf("left in the folder: %v", files)
+	}
+}
