@@ -260,3 +260,17 @@ func TestHLSCanceledStreamLeavesNothing(t *testing.T) {
 		t.Errorf("left in the folder: %v", files)
 	}
 }
+
+// TestHLSProgressMovesWhileASegmentArrives checks the bytes of a segment
+// count (and so the speed moves) while it arrives, before it is written.
+func TestHLSProgressMovesWhileASegmentArrives(t *testing.T) {
+	srv := testserver.New()
+	defer srv.Close()
+	srv.AddHLS("/v", testserver.ThrottleSegments(8<<10)) // about 2 s a segment
+	e := newEnv(t)
+	id := e.add(srv.URL("/v/ts/index.m3u8"), func(r *Request) { r.Connections = 1 })
+	e.waitFor(id, "bytes counted before the first segment is written", func(s Snapshot) bool {
+		return s.State == Active && s.SegmentsDone == 0 && s.Received > 0
+	})
+	e.mustStream(id, "ts", "index.ts")
+}

@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"path"
 	"strings"
+	"sync/atomic"
 
 	"github.com/haul-dl/haul/engine/hls"
 	"github.com/haul-dl/haul/engine/safename"
@@ -35,6 +36,9 @@ type HLS struct {
 
 	stream *hls.Stream
 	keys   map[string][]byte // by key URL, fetched once per run
+	// inflight counts the bytes of segments fetched but not yet written,
+	// so that the progress (and the speed) moves while they arrive.
+	inflight atomic.Int64
 }
 
 // AudioPart is the side file that holds a separate audio rendition while

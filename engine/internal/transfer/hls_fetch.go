@@ -132,7 +132,11 @@ func (j *Job) fetchKey(ctx context.Context, u string) ([]byte, error) {
 // server says is not there.
 func (h *HLS) fetchPart(ctx context.Context, j *Job, p *part) ([]byte, error) {
 	for try := 1; ; try++ {
-		b, err := j.fetchPartOnce(ctx, p)
+		got := h.arrived(j)
+		if p.audio {
+			got = func(int64) {} // the progress counts the video file's bytes
+		}
+		b, err := j.fetchPartOnce(ctx, p, got)
 		if err == nil {
 			return b, nil
 		}
@@ -159,7 +163,7 @@ func (h *HLS) fetchPart(ctx context.Context, j *Job, p *part) ([]byte, error) {
 
 // fetchPartOnce fetches a part's bytes (its byte range only) and checks
 // their length against what the server and the playlist announced.
-func (j *Job) fetchPartOnce(ctx context.Context, p *part) ([]byte, error) {
+func (j *Job) fetchPartOnce(ctx context.Context, p *part, got func(int64)) ([]byte, error) {
 	req, err := j.NewRequest(ctx, p.URL)
 	if err != nil {
 		return nil, err
@@ -213,9 +217,14 @@ func (j *Job) fetchPartOnce(ctx context.Context, p *part) ([]byte, error) {
 			limit = want
 		}
 	}
-	data, err := j.readPart(rctx, io.LimitReader(body, limit), max(want, 0), g.alive)
+	var counted int64
+	data, err := j.readPart(rctx, io.LimitReader(body, limit), max(want, 0), g.alive, func(n int64) { counted += n; got(n) })
 	if err != nil {
+		got(-counted)
 		return nil, stalledErr(rctx, err)
+	}
+	if want >= 0 && int64(len(data)) != want {
+		got(-counted) // not kept
 	}
 	switch {
 	case want >= 0 && int64(len(data)) < want:
@@ -229,7 +238,7 @@ func (j *Job) fetchPartOnce(ctx context.Context, p *part) ([]byte, error) {
 }
 
 // readPart reads body to its end under the speed limits.
-func (j *Job) readPart(ctx context.Context, body io.Reader, hint int64, alive func()) ([]byte, error) {
+func (j *Job) readPart(ctx context.Context, body io.Reader, hint int64, alive func(), got func(int64)) ([]byte, error) {
 	data := make([]byte, 0, min(hint, 64<<20))
 	buf := make([]byte, readBuf)
 	for {
@@ -243,6 +252,9 @@ func (j *Job) readPart(ctx context.Context, body io.Reader, hint int64, alive fu
 			done += k
 		}
 		data = append(data, buf[:n]...)
+		if n > 0 {
+			got(int64(n))
+		}
 		if rerr == io.EOF {
 			return data, nil
 		}
@@ -269,3 +281,9 @@ func parseURL(s string) (string, error) {
 }
 
 func joinDir(dir, name string) string { return filepath.Join(dir, name) }
+
+// arrived counts n more (or, negative, fewer) bytes of segments fetched
+// and not yet written, and reports the progress with them.
+func (h *HLS) arrived(j *Job) func(int64) {
+	return func(n int64) { j.rep.Progress(j.recv.Load() + h.inflight.Add(n)) }
+}

@@ -50,7 +50,11 @@ func (h *HLS) fillSpan(ctx context.Context, j *Job, sp *Span, st hlsState) error
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	order, stop := h.fetchAhead(ctx, j, parts, from)
-	defer stop()
+	defer func() {
+		stop()
+		h.inflight.Store(0) // what was fetched and not written is lost
+		j.rep.Progress(j.recv.Load())
+	}()
 	for k := from; k < len(parts); k++ {
 		var out chan fetched
 		select {
@@ -76,6 +80,8 @@ func (h *HLS) fillSpan(ctx context.Context, j *Job, sp *Span, st hlsState) error
 			if err := j.put(sp, data); err != nil {
 				return err
 			}
+			// Its bytes now count as written rather than fetched.
+			j.rep.Progress(j.recv.Load() + h.inflight.Add(-int64(len(r.data))))
 		} else {
 			if _, err := af.WriteAt(data, st.AudioAt); err != nil {
 				return fmt.Errorf("writing %s: %w", AudioPart(j.currentName()), err)
@@ -113,7 +119,8 @@ func (j *Job) currentName() string {
 	return j.name
 }
 
-// put appends b to the open span s of the .part file.
+// put appends b to the open span s of the .part file; the caller
+// reports the progress.
 func (j *Job) put(s *Span, b []byte) error {
 	ps, f := j.pieces(), j.partFile()
 	for len(b) > 0 {
@@ -126,7 +133,7 @@ func (j *Job) put(s *Span, b []byte) error {
 			return fmt.Errorf("writing %s: %w", j.currentName()+PartSuffix, err)
 		}
 		ps.commit(s, w)
-		j.rep.Progress(j.recv.Add(w))
+		j.recv.Add(w)
 		b = b[w:]
 	}
 	return nil
