@@ -83,7 +83,9 @@ type Snapshot struct {
 	// Segments and SegmentsDone count an HLS stream's media segments
 	// (video and separate audio) and those written so far; 0 for a file.
 	Segments, SegmentsDone int
-	// Stream says the download is an HLS video stream.
+	// Stream says the download is an HLS video stream. Its Received
+	// counts a segment's bytes as they arrive, before the segment is
+	// written (segments are written whole, in order).
 	Stream  bool
 	Added   time.Time
 	Page    string // the page the link came from (its Referer, redacted); "" if none
