@@ -274,3 +274,17 @@ func TestHLSProgressMovesWhileASegmentArrives(t *testing.T) {
 	})
 	e.mustStream(id, "ts", "index.ts")
 }
+
+// TestHLSConnectionsChangeLive raises the connection setting while a
+// stream runs on one connection: more segments are then fetched at once.
+func TestHLSConnectionsChangeLive(t *testing.T) {
+	srv := testserver.New()
+	defer srv.Close()
+	srv.AddHLS("/v", testserver.ThrottleSegments(8<<10)) // about 2 s a segment
+	e := newEnv(t, func(o *Options) { o.Connections = 1 })
+	id := e.add(srv.URL("/v/aes/index.m3u8"))
+	e.waitFor(id, "the first segment under way", func(s Snapshot) bool { return s.Received > 0 && s.Conns == 1 })
+	e.m.SetConnections(4)
+	e.waitFor(id, "more connections", func(s Snapshot) bool { return s.Conns > 1 })
+	e.mustStream(id, "aes", "index.ts")
+}

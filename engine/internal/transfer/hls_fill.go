@@ -8,7 +8,6 @@ import (
 	"io/fs"
 	"os"
 	"path"
-	"sync"
 
 	"github.com/haul-dl/haul/engine/hls"
 	"github.com/haul-dl/haul/engine/safename"
@@ -165,75 +164,6 @@ func (p *part) describe() string {
 		u = pu
 	}
 	return what + " (" + u + ")"
-}
-
-// fetched is one part's bytes, or why it could not be fetched.
-type fetched struct {
-	data []byte
-	err  error
-}
-
-// fetchAhead fetches parts[from:] over one worker per connection the
-// download may use now (the first on the attempt's slot, the others on
-// free slots of the host), at most a few parts ahead of the writer. It
-// returns, in part order, a channel per part that delivers it; stop ends
-// the workers and waits for them.
-func (h *HLS) fetchAhead(ctx context.Context, j *Job, parts []part, from int) (<-chan chan fetched, func()) {
-	ctx, cancel := context.WithCancel(ctx)
-	want, _, _ := j.wantConns()
-	host := j.spec.URL.Host
-	var slots []*Slot
-	for i := 1; i < want; i++ {
-		s := j.env.Hosts.tryTake(host, i)
-		if s == nil {
-			break
-		}
-		slots = append(slots, s)
-	}
-	workers := 1 + len(slots)
-	type task struct {
-		k   int
-		out chan fetched
-	}
-	order := make(chan chan fetched, 2*workers)
-	tasks := make(chan task)
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		defer close(tasks)
-		for k := from; k < len(parts); k++ {
-			out := make(chan fetched, 1)
-			select {
-			case order <- out:
-			case <-ctx.Done():
-				return
-			}
-			select {
-			case tasks <- task{k, out}:
-			case <-ctx.Done():
-				return
-			}
-		}
-	}()
-	for i := range workers {
-		wg.Add(1)
-		if i > 0 {
-			j.rep.Connections(int(j.live.Add(1)))
-		}
-		go func() {
-			defer wg.Done()
-			if i > 0 {
-				defer j.rep.Connections(int(j.live.Add(-1)))
-				defer slots[i-1].release()
-			}
-			for t := range tasks {
-				b, err := h.fetchPart(ctx, j, &parts[t.k])
-				t.out <- fetched{b, err}
-			}
-		}()
-	}
-	return order, func() { cancel(); wg.Wait() }
 }
 
 // openAudio opens the audio side file at the position the state gives,
