@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/haul-dl/haul/engine"
+	"github.com/haul-dl/haul/engine/hls"
 	"github.com/haul-dl/haul/internal/human"
 )
 
@@ -25,6 +26,7 @@ type config struct {
 	Checksum       string
 	CACert         string
 	AllowDowngrade bool
+	Quality        string   // --quality: the HLS variant, "best", "worst" or a height
 	URLs           []string // the arguments that are not flags, in order
 }
 
@@ -93,6 +95,7 @@ func parseArgs(args []string) (config, error) {
 	fs.StringVar(&cfg.Checksum, "checksum", "", "expected digest ALGO=HEX")
 	fs.StringVar(&cfg.CACert, "ca-cert", "", "extra PEM CA bundle")
 	fs.BoolVar(&cfg.AllowDowngrade, "allow-https-downgrade", false, "follow https→http redirects")
+	fs.StringVar(&cfg.Quality, "quality", "", "HLS variant: best, worst or a height")
 
 	seen := map[string]bool{}
 	for {
@@ -130,6 +133,11 @@ func parseArgs(args []string) (config, error) {
 				dash = "--"
 			}
 			return cfg, usagef("%s%s needs a value", dash, f.name)
+		}
+	}
+	if seen["quality"] {
+		if _, err := hls.ParseQuality(cfg.Quality); err != nil {
+			return cfg, usagef("--quality: %v", err)
 		}
 	}
 	return cfg, nil

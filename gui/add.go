@@ -46,6 +46,7 @@ type addDialog struct {
 	browse    *widget.Button
 	addBtn    *widget.Button
 	cancelBtn *widget.Button
+	quality   *widget.Select // the variant of a video stream (see quality.go)
 }
 
 // showAdd opens the Add dialog with text in it; if it is open already,
@@ -76,7 +77,7 @@ func (u *UI) showAdd(text string) {
 	d.addBtn = widget.NewButton("Add", func() {
 		text, dir := d.links.Text, strings.TrimSpace(d.dir.Text)
 		d.dlg.Hide()
-		u.addText(text, dir, "the pasted text")
+		u.addTextQuality(text, dir, "the pasted text", qualityOf(d.quality.Selected))
 	})
 	d.addBtn.Importance = widget.HighImportance
 	d.links.OnChanged = func(string) { d.count() }
@@ -84,9 +85,10 @@ func (u *UI) showAdd(text string) {
 	d.count()
 
 	folder := container.NewBorder(nil, nil, widget.NewLabel("Save to"), d.browse, d.dir)
+	d.quality = newQualitySelect()
 	content := container.NewBorder(
 		widget.NewLabel("Paste links, or any text that contains them:"),
-		container.NewVBox(d.found, folder), nil, nil, d.links)
+		container.NewVBox(d.found, folder, qualityRow(d.quality)), nil, nil, d.links)
 	d.dlg = dialog.NewCustomWithoutButtons("Add downloads", content, u.win)
 	d.dlg.SetButtons([]fyne.CanvasObject{d.cancelBtn, d.addBtn})
 	d.dlg.SetOnClosed(func() {
@@ -201,15 +203,16 @@ type report struct {
 // adder counts what the engine did with links fed through intake, from
 // a background goroutine.
 type adder struct {
-	u     *UI
-	dir   string
-	rep   *report
-	count atomic.Int64 // links taken in so far, for progress read elsewhere
+	u       *UI
+	dir     string
+	quality string // engine.Request.Quality
+	rep     *report
+	count   atomic.Int64 // links taken in so far, for progress read elsewhere
 }
 
 // request is the engine request for one link.
 func (a *adder) request(l links.Link) engine.Request {
-	return engine.Request{URL: l.URL, Dir: a.dir, Name: l.Name, Checksum: l.Checksum}
+	return engine.Request{URL: l.URL, Dir: a.dir, Name: l.Name, Checksum: l.Checksum, Quality: a.quality}
 }
 
 // added takes in one chunk's outcome (intake.Options.Added).
@@ -253,7 +256,11 @@ func (u *UI) goJob(job func(ctx context.Context)) {
 
 // addText adds the links found in text in the background and reports
 // lines that could not be used. UI goroutine only.
-func (u *UI) addText(text, dir, source string) {
+func (u *UI) addText(text, dir, source string) { u.addTextQuality(text, dir, source, "") }
+
+// addTextQuality is addText with the variant to save of video streams
+// (engine.Request.Quality; "" for the best).
+func (u *UI) addTextQuality(text, dir, source, quality string) {
 	if dir == "" {
 		dir = u.set.Dir
 	}
@@ -261,7 +268,7 @@ func (u *UI) addText(text, dir, source string) {
 	u.goJob(func(ctx context.Context) {
 		found, sum := links.Parse(text)
 		rep := &report{source: source, duplicates: sum.Duplicates, rejected: sum.Rejected, rejectedCount: sum.RejectedCount}
-		a := &adder{u: u, dir: dir, rep: rep}
+		a := &adder{u: u, dir: dir, rep: rep, quality: quality}
 		tick := newTicker()
 		err := intake.Links(ctx, u.m, found, intake.Options{Request: a.request, Added: func(rs []intake.Result) error {
 			a.added(rs)
