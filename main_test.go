@@ -191,7 +191,14 @@ func TestGetTerminatedBySIGTERM(t *testing.T) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	for srv.Stats("/slow.bin").BytesSent == 0 && ctx.Err() == nil {
+	// Signal once the download is under way on disk: bytes sent, and the
+	// .part there to keep (the first bytes may leave the server before it
+	// is created).
+	part := filepath.Join(out, "slow.bin.part")
+	for ctx.Err() == nil {
+		if _, err := os.Stat(part); err == nil && srv.Stats("/slow.bin").BytesSent > 0 {
+			break
+		}
 		time.Sleep(20 * time.Millisecond)
 	}
 	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
@@ -202,7 +209,7 @@ func TestGetTerminatedBySIGTERM(t *testing.T) {
 	if !errors.As(err, &exit) || exit.ExitCode() != 130 {
 		t.Fatalf("exit: %v, want status 130\nstderr:\n%s", err, stderr)
 	}
-	if _, err := os.Stat(filepath.Join(out, "slow.bin.part")); err != nil {
+	if _, err := os.Stat(part); err != nil {
 		t.Errorf("partial file not kept: %v", err)
 	}
 }

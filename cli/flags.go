@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/haul-dl/haul/engine"
+	"github.com/haul-dl/haul/engine/hls"
 	"github.com/haul-dl/haul/internal/human"
 )
 
@@ -27,6 +28,7 @@ type config struct {
 	CACert         string
 	AllowDowngrade bool
 	Base           *url.URL // --base: the address of an -i page, for its relative links
+	Quality        string   // --quality: the HLS variant, "best", "worst" or a height
 	URLs           []string // the arguments that are not flags, in order
 }
 
@@ -97,6 +99,7 @@ func parseArgs(args []string) (config, error) {
 	var base string
 	fs.StringVar(&base, "base", "", "address of the -i page, for its relative links")
 	fs.BoolVar(&cfg.AllowDowngrade, "allow-https-downgrade", false, "follow https→http redirects")
+	fs.StringVar(&cfg.Quality, "quality", "", "HLS variant: best, worst or a height")
 
 	seen := map[string]bool{}
 	for {
@@ -141,6 +144,11 @@ func parseArgs(args []string) (config, error) {
 				dash = "--"
 			}
 			return cfg, usagef("%s%s needs a value", dash, f.name)
+		}
+	}
+	if seen["quality"] {
+		if _, err := hls.ParseQuality(cfg.Quality); err != nil {
+			return cfg, usagef("--quality: %v", err)
 		}
 	}
 	return cfg, nil

@@ -64,11 +64,11 @@ func TestParseArgsDefaults(t *testing.T) {
 }
 
 func TestParseArgsAllFlags(t *testing.T) {
-	cfg, err := parseArgs([]string{"-i", "-", "--state", "st", "--checksum", "sha256=ab", "--ca-cert", "ca.pem", "--allow-https-downgrade", "-x", "1"})
+	cfg, err := parseArgs([]string{"-i", "-", "--state", "st", "--checksum", "sha256=ab", "--ca-cert", "ca.pem", "--allow-https-downgrade", "-x", "1", "--quality", "720p"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cfg.Input != "-" || cfg.State != "st" || cfg.Checksum != "sha256=ab" || cfg.CACert != "ca.pem" || !cfg.AllowDowngrade || cfg.Conns != 1 {
+	if cfg.Input != "-" || cfg.State != "st" || cfg.Checksum != "sha256=ab" || cfg.CACert != "ca.pem" || !cfg.AllowDowngrade || cfg.Conns != 1 || cfg.Quality != "720p" {
 		t.Errorf("cfg = %+v", cfg)
 	}
 }
@@ -99,6 +99,7 @@ func TestParseArgsUsageErrors(t *testing.T) {
 		"empty state":      {[]string{"--state=", "http://a/"}, "--state needs a value"},
 		"bool with value":  {[]string{"--json=maybe"}, "json"},
 		"rate with letter": {[]string{"--limit-rate", "5Q"}, "not a speed"},
+		"bad quality":      {[]string{"--quality", "high", "http://a/v.m3u8"}, "--quality"},
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -115,7 +116,7 @@ func TestParseArgsUsageErrors(t *testing.T) {
 }
 
 func TestHelpTextMentionsEveryFlag(t *testing.T) {
-	for _, f := range []string{"-d DIR", "-i FILE", "-j N", "-x N", "--state DIR", "--json", "--limit-rate R", "--checksum ALGO=HEX", "--ca-cert FILE", "--allow-https-downgrade", "Examples:", "Exit status"} {
+	for _, f := range []string{"-d DIR", "-i FILE", "-j N", "-x N", "--state DIR", "--json", "--limit-rate R", "--checksum ALGO=HEX", "--ca-cert FILE", "--allow-https-downgrade", "--quality Q", "Examples:", "Exit status"} {
 		if !strings.Contains(helpText, f) {
 			t.Errorf("help text does not mention %q", f)
 		}

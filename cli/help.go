@@ -46,6 +46,9 @@ as arguments may use the same patterns as -i (quote them for the shell).
                   (for your own servers); certificates are always checked
   --allow-https-downgrade
                   follow redirects from https to plain http (refused otherwise)
+  --quality Q     for a video stream (an HLS .m3u8 playlist): which variant of
+                  a master playlist to save, best (default), worst, or a
+                  height such as 720 (that height, or the closest below)
   -h, --help      show this help
 
 On a terminal, each running download shows a line with its progress, speed
@@ -63,5 +66,6 @@ Examples:
   haul get -i links.txt -j 8 --limit-rate 2M
   grep -o 'https://[^ ]*\.pdf' page.html | haul get -i - -d papers
   haul get --checksum sha256=9f86d0…0f00a08 https://example.org/tool.tar.gz
+  haul get --quality 720 https://example.org/show/master.m3u8
   haul get --json -i links.txt | jq -r 'select(.status=="failed") | .url'
 `, engine.DefaultMaxActive, engine.MaxMaxActive, engine.DefaultConnections, engine.MaxConnections)

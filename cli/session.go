@@ -241,6 +241,9 @@ func (s *session) feed(ctx context.Context, events chan<- feedEvent) {
 	}
 	opt := intake.Options{
 		Slots: s.slots,
+		Request: func(l links.Link) engine.Request {
+			return engine.Request{URL: l.URL, Name: l.Name, Checksum: l.Checksum, Quality: s.cfg.Quality}
+		},
 		Added: func(rs []intake.Result) error {
 			for _, r := range rs {
 				ev := feedEvent{id: r.ID, url: r.Link.URL, err: r.Err, existing: r.Existing}

@@ -320,9 +320,16 @@ func progressText(s engine.Snapshot, compact bool, now time.Time) string {
 	case s.Total > 0 && compact:
 		fmt.Fprintf(&b, "%3.0f%%", 100*s.Progress())
 	case s.Total > 0:
-		fmt.Fprintf(&b, "%3.0f%%  %s / %s", 100*s.Progress(), human.Bytes(s.Received), human.Bytes(s.Total))
+		about := ""
+		if s.Estimated {
+			about = "~" // an HLS stream's size, estimated until every segment is in
+		}
+		fmt.Fprintf(&b, "%3.0f%%  %s / %s%s", 100*s.Progress(), human.Bytes(s.Received), about, human.Bytes(s.Total))
 	default:
 		b.WriteString(human.Bytes(s.Received))
+	}
+	if s.Segments > 0 && !compact {
+		fmt.Fprintf(&b, "  segment %d/%d", s.SegmentsDone, s.Segments)
 	}
 	if retry := outcome.Retrying(s, now); retry != "" {
 		b.WriteString("  " + retry)

@@ -43,6 +43,8 @@ type download struct {
 	explicit  bool // name given by the user
 	checksum  string
 	limits    *transfer.Limits // this download's own limits, live
+	proto     string           // protoHLS for an HLS stream; "" for a file over HTTP
+	quality   string           // the HLS variant asked for ("" = best)
 	added     time.Time
 	seq       int64 // position in the list, kept across restarts
 
@@ -55,6 +57,8 @@ type download struct {
 	run      *runState
 	received atomic.Int64 // bytes written, live
 	conn     atomic.Int32 // connections transferring, live
+	segs     atomic.Int64 // HLS: segments done<<32 | segments in all, live
+	estimate atomic.Int64 // HLS: the file's estimated size; 0 if none
 	speed    float64
 	lastRecv int64
 	lastTick time.Time
@@ -98,6 +102,8 @@ type record struct {
 	Ranges    bool             `json:"ranges,omitempty"`
 	Pieces    []transfer.Piece `json:"pieces,omitempty"`
 	Proto     json.RawMessage  `json:"protoState,omitempty"`
+	Protocol  string           `json:"protocol,omitempty"` // "hls" or "" (HTTP)
+	Quality   string           `json:"quality,omitempty"`
 }
 
 func (d *download) record() []byte {
@@ -112,6 +118,7 @@ func (d *download) record() []byte {
 		Added: d.added, Seq: d.seq, State: st.String(), Err: d.problem.Message, Kind: d.problem.Kind.String(),
 		Status: d.problem.Status, Warning: d.res.Warning, Total: d.res.Total,
 		ETag: d.res.ETag, LastMod: d.res.LastModified, Ranges: d.res.Ranges, Pieces: d.res.Pieces, Proto: d.res.State,
+		Protocol: d.proto, Quality: d.quality,
 	}
 	b, _ := json.Marshal(r) // cannot fail: plain data
 	return b
@@ -151,6 +158,7 @@ func downloadFromRecord(data []byte) (*download, error) {
 	d := &download{
 		id: r.ID, url: u, headers: r.Headers, page: r.Page, dir: r.Dir, name: r.Name, nameFixed: r.NameFixed, explicit: r.Explicit,
 		checksum: r.Checksum, limits: transfer.NewLimits(r.Conns, max(r.Rate, 0)), added: r.Added, seq: r.Seq, state: st,
+		proto: r.Protocol, quality: r.Quality,
 		res: transfer.Resume{Total: r.Total, ETag: r.ETag, LastModified: r.LastMod, Ranges: r.Ranges,
 			ServerDigest: r.Server, Warning: r.Warning, Pieces: r.Pieces, State: r.Proto},
 	}
@@ -173,7 +181,13 @@ func (d *download) snapshot() Snapshot {
 	s := Snapshot{
 		ID: d.id, URL: d.url.Redacted(), Dir: d.dir, Name: d.name, State: d.state,
 		Total: d.res.Total, Received: d.received.Load(), Speed: d.speed, ETA: -1,
-		Warning: d.res.Warning, Added: d.added, Page: d.page,
+		Warning: d.res.Warning, Added: d.added, Page: d.page, Stream: d.proto == protoHLS,
+	}
+	if segs := d.segs.Load(); segs != 0 {
+		s.SegmentsDone, s.Segments = int(segs>>32), int(segs&(1<<32-1))
+	}
+	if est := d.estimate.Load(); s.Total < 0 && est > 0 && s.State != Completed {
+		s.Total, s.Estimated = max(est, s.Received), true
 	}
 	if d.state == Failed {
 		s.Problem = d.problem
@@ -211,6 +225,8 @@ func joinWarn(a, b string) string {
 func (d *download) resetProgress() {
 	d.res = transfer.Resume{Total: -1}
 	d.received.Store(0)
+	d.segs.Store(0)
+	d.estimate.Store(0)
 }
 
 func joinPath(dir, name string) string {

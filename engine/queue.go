@@ -8,10 +8,12 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
 
+	"github.com/haul-dl/haul/engine/hls"
 	"github.com/haul-dl/haul/engine/internal/transfer"
 	"github.com/haul-dl/haul/engine/safename"
 )
@@ -39,6 +41,7 @@ type prepared struct {
 	page           string
 	dir, name, sum string
 	conns          int
+	proto, quality string
 }
 
 // AddAll adds many downloads at once: the way to add a long link list.
@@ -99,7 +102,7 @@ func (m *Manager) AddAll(reqs []Request) []Added {
 		d := &download{
 			id: uuid.NewString(), url: p.u, header: p.header, headers: len(p.header) > 0, page: p.page,
 			dir: p.dir, name: p.name, explicit: p.name != "", checksum: p.sum, limits: transfer.NewLimits(p.conns, 0),
-			added: time.Now(), seq: m.nextSeq, state: Queued, res: transfer.Resume{Total: -1}, dirty: true,
+			proto: p.proto, quality: p.quality, added: time.Now(), seq: m.nextSeq, state: Queued, res: transfer.Resume{Total: -1}, dirty: true,
 		}
 		m.nextSeq++
 		if reqs[i].Paused {
@@ -107,6 +110,9 @@ func (m *Manager) AddAll(reqs []Request) []Added {
 		}
 		if p.name == "" {
 			d.name = transfer.TentativeName(p.u)
+			if p.proto == protoHLS {
+				d.name = transfer.TentativeStreamName(p.u)
+			}
 		}
 		m.byID[d.id] = d
 		m.order = append(m.order, d)
@@ -156,6 +162,18 @@ func (m *Manager) prepare(req Request) (p prepared, err error) {
 		}
 	}
 	p.conns = max(req.Connections, 0)
+	if q := strings.TrimSpace(req.Quality); q != "" {
+		hq, err := hls.ParseQuality(q)
+		if err != nil {
+			return p, err
+		}
+		if hq != hls.Best {
+			p.quality = hq.String()
+		}
+	}
+	if hls.IsPlaylistURL(p.u) {
+		p.proto = protoHLS
+	}
 	return p, nil
 }
 
@@ -319,6 +337,7 @@ func (m *Manager) discardLocked(d *download) {
 		m.later(func() {
 			if root, err := os.OpenRoot(dir); err == nil {
 				_ = root.Remove(name + partSuffix)
+				_ = root.Remove(transfer.AudioPart(name)) // an HLS stream's separate audio
 				root.Close()
 			}
 			m.mu.Lock()

@@ -32,13 +32,37 @@ func (m *Manager) start(d *download) {
 		spec.Resume = &res
 	}
 	rep := &reporter{m: m, d: d, r: r}
+	proto, quality := d.proto, d.quality
 	m.wg.Add(1)
 	go func() {
 		defer m.wg.Done()
 		defer close(r.done)
-		res, err := transfer.Run(ctx, m.env, spec, transfer.HTTP{}, rep)
+		res, err := transfer.Run(ctx, m.env, spec, protocol(proto, quality), rep)
+		if errors.Is(err, transfer.ErrPlaylist) && proto != protoHLS && ctx.Err() == nil {
+			// The server said the link is an HLS playlist: from now on
+			// the download is a stream (nothing was written yet).
+			m.mu.Lock()
+			if d.run == r {
+				d.proto = protoHLS
+				m.touch(d)
+				m.persistLocked(d)
+			}
+			m.mu.Unlock()
+			res, err = transfer.Run(ctx, m.env, spec, protocol(protoHLS, quality), rep)
+		}
 		m.finish(ctx, d, r, res, err)
 	}()
+}
+
+// protoHLS is the protocol of a download that is an HLS stream.
+const protoHLS = "hls"
+
+// protocol is the transfer protocol of a download stored with proto.
+func protocol(proto, quality string) transfer.Protocol {
+	if proto == protoHLS {
+		return &transfer.HLS{Quality: quality}
+	}
+	return transfer.HTTP{}
 }
 
 // finish records how a run ended. The download counts as running until
@@ -107,7 +131,13 @@ type reporter struct {
 	r *runState
 }
 
-func (p *reporter) Progress(n int64)  { p.d.received.Store(n) }
+func (p *reporter) Progress(n int64) { p.d.received.Store(n) }
+
+// Segments is an HLS stream's progress (see transfer.SegmentReporter).
+func (p *reporter) Segments(done, total int, estimate int64) {
+	p.d.segs.Store(int64(done)<<32 | int64(total))
+	p.d.estimate.Store(estimate)
+}
 func (p *reporter) Connections(n int) { p.d.conn.Store(int32(n)) }
 
 // current reports whether the run is still the download's (called with

@@ -58,6 +58,10 @@ type Request struct {
 	// Paused adds the download paused: it waits for Resume. A link already
 	// in the list is left as it is.
 	Paused bool
+	// Quality chooses the variant of an HLS master playlist: "best" (the
+	// default when empty), "worst", or a height such as "720" (that
+	// height, or the closest below it). Other links ignore it.
+	Quality string
 }
 
 // Snapshot is a consistent copy of one download's state, safe to keep.
@@ -76,9 +80,19 @@ type Snapshot struct {
 	Retry    *RetryInfo    // non-nil while an active download waits to try again
 	Warning  string        // e.g. "size unknown: cannot be verified"
 	Conns    int           // connections currently transferring
-	Added    time.Time
-	Page     string // the page the link came from (its Referer, redacted); "" if none
-	Removed  bool   // set only in the update that announces a removal
+	// Estimated says Total is a guess (an HLS stream whose segment sizes
+	// are not all known yet); it is exact once the download completes.
+	Estimated bool
+	// Segments and SegmentsDone count an HLS stream's media segments
+	// (video and separate audio) and those written so far; 0 for a file.
+	Segments, SegmentsDone int
+	// Stream says the download is an HLS video stream. Its Received
+	// counts a segment's bytes as they arrive, before the segment is
+	// written (segments are written whole, in order).
+	Stream  bool
+	Added   time.Time
+	Page    string // the page the link came from (its Referer, redacted); "" if none
+	Removed bool   // set only in the update that announces a removal
 }
 
 // Path is the final path of the file (Dir joined with Name).

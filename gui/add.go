@@ -34,6 +34,7 @@ type addDialog struct {
 	dir       *widget.Entry
 	browse    *widget.Button
 	paused    *widget.Check
+	quality   *widget.Select // the variant of a video stream (see stream.go)
 	addBtn    *widget.Button
 	cancelBtn *widget.Button
 
@@ -111,6 +112,7 @@ func (u *UI) showAdd(text string) {
 	d.dir.SetText(u.set.Dir)
 	d.browse = widget.NewButton("Browse…", func() { u.pickFolder(d.dir) })
 	d.paused = widget.NewCheck("Add paused", nil)
+	d.quality = newQualitySelect()
 	d.cancelBtn = widget.NewButton("Cancel", func() { d.dlg.Hide() })
 	d.addBtn = widget.NewButton("Add", func() { u.addFromDialog(d) })
 	d.addBtn.Importance = widget.HighImportance
@@ -127,7 +129,7 @@ func (u *UI) showAdd(text string) {
 
 	folder := container.NewBorder(nil, nil, widget.NewLabel("Save to"), container.NewHBox(d.browse, d.paused), d.dir)
 	top := container.NewVBox(widget.NewLabel("Paste links, or any text that contains them:"), d.links)
-	bottom := container.NewVBox(d.found, d.skipped, d.baseRow, folder)
+	bottom := container.NewVBox(d.found, d.skipped, d.baseRow, folder, qualityRow(d.quality))
 	d.dlg = dialog.NewCustomWithoutButtons("Add downloads", container.NewBorder(top, bottom, nil, nil, d.picker.box), u.win)
 	d.dlg.SetButtons([]fyne.CanvasObject{d.cancelBtn, d.addBtn})
 	d.dlg.SetOnClosed(func() {
@@ -242,18 +244,18 @@ func skippedText(l *addlist.List) string {
 // lines it could not use were shown already: the report only tells what
 // the engine refused. UI goroutine only.
 func (u *UI) addFromDialog(d *addDialog) {
-	dir, paused := strings.TrimSpace(d.dir.Text), d.paused.Checked
+	dir, paused, quality := strings.TrimSpace(d.dir.Text), d.paused.Checked, qualityOf(d.quality.Selected)
 	text, base := d.links.Text, d.base.Text
 	d.dlg.Hide()
 	if d.list == nil {
 		u.addLinks(func() ([]links.Link, *report) {
 			found, sum := readLinks(text, base)
 			return found, &report{source: "the pasted text", duplicates: sum.Duplicates, rejected: sum.Rejected, rejectedCount: sum.RejectedCount}
-		}, dir, paused)
+		}, dir, paused, quality)
 		return
 	}
 	chosen := d.list.Checked()
 	u.addLinks(func() ([]links.Link, *report) {
 		return chosen, &report{source: "the pasted text"}
-	}, dir, paused)
+	}, dir, paused, quality)
 }

@@ -11,7 +11,6 @@ import (
 // which downloads took part, so that the report counts only those, and
 // it reports once per batch however many files the batch held.
 type batchTracker struct {
-	busy    bool
 	members map[string]bool
 }
 
@@ -20,24 +19,32 @@ type batchReport struct {
 	Completed, Failed int
 }
 
-// observe folds one engine batch into the tracker; sum are the counts of
-// the whole list after it and lookup gives a download's latest state. It
-// returns the report and true when the batch just finished.
-func (b *batchTracker) observe(batch []engine.Snapshot, sum counts, lookup func(string) (engine.Snapshot, bool)) (batchReport, bool) {
+// observe folds one engine batch into the tracker; added are the
+// downloads new in it, sum the counts of the whole list after it and
+// lookup gives a download's latest state. It returns the report and
+// true when the batch just finished.
+//
+// A new download takes part even when it is already over: the engine
+// publishes coalesced changes, so a link that fails at once or a small
+// file may be seen first as failed or completed, never queued.
+func (b *batchTracker) observe(batch []engine.Snapshot, added []string, sum counts, lookup func(string) (engine.Snapshot, bool)) (batchReport, bool) {
+	join := func(id string) {
+		if b.members == nil {
+			b.members = map[string]bool{}
+		}
+		b.members[id] = true
+	}
 	for _, s := range batch {
 		if !s.Removed && (s.State == engine.Active || s.State == engine.Queued) {
-			if b.members == nil {
-				b.members = map[string]bool{}
-			}
-			b.members[s.ID] = true
+			join(s.ID)
 		}
 	}
-	busy := sum.Active+sum.Queued > 0
-	if busy || !b.busy {
-		b.busy = busy
+	for _, id := range added {
+		join(id)
+	}
+	if sum.Active+sum.Queued > 0 || len(b.members) == 0 {
 		return batchReport{}, false
 	}
-	b.busy = false
 	var r batchReport
 	for id := range b.members {
 		if s, ok := lookup(id); ok {

@@ -19,9 +19,8 @@ type desktopOptions struct {
 	// Quit ends Haul; Run's caller then closes the engine, which saves
 	// every download's progress. Default: the app's Quit.
 	Quit func()
-	// Notify sends a desktop notification. Default: the app's. Fyne's
-	// notifications have no click callback, so a click cannot show the
-	// window.
+	// Notify sends a desktop notification. Default: over the session
+	// bus, where a click shows the window (notify.go), else the app's.
 	Notify func(*fyne.Notification)
 }
 
@@ -52,7 +51,7 @@ func (u *UI) startDesktop(opt desktopOptions) {
 		opt.Quit = u.app.Quit
 	}
 	if opt.Notify == nil {
-		opt.Notify = u.app.SendNotification
+		opt.Notify = u.desktopNotify(u.app.SendNotification)
 	}
 	d := &desktopState{opt: opt, set: loadDesktopSettings(u.app.Preferences()), clip: newClipWatcher()}
 	u.desk = d
@@ -132,7 +131,7 @@ func (u *UI) desktopApply(batch []engine.Snapshot, added []string) {
 		return
 	}
 	u.holdAdded(added)
-	r, done := d.batches.observe(batch, u.model.sum, u.model.snapshot)
+	r, done := d.batches.observe(batch, added, u.model.sum, u.model.snapshot)
 	if !done {
 		return
 	}

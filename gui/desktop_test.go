@@ -191,7 +191,7 @@ func TestBatchTrackerReportsOncePerBatch(t *testing.T) {
 		all = append(all, set(fmt.Sprint(i), engine.Queued))
 	}
 	reports := 0
-	if _, done := b.observe(all, sum(), lookup); done {
+	if _, done := b.observe(all, nil, sum(), lookup); done {
 		reports++
 	}
 	for i := range 1000 {
@@ -199,7 +199,7 @@ func TestBatchTrackerReportsOncePerBatch(t *testing.T) {
 		if i%100 == 0 {
 			st = engine.Failed
 		}
-		r, done := b.observe([]engine.Snapshot{set(fmt.Sprint(i), st)}, sum(), lookup)
+		r, done := b.observe([]engine.Snapshot{set(fmt.Sprint(i), st)}, nil, sum(), lookup)
 		if done {
 			reports++
 			if i != 999 || r.Completed != 990 || r.Failed != 10 {
@@ -211,13 +211,27 @@ func TestBatchTrackerReportsOncePerBatch(t *testing.T) {
 		t.Errorf("%d reports for one batch, want 1", reports)
 	}
 	// A quiet list (say, the first batch after a start) reports nothing.
-	if _, done := b.observe(nil, sum(), lookup); done {
+	if _, done := b.observe(nil, nil, sum(), lookup); done {
 		t.Error("an idle list reported a batch")
 	}
 	// A batch that only paused ends with nothing to say.
-	b.observe([]engine.Snapshot{set("p", engine.Active)}, sum(), lookup)
-	if _, done := b.observe([]engine.Snapshot{set("p", engine.Paused)}, sum(), lookup); done {
+	b.observe([]engine.Snapshot{set("p", engine.Active)}, nil, sum(), lookup)
+	if _, done := b.observe([]engine.Snapshot{set("p", engine.Paused)}, nil, sum(), lookup); done {
 		t.Error("a batch that was paused reported")
+	}
+	// New downloads first seen already over (a link that failed at once,
+	// a small file done between two publishes) take part.
+	b.observe([]engine.Snapshot{set("q", engine.Queued), set("fast", engine.Completed)}, []string{"q", "fast"}, sum(), lookup)
+	r, done := b.observe([]engine.Snapshot{set("q", engine.Completed), set("404", engine.Failed)}, []string{"404"}, sum(), lookup)
+	if !done || r != (batchReport{Completed: 2, Failed: 1}) {
+		t.Errorf("a batch with new downloads seen over at once: %+v, %v; want 2 completed, 1 failed", r, done)
+	}
+	if r, done := b.observe([]engine.Snapshot{set("alone", engine.Failed)}, []string{"alone"}, sum(), lookup); !done || r != (batchReport{Failed: 1}) {
+		t.Errorf("one new link that failed at once: %+v, %v; want 1 failed", r, done)
+	}
+	// Old downloads in a later full list do not.
+	if _, done := b.observe([]engine.Snapshot{states["fast"], states["404"]}, nil, sum(), lookup); done {
+		t.Error("finished downloads seen again reported a batch")
 	}
 }
 

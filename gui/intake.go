@@ -41,16 +41,17 @@ func (u *UI) paste(s fyne.Shortcut) {
 // adder counts what the engine did with links fed through intake, from
 // a background goroutine.
 type adder struct {
-	u      *UI
-	dir    string
-	rep    *report
-	paused bool         // add the downloads paused
-	count  atomic.Int64 // links taken in so far, for progress read elsewhere
+	u       *UI
+	dir     string
+	rep     *report
+	paused  bool         // add the downloads paused
+	quality string       // engine.Request.Quality
+	count   atomic.Int64 // links taken in so far, for progress read elsewhere
 }
 
 // request is the engine request for one link.
 func (a *adder) request(l links.Link) engine.Request {
-	return engine.Request{URL: l.URL, Dir: a.dir, Name: l.Name, Checksum: l.Checksum, Paused: a.paused}
+	return engine.Request{URL: l.URL, Dir: a.dir, Name: l.Name, Checksum: l.Checksum, Paused: a.paused, Quality: a.quality}
 }
 
 // added takes in one chunk's outcome (intake.Options.Added).
@@ -87,19 +88,20 @@ func (u *UI) addText(text, dir, source string) {
 	u.addLinks(func() ([]links.Link, *report) {
 		found, sum := links.Parse(text)
 		return found, &report{source: source, duplicates: sum.Duplicates, rejected: sum.Rejected, rejectedCount: sum.RejectedCount}
-	}, dir, false)
+	}, dir, false, "")
 }
 
 // addLinks adds the links read returns, in the background, paused if
-// asked, and shows the report. UI goroutine only.
-func (u *UI) addLinks(read func() ([]links.Link, *report), dir string, paused bool) {
+// asked, with the variant to save of video streams (engine.Request.Quality;
+// "" for the best), and shows the report. UI goroutine only.
+func (u *UI) addLinks(read func() ([]links.Link, *report), dir string, paused bool, quality string) {
 	if dir == "" {
 		dir = u.set.Dir
 	}
 	u.setActivity("Adding links…")
 	u.goJob(func(ctx context.Context) {
 		found, rep := read()
-		a := &adder{u: u, dir: dir, rep: rep, paused: paused}
+		a := &adder{u: u, dir: dir, rep: rep, paused: paused, quality: quality}
 		tick := newTicker()
 		err := intake.Links(ctx, u.m, found, intake.Options{Request: a.request, Added: func(rs []intake.Result) error {
 			a.added(rs)

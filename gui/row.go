@@ -261,7 +261,7 @@ func detailText(s engine.Snapshot) string {
 		if s.Received == 0 && s.Retry != nil {
 			return "" // retrying: the message says when
 		}
-		if s.Received == 0 && s.Total < 0 && s.Speed == 0 {
+		if s.Received == 0 && s.Total < 0 && s.Speed == 0 && s.Segments == 0 {
 			return "Connecting…"
 		}
 		parts = append(parts, progressText(s), human.Speed(s.Speed))
@@ -286,6 +286,9 @@ func detailText(s engine.Snapshot) string {
 
 // progressText is "12.3 MiB of 40.0 MiB (30%)", or "12.3 MiB of unknown size".
 func progressText(s engine.Snapshot) string {
+	if s.Segments > 0 {
+		return streamProgress(s)
+	}
 	t := human.Progress(s.Received, s.Total)
 	if p := s.Progress(); p >= 0 {
 		t += fmt.Sprintf(" (%d%%)", int(p*100))

@@ -2,6 +2,7 @@ package gui
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -43,18 +44,24 @@ func systemTray(a fyne.App) trayHost {
 // statusNotifierWatcher reports whether a tray host listens on the
 // session bus.
 func statusNotifierWatcher() bool {
-	if os.Getenv("DBUS_SESSION_BUS_ADDRESS") == "" {
-		// Without an address godbus would try the runtime folder's bus and
-		// then start a bus of its own with dbus-launch: only the first.
-		if _, err := os.Stat(filepath.Join(os.Getenv("XDG_RUNTIME_DIR"), "bus")); os.Getenv("XDG_RUNTIME_DIR") == "" || err != nil {
-			return false
-		}
-	}
-	conn, err := dbus.SessionBus() // shared with Fyne: not closed
+	conn, err := sessionBus()
 	if err != nil {
 		return false
 	}
 	return hasTrayHost(conn)
+}
+
+// sessionBus is the session bus's connection, shared with Fyne (so never
+// closed), or an error when there is no session bus.
+func sessionBus() (*dbus.Conn, error) {
+	if os.Getenv("DBUS_SESSION_BUS_ADDRESS") == "" {
+		// Without an address godbus would try the runtime folder's bus and
+		// then start a bus of its own with dbus-launch: only the first.
+		if _, err := os.Stat(filepath.Join(os.Getenv("XDG_RUNTIME_DIR"), "bus")); os.Getenv("XDG_RUNTIME_DIR") == "" || err != nil {
+			return nil, errors.New("no session bus")
+		}
+	}
+	return dbus.SessionBus()
 }
 
 // hasTrayHost reports whether a StatusNotifierWatcher owns its name on

@@ -14,7 +14,7 @@ import (
 func privateBus(t *testing.T) string {
 	t.Helper()
 	if _, err := exec.LookPath("dbus-daemon"); err != nil {
-		t.Skip("dbus-daemon is not installed")
+		t.Skip("dbus-daemon is not installed, so this D-Bus test did not run (scripts/test.sh installs it; or apt-get install dbus-daemon)")
 	}
 	cmd := exec.Command("dbus-daemon", "--session", "--nofork", "--print-address=1", "--address=unix:dir="+t.TempDir())
 	out, err := cmd.StdoutPipe()

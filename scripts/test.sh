@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Runs every check: installs the system packages the build needs when
-# missing, then go vet, gofmt, all tests with the race detector, the desktop
-# bundle's checks (scripts/test-desktop.sh), and a short run of each fuzz
-# target (FUZZTIME, default 100000x each: executions).
+# missing (the build libraries, dbus-daemon, ffmpeg), then go vet, gofmt,
+# the extension's node tests, all Go tests with the race detector, the
+# browser end to end (scripts/e2e-browser.sh), the desktop bundle's checks
+# (scripts/test-desktop.sh), and a short run of each fuzz target (FUZZTIME,
+# default 100000x each: executions).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # A count, not a duration: Go 1.26's fuzz coordinator can report a spurious
@@ -12,6 +14,34 @@ fuzztime="${FUZZTIME:-100000x}"
 
 # A fresh machine needs the C libraries Fyne builds against.
 bash scripts/install-deps.sh
+
+# install_missing CMD PKG: installs Debian package PKG when CMD is missing
+# (best effort: the tests that need CMD skip, and say so, without it).
+apt_updated=0
+install_missing() {
+	command -v "$1" >/dev/null 2>&1 && return 0
+	command -v apt-get >/dev/null 2>&1 || return 0
+	local sudo=()
+	[ "$(id -u)" -eq 0 ] || sudo=(sudo)
+	echo "test: installing $2 (for $1)" >&2
+	if [ "$apt_updated" = 0 ]; then
+		"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 update -qq || true
+		apt_updated=1
+	fi
+	"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -qq --no-install-recommends "$2" ||
+		echo "test: could not install $2; the tests that need $1 will say they skipped" >&2
+}
+
+# The tray and notification tests run a private dbus-daemon (Debian 12 and
+# later; before, the dbus package held it).
+if apt-cache show dbus-daemon >/dev/null 2>&1; then
+	install_missing dbus-daemon dbus-daemon
+else
+	install_missing dbus-daemon dbus
+fi
+# The HLS tests mux a stream's separate audio with ffmpeg and check with
+# ffprobe that the saved videos decode with their duration.
+install_missing ffprobe ffmpeg
 
 echo "== go vet ./..."
 go vet ./...

@@ -128,7 +128,11 @@ func Retryable(err error) (bool, time.Duration) {
 	var re *RedirectError
 	var ie *IntegrityError
 	var pe *ProtocolError
-	if errors.As(err, &re) || errors.As(err, &ie) || errors.As(err, &pe) || isDiskError(err) || isTLSError(err) {
+	var po *PolicyError
+	if errors.As(err, &re) || errors.As(err, &ie) || errors.As(err, &pe) || errors.As(err, &po) || isDiskError(err) || isTLSError(err) {
+		return false, 0
+	}
+	if _, ok := hlsKind(err); ok || errors.Is(err, ErrPlaylist) {
 		return false, 0
 	}
 	if errors.Is(err, context.Canceled) || errors.Is(err, ErrFolderGone) {
@@ -198,6 +202,15 @@ func ProblemOf(err error) Problem {
 		return Problem{}
 	}
 	p := Problem{Kind: KindInternal, Message: Describe(err)}
+	if k, ok := hlsKind(err); ok {
+		p.Kind = k
+		return p
+	}
+	var po *PolicyError
+	if errors.As(err, &po) {
+		p.Kind = KindPolicy
+		return p
+	}
 	var se *StatusError
 	var re *RedirectError
 	var ie *IntegrityError
@@ -232,6 +245,7 @@ func Describe(err error) string {
 		return ""
 	}
 	var g *gaveUp
+	var sg *segmentError
 	var se *StatusError
 	var re *RedirectError
 	var ie *IntegrityError
@@ -244,6 +258,8 @@ func Describe(err error) string {
 	switch {
 	case errors.As(err, &g):
 		return fmt.Sprintf("gave up after %d attempts: %s", g.attempts, Describe(g.err))
+	case errors.As(err, &sg):
+		return sg.what + ": " + Describe(sg.err)
 	case errors.As(err, &se):
 		return se.Error()
 	case errors.As(err, &re):

@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/haul-dl/haul/engine/hls"
 )
 
 // HTTP is the Protocol for http and https URLs: a first request for the
@@ -59,6 +61,9 @@ func (HTTP) Begin(ctx context.Context, j *Job) (*Start, error) {
 		return fail(j.statusErr(resp))
 	default:
 		return fail(j.statusErr(resp))
+	}
+	if hls.IsPlaylistType(st.ContentType) {
+		return fail(ErrPlaylist) // the owner runs it again as HLS
 	}
 	if resp.StatusCode == http.StatusOK && resp.ContentLength < 0 && len(resp.TransferEncoding) == 0 {
 		st.Warning = "the server did not announce the size: completeness cannot be verified"

@@ -27,6 +27,9 @@ func (j *Job) chooseName(st *Start) string {
 	if j.spec.Explicit && j.spec.Name != "" {
 		return j.spec.Name
 	}
+	if st.Name != "" {
+		return st.Name
+	}
 	return safename.Choose(st.Disposition, j.spec.URL, st.ContentType)
 }
 

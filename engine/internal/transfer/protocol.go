@@ -66,6 +66,7 @@ type Start struct {
 	// and the user's own choice.
 	Disposition string // Content-Disposition header value
 	ContentType string
+	Name        string // the protocol's own choice (HLS: from the playlist URL); wins over the two above
 	// Body, if not nil, carries the file from byte 0: the first piece is
 	// filled from it. Close closes it.
 	Body io.ReadCloser

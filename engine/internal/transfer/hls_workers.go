@@ -1,0 +1,149 @@
+package transfer
+
+import (
+	"context"
+	"sync"
+)
+
+// fetched is one part's bytes, or why it could not be fetched.
+type fetched struct {
+	data []byte
+	err  error
+}
+
+// fetchTask is one part for a worker, and where its bytes go.
+type fetchTask struct {
+	k   int
+	out chan fetched
+}
+
+// fetchAhead fetches parts[from:] over one worker per connection the
+// download may use (the first on the attempt's slot, the others on free
+// slots of the host, coming and going as the connection setting
+// changes), at most a few parts ahead of the writer. It returns, in part
+// order, a channel per part that delivers it; stop ends the workers and
+// waits for them.
+func (h *HLS) fetchAhead(ctx context.Context, j *Job, parts []part, from int) (<-chan chan fetched, func()) {
+	ctx, cancel := context.WithCancel(ctx)
+	want, _, _ := j.wantConns()
+	order := make(chan chan fetched, 2*max(want, 4)) // what may wait in memory
+	tasks := make(chan fetchTask)
+	fed := make(chan struct{})
+	w := &fetchWorkers{h: h, j: j, parts: parts, ctx: ctx, tasks: tasks}
+	w.wg.Add(2)
+	go func() {
+		defer w.wg.Done()
+		defer close(fed)
+		defer close(tasks)
+		for k := from; k < len(parts); k++ {
+			out := make(chan fetched, 1)
+			select {
+			case order <- out:
+			case <-ctx.Done():
+				return
+			}
+			select {
+			case tasks <- fetchTask{k, out}:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	w.start(nil) // on the attempt's slot, which the pool's worker holds
+	go func() {  // more workers when the setting or a freed slot allows
+		defer w.wg.Done()
+		for {
+			_, global, own := j.wantConns()
+			freed := j.env.Hosts.freedCh()
+			for w.more() {
+			}
+			select {
+			case <-global:
+			case <-own:
+			case <-freed:
+			case <-fed:
+				return
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	return order, func() { cancel(); w.wg.Wait() }
+}
+
+// fetchWorkers are the connections of fetchAhead.
+type fetchWorkers struct {
+	h     *HLS
+	j     *Job
+	parts []part
+	ctx   context.Context
+	tasks chan fetchTask
+	wg    sync.WaitGroup
+
+	mu sync.Mutex
+	n  int // workers running
+}
+
+// more starts a worker if the download wants more connections and the
+// host has a fair free slot.
+func (w *fetchWorkers) more() bool {
+	want, _, _ := w.j.wantConns()
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.n >= want {
+		return false
+	}
+	slot := w.j.env.Hosts.tryTake(w.j.spec.URL.Host, w.n)
+	if slot == nil {
+		return false
+	}
+	w.startLocked(slot)
+	return true
+}
+
+func (w *fetchWorkers) start(slot *Slot) {
+	w.mu.Lock()
+	w.startLocked(slot)
+	w.mu.Unlock()
+}
+
+// startLocked runs a worker: the first (slot nil) is counted as a
+// connection by the pool already; an extra one leaves, giving its slot
+// back, when the user lowers the connection count.
+func (w *fetchWorkers) startLocked(slot *Slot) {
+	w.n++
+	extra := slot != nil
+	if extra {
+		w.j.rep.Connections(int(w.j.live.Add(1)))
+	}
+	w.wg.Add(1)
+	go func() {
+		defer w.wg.Done()
+		if extra {
+			defer w.j.rep.Connections(int(w.j.live.Add(-1)))
+			defer slot.release()
+		}
+		for t := range w.tasks {
+			b, err := w.h.fetchPart(w.ctx, w.j, &w.parts[t.k])
+			t.out <- fetched{b, err}
+			if extra && w.tooMany() {
+				return
+			}
+		}
+		w.mu.Lock()
+		w.n--
+		w.mu.Unlock()
+	}()
+}
+
+// tooMany counts a leaving worker out when there are more than wanted.
+func (w *fetchWorkers) tooMany() bool {
+	want, _, _ := w.j.wantConns()
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.n > want {
+		w.n--
+		return true
+	}
+	return false
+}

@@ -1,0 +1,59 @@
+package gui
+
+import (
+	"fmt"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/haul-dl/haul/engine"
+	"github.com/haul-dl/haul/internal/human"
+)
+
+// qualityChoices are the Add dialog's choices of the variant to save of
+// a video stream (an HLS master playlist offers several qualities).
+var qualityChoices = []string{"Best", "1080p", "720p", "480p", "360p", "Worst"}
+
+// newQualitySelect is the Add dialog's quality choice, "Best" chosen.
+func newQualitySelect() *widget.Select {
+	s := widget.NewSelect(qualityChoices, nil)
+	s.SetSelected(qualityChoices[0])
+	return s
+}
+
+// qualityRow lays the choice out with its label and what it is for.
+func qualityRow(s *widget.Select) fyne.CanvasObject {
+	hint := widget.NewLabel("for video streams (.m3u8) with several qualities")
+	hint.Importance = widget.LowImportance
+	return container.NewHBox(widget.NewLabel("Video quality"), s, hint)
+}
+
+// qualityOf turns a choice into engine.Request.Quality: "" for the best,
+// "worst", or a height ("720p" → "720": that height or the closest below).
+func qualityOf(choice string) string {
+	switch choice {
+	case "", "Best":
+		return ""
+	case "Worst":
+		return "worst"
+	}
+	return strings.TrimSuffix(choice, "p")
+}
+
+// streamProgress is progressText for a video stream: "1.2 MiB of about
+// 3.4 MiB (35%), segment 4 of 10" while its size is estimated.
+func streamProgress(s engine.Snapshot) string {
+	t := human.Bytes(s.Received)
+	switch {
+	case s.Total >= 0 && s.Estimated:
+		t += " of about " + human.Bytes(s.Total)
+	case s.Total >= 0:
+		t += " of " + human.Bytes(s.Total)
+	}
+	if p := s.Progress(); p >= 0 && s.State != engine.Completed {
+		t += fmt.Sprintf(" (%d%%)", int(p*100))
+	}
+	return t + fmt.Sprintf(", segment %d of %d", s.SegmentsDone, s.Segments)
+}

@@ -1,0 +1,67 @@
+package gui
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2/test"
+
+	"github.com/haul-dl/haul/engine"
+	"github.com/haul-dl/haul/engine/testserver"
+)
+
+// TestAddDialogSavesAVideoStreamInTheQualityChosen adds an HLS master
+// playlist through the Add dialog with "Worst" chosen and checks the
+// download completes as one .ts file of the smaller variant's segments.
+func TestAddDialogSavesAVideoStreamInTheQualityChosen(t *testing.T) {
+	h := newHarness(t)
+	h.srv.AddHLS("/v")
+	test.Tap(h.u.tools.add)
+	d := h.u.addDlg
+	if d == nil || d.quality == nil || d.quality.Selected != "Best" {
+		t.Fatal("the Add dialog has no quality choice set to Best")
+	}
+	test.Type(d.links, h.srv.URL("/v/master/master.m3u8"))
+	d.quality.SetSelected("Worst")
+	test.Tap(d.addBtn)
+	id := h.idByName("master.ts")
+	h.waitState(id, engine.Completed)
+	got, err := os.ReadFile(filepath.Join(h.dl, "master.ts"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := fs.ReadFile(testserver.HLSFixtures(), "master/lo/expected.sha256")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum := sha256.Sum256(got); hex.EncodeToString(sum[:]) != strings.Fields(string(want))[0] {
+		t.Errorf("master.ts (%d bytes) is not the worst variant's segments", len(got))
+	}
+}
+
+func TestQualityOf(t *testing.T) {
+	for choice, want := range map[string]string{"Best": "", "": "", "Worst": "worst", "720p": "720", "1080p": "1080"} {
+		if got := qualityOf(choice); got != want {
+			t.Errorf("qualityOf(%q) = %q, want %q", choice, got, want)
+		}
+	}
+}
+
+func TestStreamProgressSaysEstimatedAndSegments(t *testing.T) {
+	s := engine.Snapshot{State: engine.Active, Received: 1 << 20, Total: 4 << 20, Estimated: true, Segments: 10, SegmentsDone: 3}
+	if got, want := progressText(s), "1.0 MiB of about 4.0 MiB (25%), segment 3 of 10"; got != want {
+		t.Errorf("progressText = %q, want %q", got, want)
+	}
+}
+
+func TestStreamRowShowsSegmentsBeforeTheFirstByte(t *testing.T) {
+	s := engine.Snapshot{State: engine.Active, Total: -1, Segments: 40}
+	if got := detailText(s); !strings.Contains(got, "segment 0 of 40") {
+		t.Errorf("detailText = %q, want the segment count rather than Connecting…", got)
+	}
+}
