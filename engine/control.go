@@ -51,3 +51,7 @@ func (m *Manager) StartNow(id string) error {
 		}
 	})
 }
+
+// SetFoldersByKind turns Options.FoldersByKind on or off for downloads
+// added from now on.
+func (m *Manager) SetFoldersByKind(on bool) { m.byKind.Store(on) }

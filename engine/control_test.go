@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -61,5 +62,26 @@ func TestStartNowRunsPastTheActiveLimit(t *testing.T) {
 	e.waitFor(b, "b to run now", func(s Snapshot) bool { return s.State == Active })
 	if s, _ := e.m.Get(a); s.State != Active {
 		t.Errorf("starting b now stopped a: %v", s.State)
+	}
+}
+
+func TestFoldersByKindFileEachDownloadUnderItsKind(t *testing.T) {
+	srv := testserver.New()
+	t.Cleanup(srv.Close)
+	photo, song, other := testserver.Content(500, 1), testserver.Content(600, 2), testserver.Content(700, 3)
+	srv.Add("/p/holiday.jpg", photo)
+	srv.Add("/m/song.mp3", song)
+	srv.Add("/x/data.bin", other)
+	e := newEnv(t, func(o *Options) { o.FoldersByKind = true })
+	jpg, mp3 := e.add(srv.URL("/p/holiday.jpg")), e.add(srv.URL("/m/song.mp3"))
+	if s := e.mustComplete(jpg, photo); s.Dir != filepath.Join(e.dl, "Images") {
+		t.Errorf("the photo went to %s", s.Dir)
+	}
+	if s := e.mustComplete(mp3, song); s.Dir != filepath.Join(e.dl, "Music") {
+		t.Errorf("the song went to %s", s.Dir)
+	}
+	e.m.SetFoldersByKind(false)
+	if s := e.mustComplete(e.add(srv.URL("/x/data.bin")), other); s.Dir != e.dl {
+		t.Errorf("with folders by kind off, the file went to %s", s.Dir)
 	}
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/haul-dl/haul/engine/filekind"
 	"github.com/haul-dl/haul/engine/hls"
 	"github.com/haul-dl/haul/engine/internal/transfer"
 	"github.com/haul-dl/haul/engine/safename"
@@ -173,6 +174,17 @@ func (m *Manager) prepare(req Request) (p prepared, err error) {
 	}
 	if hls.IsPlaylistURL(p.u) {
 		p.proto = protoHLS
+	}
+	if m.byKind.Load() {
+		kind := filekind.Video // a stream is saved as a video
+		if p.proto != protoHLS {
+			name := p.name
+			if name == "" {
+				name = transfer.TentativeName(p.u)
+			}
+			kind = filekind.Of(name, "")
+		}
+		p.dir = filepath.Join(p.dir, kind.Folder())
 	}
 	return p, nil
 }

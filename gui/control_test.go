@@ -1,6 +1,7 @@
 package gui
 
 import (
+	"path/filepath"
 	"testing"
 
 	"fyne.io/fyne/v2/test"
@@ -48,5 +49,25 @@ func TestStartNowFromTheToolbarRunsPastTheLimit(t *testing.T) {
 	h.waitState(second, engine.Active)
 	if h.state(first) != engine.Active {
 		t.Errorf("the first download is %s", h.state(first))
+	}
+}
+
+func TestFoldersByKindSwitchedInSettings(t *testing.T) {
+	h := newHarness(t)
+	test.Tap(h.u.tools.settings)
+	d := h.u.setDlg
+	if d.byKind.Checked {
+		t.Error("folders by kind is on by default")
+	}
+	d.byKind.SetChecked(true)
+	test.Tap(d.saveBtn)
+	if !h.app.Preferences().Bool(prefByKind) {
+		t.Error("the setting was not saved")
+	}
+	h.u.addText(h.url("/f/pic.jpg"), "", "the test")
+	id := h.idByName("pic.jpg")
+	h.waitState(id, engine.Completed)
+	if s, _ := h.m.Get(id); s.Dir != filepath.Join(h.dl, "Images") {
+		t.Errorf("with folders by kind the picture went to %s", s.Dir)
 	}
 }
