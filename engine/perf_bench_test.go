@@ -83,4 +83,3 @@ func benchDownload(b *testing.B, opts Options, urls []string) {
 		}
 	}
 }
-
