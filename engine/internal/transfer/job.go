@@ -265,7 +265,9 @@ func (j *Job) checkpoint(closing bool) {
 // whenever bytes arrive (a stall timer).
 func (j *Job) Copy(ctx context.Context, s *Span, body io.Reader, alive func()) error {
 	ps, f := j.pieces(), j.partFile()
-	buf := make([]byte, readBuf)
+	bp := copyBufs.Get().(*[]byte)
+	defer copyBufs.Put(bp)
+	buf := *bp
 	if alive == nil {
 		alive = func() {}
 	}
@@ -307,6 +309,12 @@ func (j *Job) Copy(ctx context.Context, s *Span, body io.Reader, alive func()) e
 		}
 	}
 }
+
+// copyBufs holds Copy's read buffers, reused across pieces and downloads.
+var copyBufs = sync.Pool{New: func() any {
+	b := make([]byte, fastReadBuf)
+	return &b
+}}
 
 // FinishOpen ends a span of unknown end at its position: the file ends
 // there.

@@ -92,15 +92,13 @@ func (j *Job) prepare(st *Start) error {
 			}
 		}
 	}
+	// One piece: the first answer streams the whole file unless the ramp
+	// finds that more connections help; they then take halves of what is
+	// left (see pool.go, ramp.go).
 	if st.Total < 0 {
 		r.Pieces = []Piece{{Start: 0, Pos: 0, End: -1}}
 	} else {
-		n := 1
-		if st.Ranges {
-			want, _, _ := j.wantConns()
-			n = int(max(1, min(int64(want), st.Total/j.env.MinPiece)))
-		}
-		r.Pieces = split(st.Total, n)
+		r.Pieces = split(st.Total, 1)
 	}
 	if adoptSize > 0 {
 		for i := range r.Pieces {
