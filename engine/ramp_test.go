@@ -12,9 +12,9 @@ import (
 func TestExtraConnectionsThatDoNotHelpAreClosed(t *testing.T) {
 	srv := testserver.New()
 	defer srv.Close()
-	data := randomBytes(8 << 20)
+	data := randomBytes(3 << 20)
 	srv.Add("/big.bin", data)
-	e := newEnv(t, func(o *Options) { o.Connections = 4; o.RateLimit = 4 << 20 })
+	e := newEnv(t, func(o *Options) { o.Connections = 4; o.RateLimit = 1 << 20 })
 	id := e.add(srv.URL("/big.bin"))
 	e.waitFor(id, "extra connections", func(s Snapshot) bool { return s.Conns > 1 || s.State != Active })
 	s := e.waitFor(id, "back to one connection", func(s Snapshot) bool { return s.Conns == 1 || s.State != Active })

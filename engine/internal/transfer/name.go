@@ -196,14 +196,23 @@ func (j *Job) complete(ctx context.Context) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	if dir, err := j.root.Open("."); err == nil {
-		_ = dir.Sync()
-		dir.Close()
-	}
+	// The folder is flushed so the name survives a crash; files placed at
+	// the same time share one flush (see dirsync.go).
+	_ = j.env.dirs.sync(j.spec.Dir, j.syncDir)
 	j.mu.Lock()
 	j.name = final
 	j.mu.Unlock()
 	return Result{Name: final, Total: total}, nil
+}
+
+// syncDir flushes the download folder.
+func (j *Job) syncDir() error {
+	dir, err := j.root.Open(".")
+	if err != nil {
+		return err
+	}
+	defer dir.Close()
+	return dir.Sync()
 }
 
 // place moves NAME.part to NAME, or to a free "NAME (n)" if something
