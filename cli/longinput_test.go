@@ -20,7 +20,7 @@ func TestGetLongListStartsBeforeItIsChecked(t *testing.T) {
 	ua, ub := srv.add("/a.bin", a), srv.add("/b.bin", b)
 	var list strings.Builder
 	list.WriteString(ub + "\n") // read again from the start after the cut
-	for range 200000 { // duplicates: read, never downloaded twice
+	for range 200000 {          // duplicates: read, never downloaded twice
 		list.WriteString(ua + "\n")
 	}
 	list.WriteString("ftp://example.org/file\n")
