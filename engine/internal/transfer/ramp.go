@@ -8,9 +8,9 @@ import (
 
 // The ramp decides whether splitting a download over several connections
 // helps. A fresh download starts on one connection (its first answer's);
-// after rampWindow it measures that connection's rate, opens every extra
+// it measures that connection's rate for rampSingle, opens every extra
 // connection allowed at once, waits until each of them delivers bytes and
-// measures again. If the connections together do not beat the single one
+// measures them together for rampTogether. If the connections together do not beat the single one
 // by rampGain — a fast server on a fast link, where more connections only
 // add work for the CPU and the disk — the extra ones are closed and the
 // download goes on with one. A server that throttles each connection
@@ -18,8 +18,12 @@ import (
 //
 // The decision is made once per attempt; a retry measures again.
 const (
-	rampWindow = 100 * time.Millisecond
-	rampGain   = 1.3
+	// rampSingle is short: while it runs, a throttled download uses one
+	// connection of many (a connection's slow start only makes splitting
+	// look better, never worse).
+	rampSingle   = 60 * time.Millisecond
+	rampTogether = 100 * time.Millisecond
+	rampGain     = 1.3
 	// rampWait bounds the wait for the extra connections' first bytes: if
 	// they do not all deliver by then, they are kept (no evidence).
 	rampWait = 3 * time.Second
@@ -32,11 +36,8 @@ var errShed = errors.New("connection closed: one connection is as fast")
 // spawner try to add connections.
 func (p *pool) ramp(wake func()) {
 	j := p.j
-	if !p.sleep(rampWindow) {
-		return
-	}
 	t0, b0 := time.Now(), j.received()
-	if !p.sleep(rampWindow) {
+	if !p.sleep(rampSingle) {
 		return
 	}
 	single := float64(j.received()-b0) / time.Since(t0).Seconds()
@@ -49,7 +50,7 @@ func (p *pool) ramp(wake func()) {
 	// Wait until every connection delivers, then measure them together.
 	deadline := time.Now().Add(rampWait)
 	for !p.allFlowing() {
-		if time.Now().After(deadline) || !p.sleep(rampWindow/10) {
+		if time.Now().After(deadline) || !p.sleep(rampTogether/10) {
 			return
 		}
 	}
@@ -57,7 +58,7 @@ func (p *pool) ramp(wake func()) {
 		return
 	}
 	t1, b1 := time.Now(), j.received()
-	if !p.sleep(rampWindow) {
+	if !p.sleep(rampTogether) {
 		return
 	}
 	together := float64(j.received()-b1) / time.Since(t1).Seconds()
