@@ -23,6 +23,7 @@ func BenchmarkCopy(b *testing.B) {
 	env := &Env{Global: NewLimits(0, 0), Hosts: NewHostSlots(8), MinPiece: 1 << 20}
 	b.SetBytes(size)
 	b.ReportAllocs()
+	b.ResetTimer()
 	for range b.N {
 		j, err := newJob(env, Spec{URL: u, Dir: dir}, &memReporter{names: map[string]bool{}})
 		if err != nil {
