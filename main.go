@@ -50,7 +50,10 @@ Examples:
 var commandLike = regexp.MustCompile(`^-|^[A-Za-z][A-Za-z0-9_-]*$`)
 
 func main() {
-	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+	stop := startProfile()
+	code := run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
 }
 
 // run dispatches the command line and returns the exit status.

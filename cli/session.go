@@ -157,9 +157,15 @@ func (s *session) run(ctx context.Context) int {
 	return ExitOK
 }
 
+// checkBudget is how long the first reading of an input file may hold
+// back the downloads: a longer file is checked while downloading.
+var checkBudget = 300 * time.Millisecond
+
 // check reads the input file once before anything is downloaded: its
 // mistakes are reported at once, and the number of links is known. The
-// file is then read again, a little at a time, as downloads go. It
+// file is then read again, a little at a time, as downloads go. A file
+// too long to read within checkBudget is read only as downloads go, as
+// standard input is (no total; mistakes reported as they are found). It
 // returns stop when there is nothing to do, with the exit status.
 func (s *session) check(ctx context.Context) (code int, stop bool) {
 	type outcome struct {
@@ -167,25 +173,44 @@ func (s *session) check(ctx context.Context) (code int, stop bool) {
 		err error
 	}
 	done := make(chan outcome, 1)
+	scanCtx, stopScan := context.WithCancel(ctx)
+	defer stopScan()
 	go func() {
-		sum, err := links.Scan(ctx, s.in.r, links.Options{Progress: s.progress, Base: s.cfg.Base}, func(links.Link) error { return nil })
+		sum, err := links.Scan(scanCtx, s.in.r, links.Options{Progress: s.progress, Base: s.cfg.Base}, func(links.Link) error { return nil })
 		done <- outcome{sum, err}
 	}()
 	tick := time.NewTicker(redrawEvery)
 	defer tick.Stop()
+	budget := time.NewTimer(checkBudget)
+	defer budget.Stop()
 	var o outcome
+	long := false
 	for waiting := true; waiting; {
 		select {
 		case <-ctx.Done():
 			return s.interrupted(), true
 		case o = <-done:
 			waiting = false
+		case <-budget.C:
+			// A long input: downloads start now, and its mistakes are
+			// reported as they are read, as for standard input.
+			stopScan()
+			o, long, waiting = <-done, true, false
 		case <-tick.C:
 			s.redraw()
 		}
 	}
 	if ctx.Err() != nil {
 		return s.interrupted(), true
+	}
+	if long && errors.Is(o.err, context.Canceled) {
+		if _, err := s.in.f.Seek(0, io.SeekStart); err != nil {
+			s.v.message(fmt.Sprintf("haul get: reading %s again: %v", safename.Display(s.in.name), err))
+			return ExitFailed, true
+		}
+		s.readBytes.Store(0)
+		s.readLines.Store(0)
+		return 0, false
 	}
 	s.sum, s.scanErr, s.checked = o.sum, o.err, true
 	s.reportInput()

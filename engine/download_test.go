@@ -21,7 +21,8 @@ func TestDownloadCompletesByteForByte(t *testing.T) {
 	small := randomBytes(10 << 10)
 	big := randomBytes(3<<20 + 17)
 	srv.Add("/small.jpg", small)
-	srv.Add("/big.bin", big)
+	// Throttled per connection, so splitting pays (see the ramp).
+	srv.Add("/big.bin", big, testserver.Throttle(4<<20))
 	e := newEnv(t)
 	a := e.add(srv.URL("/small.jpg"))
 	b := e.add(srv.URL("/big.bin"))

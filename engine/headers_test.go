@@ -26,7 +26,8 @@ func TestRequestHeadersAreSentToTheOrigin(t *testing.T) {
 	srv := testserver.New()
 	defer srv.Close()
 	data := randomBytes(600 << 10)
-	srv.Add("/f.bin", data, testserver.RequireHeader("Cookie", "session=cookie-secret-123"))
+	// Throttled per connection, so splitting pays (see the ramp).
+	srv.Add("/f.bin", data, testserver.RequireHeader("Cookie", "session=cookie-secret-123"), testserver.Throttle(1<<20))
 	e := newEnv(t, func(o *Options) { o.Connections = 4 })
 	s := e.mustComplete(e.add(srv.URL("/f.bin"), func(r *Request) { r.Header = browserHeaders() }), data)
 	reqs := srv.Requests("/f.bin")

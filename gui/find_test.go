@@ -191,3 +191,27 @@ func TestRemoveKeepsTheFileUnlessAskedToDeleteIt(t *testing.T) {
 	h.until("the deleted download to leave the list", func() bool { return h.u.model.index(gone) < 0 })
 	h.until("its file to go", func() bool { _, err := os.Stat(gonePath); return os.IsNotExist(err) })
 }
+
+func TestListOf10000RowsFiltersSortsAndSelects(t *testing.T) {
+	h := newHarness(t)
+	h.u.apply(fakeSnaps(10000, engine.Queued), false)
+	if n := h.u.dl.list.Length(); n != 10000 {
+		t.Fatalf("list length %d", n)
+	}
+	if len(h.u.dl.rows) > 40 {
+		t.Errorf("the list built %d rows for 10,000 downloads", len(h.u.dl.rows))
+	}
+	h.u.dl.find.text.SetText("file-9")
+	if n := h.u.dl.list.Length(); n != 1000 {
+		t.Errorf("filter file-9 shows %d rows, want 1000", n)
+	}
+	h.u.dl.find.sortBy.SetSelectedIndex(slices.Index(listview.Keys, listview.ByName))
+	test.Tap(h.u.dl.find.dir)
+	if got := h.shownNames()[0]; got != "file-9999.bin" {
+		t.Errorf("first row by name, descending: %q", got)
+	}
+	h.u.win.Canvas().(fyne.Shortcutable).TypedShortcut(&fyne.ShortcutSelectAll{})
+	if n := len(h.u.dl.selected()); n != 1000 || h.u.tools.selected.Text != "1000 selected" {
+		t.Errorf("Ctrl+A selected %d (%q)", n, h.u.tools.selected.Text)
+	}
+}

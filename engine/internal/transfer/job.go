@@ -265,10 +265,15 @@ func (j *Job) checkpoint(closing bool) {
 // whenever bytes arrive (a stall timer).
 func (j *Job) Copy(ctx context.Context, s *Span, body io.Reader, alive func()) error {
 	ps, f := j.pieces(), j.partFile()
-	buf := make([]byte, readBuf)
+	bp := copyBufs.Get().(*[]byte)
+	defer copyBufs.Put(bp)
+	buf := *bp
 	if alive == nil {
 		alive = func() {}
 	}
+	// Written but not yet handed to the disk: [flushFrom, flushFrom+unflushed).
+	// A tail shorter than writebackStep is left to the next fsync.
+	var flushFrom, unflushed int64
 	for {
 		n, rerr := body.Read(buf[:j.readSize()])
 		// The bytes read are written in steps the speed limits allow now:
@@ -287,6 +292,16 @@ func (j *Job) Copy(ctx context.Context, s *Span, body io.Reader, alive func()) e
 				}
 				ps.commit(s, w)
 				j.rep.Progress(j.recv.Add(w))
+				if unflushed == 0 || flushFrom+unflushed != off {
+					if unflushed > 0 {
+						startWriteback(f, flushFrom, unflushed)
+					}
+					flushFrom, unflushed = off, 0
+				}
+				if unflushed += w; unflushed >= writebackStep {
+					startWriteback(f, flushFrom, unflushed)
+					flushFrom, unflushed = off+w, 0
+				}
 			}
 			if w < int64(k) {
 				return nil // the end of the span
@@ -307,6 +322,18 @@ func (j *Job) Copy(ctx context.Context, s *Span, body io.Reader, alive func()) e
 		}
 	}
 }
+
+// writebackStep is how many bytes one connection writes before it asks
+// the kernel to start writing them to disk (see startWriteback): the disk
+// works while the download goes on, and the flush at the end has little
+// left to do.
+const writebackStep = 8 << 20
+
+// copyBufs holds Copy's read buffers, reused across pieces and downloads.
+var copyBufs = sync.Pool{New: func() any {
+	b := make([]byte, fastReadBuf)
+	return &b
+}}
 
 // FinishOpen ends a span of unknown end at its position: the file ends
 // there.

@@ -7,9 +7,15 @@ import (
 	"golang.org/x/time/rate"
 )
 
-// readBuf is the size of one read from a response body; it is also the
-// largest rate-limiter burst.
+// readBuf is the size of one read from a response body under a speed
+// limit; it is also the largest rate-limiter burst.
 const readBuf = 32 << 10
+
+// fastReadBuf is the size of one read without a speed limit: on a fast
+// link every read and write is a system call, and a read returns what
+// the socket holds, so larger reads mean far fewer of both. It bounds
+// the memory of one connection.
+const fastReadBuf = 256 << 10
 
 // Limits are the speed and connection limits of a transfer, changed live
 // while it runs: a running transfer reads them at every piece and every
@@ -66,12 +72,13 @@ func (l *Limits) Connections() (int, <-chan struct{}) {
 	return l.conns, l.changed
 }
 
-// readSize is how much to read at once: readBuf, or less under a low
-// speed limit, so the limit is smooth and no wait is longer than ~¼ s.
+// readSize is how much to read at once: fastReadBuf without a limit,
+// readBuf or less under one, so the limit is smooth and no wait is longer
+// than ~¼ s.
 func (l *Limits) readSize() int {
 	lim := l.rate.Limit()
 	if lim == rate.Inf {
-		return readBuf
+		return fastReadBuf
 	}
 	return int(max(1024, min(readBuf, float64(lim)/4)))
 }

@@ -95,15 +95,13 @@ func (j *Job) prepare(st *Start) error {
 			}
 		}
 	}
+	// One piece: the first answer streams the whole file unless the ramp
+	// finds that more connections help; they then take halves of what is
+	// left (see pool.go, ramp.go).
 	if st.Total < 0 {
 		r.Pieces = []Piece{{Start: 0, Pos: 0, End: -1}}
 	} else {
-		n := 1
-		if st.Ranges {
-			want, _, _ := j.wantConns()
-			n = int(max(1, min(int64(want), st.Total/j.env.MinPiece)))
-		}
-		r.Pieces = split(st.Total, n)
+		r.Pieces = split(st.Total, 1)
 	}
 	if adoptSize > 0 {
 		for i := range r.Pieces {
@@ -201,14 +199,23 @@ func (j *Job) complete(ctx context.Context) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	if dir, err := j.root.Open("."); err == nil {
-		_ = dir.Sync()
-		dir.Close()
-	}
+	// The folder is flushed so the name survives a crash; files placed at
+	// the same time share one flush (see dirsync.go).
+	_ = j.env.dirs.sync(j.spec.Dir, j.syncDir)
 	j.mu.Lock()
 	j.name = final
 	j.mu.Unlock()
 	return Result{Name: final, Total: total}, nil
+}
+
+// syncDir flushes the download folder.
+func (j *Job) syncDir() error {
+	dir, err := j.root.Open(".")
+	if err != nil {
+		return err
+	}
+	defer dir.Close()
+	return dir.Sync()
 }
 
 // place moves NAME.part to NAME, or to a free "NAME (n)" if something

@@ -11,6 +11,7 @@ type Span struct {
 	start, pos, end int64
 	reserved        int64 // bytes being written right now past pos
 	busy            bool  // a worker owns it
+	flowing         bool  // bytes arrived since the worker took it
 }
 
 func (p *Span) done() bool { return p.end >= 0 && p.pos >= p.end }
@@ -124,6 +125,7 @@ func (ps *pieceSet) commit(p *Span, w int64) {
 	ps.mu.Lock()
 	p.pos += w
 	p.reserved = 0
+	p.flowing = p.flowing || w > 0
 	ps.mu.Unlock()
 }
 
@@ -154,6 +156,20 @@ func (ps *pieceSet) release(p *Span) {
 	ps.mu.Unlock()
 }
 
+// flowing counts the pieces being fetched that received bytes since
+// their worker took them.
+func (ps *pieceSet) flowing() int {
+	ps.mu.Lock()
+	defer ps.mu.Unlock()
+	n := 0
+	for _, p := range ps.pieces {
+		if p.busy && p.flowing {
+			n++
+		}
+	}
+	return n
+}
+
 // hasWork reports whether next would find something for another worker.
 func (ps *pieceSet) hasWork(minPiece int64) bool {
 	ps.mu.Lock()
@@ -175,7 +191,7 @@ func (ps *pieceSet) next(minPiece int64) *Span {
 	defer ps.mu.Unlock()
 	for _, p := range ps.pieces {
 		if !p.busy && !p.done() {
-			p.busy = true
+			p.busy, p.flowing = true, false
 			return p
 		}
 	}

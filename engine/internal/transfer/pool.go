@@ -27,6 +27,8 @@ type pool struct {
 
 	mu       sync.Mutex
 	workers  int
+	allowed  int                       // connections the ramp allows now (see ramp.go)
+	extras   map[*extraWorker]struct{} // the extra connections running
 	firstErr error
 	none     chan struct{} // closed when the last worker left
 }
@@ -38,7 +40,8 @@ type pool struct {
 func (j *Job) Pool(ctx context.Context, slot *Slot, body io.ReadCloser, alive func(), fetch FetchFunc, extra bool) error {
 	wctx, stop := context.WithCancelCause(ctx)
 	defer stop(nil)
-	p := &pool{j: j, host: j.spec.URL.Host, fetch: fetch, ctx: wctx, stop: stop, none: make(chan struct{})}
+	p := &pool{j: j, host: j.spec.URL.Host, fetch: fetch, ctx: wctx, stop: stop, none: make(chan struct{}),
+		allowed: 1, extras: map[*extraWorker]struct{}{}}
 	ps := j.pieces()
 	j.env.Hosts.join(p.host)
 	defer j.env.Hosts.leave(p.host)
@@ -46,11 +49,26 @@ func (j *Job) Pool(ctx context.Context, slot *Slot, body io.ReadCloser, alive fu
 	if body != nil {
 		first = ps.first()
 	}
+	// Extra connections only for a file large enough to split (pieces
+	// never grow, so a small one never needs a second connection).
+	extra = extra && ps.hasWork(j.env.MinPiece)
 	p.spawn(slot, first, body, alive)
-	if extra {
-		// Extra connections now, and again whenever the setting changes or
-		// a connection to this host is freed. The wake-up channels are
-		// taken before trying, so no wake-up is missed.
+	if want, _, _ := j.wantConns(); extra && want > 1 {
+		ramped := make(chan struct{}, 1)
+		p.wg.Add(1)
+		go func() {
+			defer p.wg.Done()
+			p.ramp(func() {
+				select {
+				case ramped <- struct{}{}:
+				default:
+				}
+			})
+		}()
+		// Extra connections when the ramp allows them, and again whenever
+		// the setting changes or a connection to this host is freed. The
+		// wake-up channels are taken before trying, so no wake-up is
+		// missed.
 		p.wg.Add(1)
 		go func() {
 			defer p.wg.Done()
@@ -63,6 +81,7 @@ func (j *Job) Pool(ctx context.Context, slot *Slot, body io.ReadCloser, alive fu
 				case <-global:
 				case <-own:
 				case <-freed:
+				case <-ramped:
 				case <-p.none:
 					return
 				case <-wctx.Done():
@@ -81,7 +100,7 @@ func (p *pool) spawnExtra() bool {
 	want, _, _ := p.j.wantConns()
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if p.workers == 0 || p.workers >= want || !p.j.pieces().hasWork(p.j.env.MinPiece) {
+	if p.workers == 0 || p.workers >= min(want, p.allowed) || !p.j.pieces().hasWork(p.j.env.MinPiece) {
 		return false
 	}
 	slot := p.j.env.Hosts.tryTake(p.host, p.workers)
@@ -101,8 +120,14 @@ func (p *pool) spawn(slot *Slot, s *Span, body io.ReadCloser, alive func()) {
 func (p *pool) startLocked(slot *Slot, s *Span, body io.ReadCloser, alive func(), extra bool) {
 	p.workers++
 	p.j.rep.Connections(int(p.j.live.Add(1)))
+	var w *extraWorker
+	if extra {
+		ctx, cancel := context.WithCancelCause(p.ctx)
+		w = &extraWorker{ctx: ctx, cancel: cancel}
+		p.extras[w] = struct{}{}
+	}
 	p.wg.Add(1)
-	go p.work(slot, s, body, alive, extra)
+	go p.work(slot, s, body, alive, w)
 }
 
 // tooMany tells an extra worker to leave when the user lowered the
@@ -111,7 +136,7 @@ func (p *pool) tooMany() bool {
 	want, _, _ := p.j.wantConns()
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if p.workers > want {
+	if p.workers > min(want, p.allowed) {
 		p.leaveLocked()
 		return true
 	}
@@ -133,18 +158,28 @@ func (p *pool) fail(err error) {
 	p.stop(err)
 }
 
-// work is one connection: fill pieces until none is left.
-func (p *pool) work(slot *Slot, s *Span, body io.ReadCloser, alive func(), extra bool) {
+// work is one connection: fill pieces until none is left. w is set for
+// an extra connection (the ramp may close it).
+func (p *pool) work(slot *Slot, s *Span, body io.ReadCloser, alive func(), w *extraWorker) {
 	defer p.wg.Done()
 	defer slot.release()
+	extra := w != nil
+	ctx := p.ctx
+	if extra {
+		ctx = w.ctx
+	}
 	counted := true
 	defer func() {
 		p.j.rep.Connections(int(p.j.live.Add(-1)))
-		if counted {
-			p.mu.Lock()
-			p.leaveLocked()
-			p.mu.Unlock()
+		p.mu.Lock()
+		if extra {
+			delete(p.extras, w)
+			w.cancel(nil)
 		}
+		if counted {
+			p.leaveLocked()
+		}
+		p.mu.Unlock()
 	}()
 	ps := p.j.pieces()
 	for {
@@ -157,10 +192,17 @@ func (p *pool) work(slot *Slot, s *Span, body io.ReadCloser, alive func(), extra
 				return
 			}
 		}
-		err := p.fetch(p.ctx, s, body, alive)
+		if w.shedded() {
+			ps.release(s)
+			return
+		}
+		err := p.fetch(ctx, s, body, alive)
 		body, alive = nil, nil
 		ps.release(s)
 		s = nil
+		if err != nil && w.shedded() && p.ctx.Err() == nil {
+			return // closed by the ramp: the others take its piece
+		}
 		if err != nil {
 			var se *StatusError
 			if extra && errors.As(err, &se) && (se.Code == http.StatusServiceUnavailable || se.Code == http.StatusTooManyRequests) {

@@ -117,6 +117,8 @@ type Env struct {
 	Checkpoint time.Duration       // how often progress is flushed and reported
 	// WrapFile, if set, wraps each .part file opened (tests inject faults).
 	WrapFile func(File) File
+
+	dirs dirSyncs // folder flushes shared by the files finishing at once
 }
 
 // File is an open .part file (an *os.File; tests wrap it to inject

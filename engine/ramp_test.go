@@ -1,0 +1,42 @@
+package engine
+
+import (
+	"testing"
+
+	"github.com/haul-dl/haul/engine/testserver"
+)
+
+// Under a speed limit for all downloads, more connections cannot go
+// faster: the ramp opens the extra ones, finds no gain and closes them, so
+// most of the file comes over one connection.
+func TestExtraConnectionsThatDoNotHelpAreClosed(t *testing.T) {
+	srv := testserver.New()
+	defer srv.Close()
+	data := randomBytes(3 << 20)
+	srv.Add("/big.bin", data)
+	e := newEnv(t, func(o *Options) { o.Connections = 4; o.RateLimit = 1 << 20 })
+	id := e.add(srv.URL("/big.bin"))
+	e.waitFor(id, "extra connections", func(s Snapshot) bool { return s.Conns > 1 || s.State != Active })
+	s := e.waitFor(id, "back to one connection", func(s Snapshot) bool { return s.Conns == 1 || s.State != Active })
+	if s.State != Active || s.Received > int64(len(data))/2 {
+		t.Errorf("still %d connections at %d of %d bytes (%v): the useless ones were kept", s.Conns, s.Received, len(data), s.State)
+	}
+	e.mustComplete(id, data)
+}
+
+// A server that throttles each connection gains from every one: the ramp
+// keeps them all.
+func TestExtraConnectionsThatHelpAreKept(t *testing.T) {
+	srv := testserver.New()
+	defer srv.Close()
+	data := randomBytes(4 << 20)
+	srv.Add("/big.bin", data, testserver.Throttle(1<<20))
+	e := newEnv(t, func(o *Options) { o.Connections = 4 })
+	id := e.add(srv.URL("/big.bin"))
+	e.waitFor(id, "four connections", func(s Snapshot) bool { return s.Conns == 4 || s.State != Active })
+	s := e.waitFor(id, "half the file", func(s Snapshot) bool { return s.Received >= int64(len(data))/2 || s.State != Active })
+	if s.State == Active && s.Conns < 3 {
+		t.Errorf("only %d connections at half the file: helpful connections were closed", s.Conns)
+	}
+	e.mustComplete(id, data)
+}
