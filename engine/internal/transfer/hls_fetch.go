@@ -240,7 +240,9 @@ func (j *Job) fetchPartOnce(ctx context.Context, p *part, got func(int64)) ([]by
 // readPart reads body to its end under the speed limits.
 func (j *Job) readPart(ctx context.Context, body io.Reader, hint int64, alive func(), got func(int64)) ([]byte, error) {
 	data := make([]byte, 0, min(hint, 64<<20))
-	buf := make([]byte, readBuf)
+	bp := copyBufs.Get().(*[]byte) // as large as readSize can ask for
+	defer copyBufs.Put(bp)
+	buf := *bp
 	for {
 		n, rerr := body.Read(buf[:j.readSize()])
 		for done := 0; done < n; {
