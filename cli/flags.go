@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -26,6 +27,7 @@ type config struct {
 	Checksum       string
 	CACert         string
 	AllowDowngrade bool
+	Base           *url.URL // --base: the address of an -i page, for its relative links
 	Quality        string   // --quality: the HLS variant, "best", "worst" or a height
 	URLs           []string // the arguments that are not flags, in order
 }
@@ -94,6 +96,8 @@ func parseArgs(args []string) (config, error) {
 	fs.Var(rateValue{&cfg.Rate}, "limit-rate", "total speed cap")
 	fs.StringVar(&cfg.Checksum, "checksum", "", "expected digest ALGO=HEX")
 	fs.StringVar(&cfg.CACert, "ca-cert", "", "extra PEM CA bundle")
+	var base string
+	fs.StringVar(&base, "base", "", "address of the -i page, for its relative links")
 	fs.BoolVar(&cfg.AllowDowngrade, "allow-https-downgrade", false, "follow https→http redirects")
 	fs.StringVar(&cfg.Quality, "quality", "", "HLS variant: best, worst or a height")
 
@@ -123,6 +127,13 @@ func parseArgs(args []string) (config, error) {
 	}
 	if cfg.Conns < 1 || cfg.Conns > engine.MaxConnections {
 		return cfg, usagef("-x %d: connections per download must be from 1 to %d", cfg.Conns, engine.MaxConnections)
+	}
+	if seen["base"] {
+		u, err := url.Parse(strings.TrimSpace(base))
+		if base == "" || err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return cfg, usagef("--base %q: give the page's http or https address", base)
+		}
+		cfg.Base = u
 	}
 	for _, f := range []struct {
 		name, val string

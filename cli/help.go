@@ -24,6 +24,8 @@ as arguments may use the same patterns as -i (quote them for the shell).
                   "out=NAME" and "sha256=HEX" option lines under a URL).
                   URL patterns in the path expand: photo[001-120].jpg,
                   disk-[a-f].img, report.{pdf,csv}
+  --base URL      the address of the -i page, for its relative links when the
+                  page names none itself (<base href>, "saved from url=")
   -j N            downloads at once (default %d, at most %d)
   -x N            connections per download (default %d, at most %d; files
                   under 2 MiB use one)

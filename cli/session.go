@@ -176,7 +176,7 @@ func (s *session) check(ctx context.Context) (code int, stop bool) {
 	scanCtx, stopScan := context.WithCancel(ctx)
 	defer stopScan()
 	go func() {
-		sum, err := links.Scan(scanCtx, s.in.r, links.Options{Progress: s.progress}, func(links.Link) error { return nil })
+		sum, err := links.Scan(scanCtx, s.in.r, links.Options{Progress: s.progress, Base: s.cfg.Base}, func(links.Link) error { return nil })
 		done <- outcome{sum, err}
 	}()
 	tick := time.NewTicker(redrawEvery)
@@ -287,9 +287,9 @@ func (s *session) feed(ctx context.Context, events chan<- feedEvent) {
 	}
 	end := feedEvent{end: true}
 	if s.in != nil {
-		opt.Scan = links.Options{Progress: s.progress}
+		opt.Scan = links.Options{Progress: s.progress, Base: s.cfg.Base}
 		if s.checked {
-			opt.Scan = links.Options{MaxRejected: -1} // reported by check already
+			opt.Scan = links.Options{MaxRejected: -1, Base: s.cfg.Base} // reported by check already
 		}
 		end.sum, end.scanErr = intake.Reader(ctx, s.m, s.in.r, opt)
 		if ctx.Err() != nil {
@@ -435,6 +435,9 @@ func (s *session) reportInput() {
 	}
 	if s.sum.Duplicates > 0 {
 		s.v.message(fmt.Sprintf("%s: skipped %d duplicate %s", name, s.sum.Duplicates, plural(s.sum.Duplicates, "link", "links")))
+	}
+	if n := s.sum.Unresolved; n > 0 {
+		s.v.message(fmt.Sprintf("%s: skipped %d relative %s: the page names no address of its own; give it with --base URL", name, n, plural(n, "link", "links")))
 	}
 	if s.scanErr != nil {
 		msg := s.scanErr.Error()

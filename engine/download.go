@@ -88,6 +88,7 @@ type record struct {
 	Checksum  string           `json:"checksum,omitempty"`
 	Server    string           `json:"serverDigest,omitempty"`
 	Conns     int              `json:"conns,omitempty"`
+	Rate      int64            `json:"rate,omitempty"` // this download's own speed limit, bytes/s
 	Added     time.Time        `json:"added"`
 	Seq       int64            `json:"seq"`
 	State     string           `json:"state"`
@@ -113,7 +114,7 @@ func (d *download) record() []byte {
 	conns, _ := d.limits.Connections()
 	r := record{
 		V: 1, ID: d.id, URL: withoutPassword(d.url).String(), Headers: d.headers, Page: d.page, Dir: d.dir, Name: d.name,
-		NameFixed: d.nameFixed, Explicit: d.explicit, Checksum: d.checksum, Server: d.res.ServerDigest, Conns: conns,
+		NameFixed: d.nameFixed, Explicit: d.explicit, Checksum: d.checksum, Server: d.res.ServerDigest, Conns: conns, Rate: d.limits.Rate(),
 		Added: d.added, Seq: d.seq, State: st.String(), Err: d.problem.Message, Kind: d.problem.Kind.String(),
 		Status: d.problem.Status, Warning: d.res.Warning, Total: d.res.Total,
 		ETag: d.res.ETag, LastMod: d.res.LastModified, Ranges: d.res.Ranges, Pieces: d.res.Pieces, Proto: d.res.State,
@@ -156,7 +157,7 @@ func downloadFromRecord(data []byte) (*download, error) {
 	}
 	d := &download{
 		id: r.ID, url: u, headers: r.Headers, page: r.Page, dir: r.Dir, name: r.Name, nameFixed: r.NameFixed, explicit: r.Explicit,
-		checksum: r.Checksum, limits: transfer.NewLimits(r.Conns, 0), added: r.Added, seq: r.Seq, state: st,
+		checksum: r.Checksum, limits: transfer.NewLimits(r.Conns, max(r.Rate, 0)), added: r.Added, seq: r.Seq, state: st,
 		proto: r.Protocol, quality: r.Quality,
 		res: transfer.Resume{Total: r.Total, ETag: r.ETag, LastModified: r.LastMod, Ranges: r.Ranges,
 			ServerDigest: r.Server, Warning: r.Warning, Pieces: r.Pieces, State: r.Proto},

@@ -26,6 +26,7 @@ type Manager struct {
 	client atomic.Pointer[http.Client]
 	store  *store.Store
 	global *transfer.Limits // speed and connections for all downloads
+	byKind atomic.Bool      // Options.FoldersByKind, live
 	env    *transfer.Env
 
 	ctx       context.Context
@@ -97,6 +98,7 @@ func Open(ctx context.Context, opt Options) (*Manager, error) {
 		publishNow: make(chan struct{}, 1),
 		maxActive:  opt.MaxActive,
 	}
+	m.byKind.Store(opt.FoldersByKind)
 	m.client.Store(client)
 	m.env = &transfer.Env{
 		Client: m.client.Load, Hosts: transfer.NewHostSlots(opt.PerHost), Global: m.global,

@@ -33,6 +33,11 @@ type Options struct {
 	StallTimeout time.Duration
 	// CACertFile names a PEM bundle trusted besides the system roots.
 	CACertFile string
+	// FoldersByKind files each new download in a folder of its kind under
+	// its destination: DIR/Images, DIR/Videos, DIR/Music, ... (see
+	// filekind.Kind.Folder). The kind is judged from the name the link
+	// gives, when the download is added. SetFoldersByKind changes it.
+	FoldersByKind bool
 	// AllowDowngrade permits redirects from https to plain http.
 	AllowDowngrade bool
 	// HoldRestored keeps unfinished downloads from an earlier run waiting

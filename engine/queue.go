@@ -13,6 +13,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/haul-dl/haul/engine/filekind"
 	"github.com/haul-dl/haul/engine/hls"
 	"github.com/haul-dl/haul/engine/internal/transfer"
 	"github.com/haul-dl/haul/engine/safename"
@@ -93,7 +94,7 @@ func (m *Manager) AddAll(reqs []Request) []Added {
 		changed++
 		if d := m.existing(p, present); d != nil {
 			out[i].ID, out[i].Existing = d.id, true
-			if d.state == Paused || d.state == Failed {
+			if (d.state == Paused && !reqs[i].Paused) || d.state == Failed {
 				m.requeue(d)
 			}
 			m.persistLocked(d)
@@ -105,6 +106,9 @@ func (m *Manager) AddAll(reqs []Request) []Added {
 			proto: p.proto, quality: p.quality, added: time.Now(), seq: m.nextSeq, state: Queued, res: transfer.Resume{Total: -1}, dirty: true,
 		}
 		m.nextSeq++
+		if reqs[i].Paused {
+			d.state = Paused
+		}
 		if p.name == "" {
 			d.name = transfer.TentativeName(p.u)
 			if p.proto == protoHLS {
@@ -170,6 +174,17 @@ func (m *Manager) prepare(req Request) (p prepared, err error) {
 	}
 	if hls.IsPlaylistURL(p.u) {
 		p.proto = protoHLS
+	}
+	if m.byKind.Load() {
+		kind := filekind.Video // a stream is saved as a video
+		if p.proto != protoHLS {
+			name := p.name
+			if name == "" {
+				name = transfer.TentativeName(p.u)
+			}
+			kind = filekind.Of(name, "")
+		}
+		p.dir = filepath.Join(p.dir, kind.Folder())
 	}
 	return p, nil
 }

@@ -55,6 +55,9 @@ type Request struct {
 	// Header holds extra request headers (Referer, User-Agent, Cookie, …),
 	// sent to the URL's origin only and never stored.
 	Header Header
+	// Paused adds the download paused: it waits for Resume. A link already
+	// in the list is left as it is.
+	Paused bool
 	// Quality chooses the variant of an HLS master playlist: "best" (the
 	// default when empty), "worst", or a height such as "720" (that
 	// height, or the closest below it). Other links ignore it.

@@ -16,6 +16,7 @@ import (
 	"github.com/haul-dl/haul/engine"
 	"github.com/haul-dl/haul/engine/links"
 	"github.com/haul-dl/haul/engine/safename"
+	"github.com/haul-dl/haul/gui/internal/addlist"
 	"github.com/haul-dl/haul/instance"
 )
 
@@ -100,85 +101,58 @@ func withSource(detail string, s engine.Snapshot) string {
 	return detail + "  ·  " + src
 }
 
-// linksDialog offers the links a page handed over, all ticked, for the
-// user to choose from.
+// linksDialog offers the links a page handed over, all ticked but those
+// already in the list, for the user to choose from.
 type linksDialog struct {
-	dlg     *dialog.CustomDialog
-	items   []instance.HandoffItem
-	ticked  []bool
-	list    *widget.List
-	count   *widget.Label
-	dir     *widget.Entry
-	addBtn  *widget.Button
-	allBtn  *widget.Button
-	noneBtn *widget.Button
+	dlg    *dialog.CustomDialog
+	items  []instance.HandoffItem
+	picker *linkPicker
+	dir    *widget.Entry
+	addBtn *widget.Button
 }
 
 // showBrowserLinks opens the dialog for a "Download all links" hand-off.
 // UI goroutine only.
 func (u *UI) showBrowserLinks(h instance.Handoff) {
-	d := &linksDialog{items: h.Items, ticked: make([]bool, len(h.Items))}
-	for i := range d.ticked {
-		d.ticked[i] = true
+	d := &linksDialog{items: h.Items, picker: newLinkPicker()}
+	found := make([]links.Link, len(h.Items))
+	for i, it := range h.Items {
+		found[i] = links.Link{URL: it.URL, Name: it.Name}
 	}
-	d.count = widget.NewLabel("")
-	d.list = widget.NewList(func() int { return len(d.items) },
-		func() fyne.CanvasObject { return widget.NewCheck("", nil) },
-		func(i widget.ListItemID, o fyne.CanvasObject) {
-			c := o.(*widget.Check)
-			c.OnChanged = nil
-			c.Text = displayURL(d.items[i].URL)
-			c.SetChecked(d.ticked[i])
-			c.OnChanged = func(on bool) { d.ticked[i] = on; d.showCount() }
-		})
 	d.dir = widget.NewEntry()
 	d.dir.SetText(u.set.Dir)
 	browse := widget.NewButton("Browse…", func() { u.pickFolder(d.dir) })
-	d.allBtn = widget.NewButton("Tick all", func() { d.tickAll(true) })
-	d.noneBtn = widget.NewButton("Tick none", func() { d.tickAll(false) })
 	cancel := widget.NewButton("Cancel", func() { d.dlg.Hide() })
 	d.addBtn = widget.NewButton("Add", func() {
 		d.dlg.Hide()
 		u.addHandoffItems(d.chosen(), strings.TrimSpace(d.dir.Text), h.Page)
 	})
 	d.addBtn.Importance = widget.HighImportance
-	d.showCount()
+	d.picker.onChanged = func() { setEnabled(d.addBtn, d.picker.links.CheckedCount() > 0) }
+	d.picker.show(addlist.New(found, links.Summary{}, u.knownLinks()))
+	d.picker.onChanged()
 
 	from := "Links from the browser"
 	if h.Page != "" {
 		from = "Links from " + pageLabel(h.Page)
 	}
-	top := container.NewBorder(nil, nil, nil, container.NewHBox(d.allBtn, d.noneBtn), d.count)
 	folder := container.NewBorder(nil, nil, widget.NewLabel("Save to"), browse, d.dir)
-	d.dlg = dialog.NewCustomWithoutButtons(from, container.NewBorder(top, folder, nil, nil, d.list), u.win)
+	d.dlg = dialog.NewCustomWithoutButtons(from, container.NewBorder(nil, folder, nil, nil, d.picker.box), u.win)
 	d.dlg.SetButtons([]fyne.CanvasObject{cancel, d.addBtn})
 	d.dlg.Resize(fyne.NewSize(720, 480))
 	d.dlg.Show()
 	u.linksDlg = d
 }
 
-func (d *linksDialog) tickAll(on bool) {
-	for i := range d.ticked {
-		d.ticked[i] = on
-	}
-	d.list.Refresh()
-	d.showCount()
-}
-
+// chosen are the ticked items, with their headers.
 func (d *linksDialog) chosen() []instance.HandoffItem {
 	var out []instance.HandoffItem
-	for i, on := range d.ticked {
-		if on {
+	for i, e := range d.picker.links.Entries {
+		if e.Checked {
 			out = append(out, d.items[i])
 		}
 	}
 	return out
-}
-
-func (d *linksDialog) showCount() {
-	n := len(d.chosen())
-	d.count.SetText(fmt.Sprintf("%d of %s ticked", n, plural(len(d.items), "link")))
-	setEnabled(d.addBtn, n > 0)
 }
 
 // addHandoffItems adds the chosen links with their headers in the

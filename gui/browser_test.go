@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2/test"
-	"fyne.io/fyne/v2/widget"
 
 	"github.com/haul-dl/haul/engine"
 	"github.com/haul-dl/haul/engine/testserver"
@@ -63,8 +62,8 @@ func TestBrowserDownloadStartsAndCompletes(t *testing.T) {
 	if fi, err := os.Stat(filepath.Join(h.dl, "a.bin")); err != nil || fi.Size() != 100_000 {
 		t.Fatalf("a.bin on disk: %v", err)
 	}
-	if !strings.Contains(h.u.lastActivity, "From the browser: a.bin") {
-		t.Errorf("activity %q", h.u.lastActivity)
+	if !strings.Contains(h.u.status.last, "From the browser: a.bin") {
+		t.Errorf("activity %q", h.u.status.last)
 	}
 }
 
@@ -150,7 +149,7 @@ func TestBrowserLinksOpenTickedAndAddOnlyTheChosen(t *testing.T) {
 	}
 	h.until("the links dialog", func() bool { return h.u.linksDlg != nil })
 	d := h.u.linksDlg
-	if got := d.count.Text; got != "3 of 3 links ticked" {
+	if got := d.picker.count.Text; got != "3 of 3 links ticked" {
 		t.Errorf("count %q", got)
 	}
 	if !strings.Contains(h.overlayText(), "Links from "+s.Addr()+"/list.html") {
@@ -159,19 +158,18 @@ func TestBrowserLinksOpenTickedAndAddOnlyTheChosen(t *testing.T) {
 	if len(h.m.List()) != 0 {
 		t.Fatal("links were added before the user chose")
 	}
-	test.Tap(d.noneBtn)
+	test.Tap(d.picker.noneBtn)
 	if !d.addBtn.Disabled() {
 		t.Error("Add is enabled with nothing ticked")
 	}
-	test.Tap(d.allBtn)
+	test.Tap(d.picker.allBtn)
 	// The box of the second link, as the list builds it, clicked.
-	box := d.list.CreateItem().(*widget.Check)
-	d.list.UpdateItem(1, box)
-	if !box.Checked || !strings.Contains(box.Text, "two.bin") {
-		t.Fatalf("second box %q ticked %v", box.Text, box.Checked)
+	url, box := d.picker.item(1)
+	if !box.Checked || !strings.Contains(url.Text, "two.bin") {
+		t.Fatalf("second box %q ticked %v", url.Text, box.Checked)
 	}
 	test.Tap(box)
-	if got := d.count.Text; got != "2 of 3 links ticked" {
+	if got := d.picker.count.Text; got != "2 of 3 links ticked" {
 		t.Errorf("count after unticking one: %q", got)
 	}
 	test.Tap(d.addBtn)

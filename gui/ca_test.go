@@ -62,7 +62,7 @@ func TestExtraCACertificatesApplyLiveAndPersist(t *testing.T) {
 		t.Errorf("untrusted server: message %q", msg)
 	}
 
-	test.Tap(h.u.settingsButton)
+	test.Tap(h.u.tools.settings)
 	d := h.u.setDlg
 	if d == nil {
 		t.Fatal("Settings did not open")
@@ -116,7 +116,7 @@ func TestExtraCACertificatesApplyLiveAndPersist(t *testing.T) {
 	h.checkFile("secure.bin", secureBody)
 
 	// Cleared, the server is not trusted again, at once.
-	test.Tap(h.u.settingsButton)
+	test.Tap(h.u.tools.settings)
 	d = h.u.setDlg
 	if d.caFile.Text != pemFile {
 		t.Errorf("dialog shows CA file %q, want %q", d.caFile.Text, pemFile)
@@ -160,7 +160,7 @@ func TestExtraCACertificatesRefusedAtStartKeepHaulRunning(t *testing.T) {
 	h.waitState(h.idByName("still.bin"), engine.Completed)
 
 	// The setting is kept, and Settings says what is wrong with it.
-	test.Tap(h.u.settingsButton)
+	test.Tap(h.u.tools.settings)
 	d := h.u.setDlg
 	if d.caFile.Text != gone || !d.problem.Visible() || !strings.Contains(d.problem.Text, "gone.pem") {
 		t.Errorf("settings: CA file %q, problem %v %q", d.caFile.Text, d.problem.Visible(), d.problem.Text)

@@ -19,27 +19,27 @@ import (
 
 func TestEmptyHintFollowsTheList(t *testing.T) {
 	h := newHarness(t)
-	if !h.u.emptyHint.Visible() {
+	if !h.u.dl.hint.Visible() {
 		t.Fatal("empty hint hidden while the list is empty")
 	}
-	if h.u.list.Visible() && h.u.list.Length() != 0 {
-		t.Fatalf("list has %d rows", h.u.list.Length())
+	if h.u.dl.list.Visible() && h.u.dl.list.Length() != 0 {
+		t.Fatalf("list has %d rows", h.u.dl.list.Length())
 	}
 	h.u.addText(h.url("/f/one.bin"), "", "the test")
 	id := h.idByName("one.bin")
-	if h.u.emptyHint.Visible() {
+	if h.u.dl.hint.Visible() {
 		t.Error("empty hint still shown with a download in the list")
 	}
 	test.Tap(h.rowFor(id).removeBtn)
 	h.until("the list to empty", func() bool { return h.u.model.len() == 0 })
-	if !h.u.emptyHint.Visible() {
+	if !h.u.dl.hint.Visible() {
 		t.Error("empty hint not shown again after the last download was removed")
 	}
 }
 
 func TestAddDialogAddsDownloadsThatComplete(t *testing.T) {
 	h := newHarness(t)
-	test.Tap(h.u.addButton)
+	test.Tap(h.u.tools.add)
 	d := h.u.addDlg
 	if d == nil {
 		t.Fatal("Add did not open the dialog")
@@ -77,15 +77,15 @@ func TestAddDialogAddsDownloadsThatComplete(t *testing.T) {
 			t.Errorf("%s on disk: %d bytes, %v", name, len(got), err)
 		}
 	}
-	if !strings.Contains(text(h.u.status), "2 done") {
-		t.Errorf("status = %q", text(h.u.status))
+	if !strings.Contains(text(h.u.status.text), "2 done") {
+		t.Errorf("status = %q", text(h.u.status.text))
 	}
 }
 
 func TestAddToAnotherFolder(t *testing.T) {
 	h := newHarness(t)
 	other := filepath.Join(h.root, "elsewhere")
-	test.Tap(h.u.addButton)
+	test.Tap(h.u.tools.add)
 	d := h.u.addDlg
 	d.links.SetText(h.url("/f/there.bin"))
 	d.dir.SetText(other)
@@ -270,8 +270,8 @@ func TestFailedRowShowsErrorAndRetries(t *testing.T) {
 	if r.message.Importance != widget.DangerImportance || !r.retryBtn.Visible() {
 		t.Errorf("failed row: message importance %v, retry %v", r.message.Importance, r.retryBtn.Visible())
 	}
-	if !strings.Contains(text(h.u.status), "1 failed") {
-		t.Errorf("status = %q", text(h.u.status))
+	if !strings.Contains(text(h.u.status.text), "1 failed") {
+		t.Errorf("status = %q", text(h.u.status.text))
 	}
 }
 
@@ -282,21 +282,21 @@ func TestToolbarActions(t *testing.T) {
 	h.waitState(done, engine.Completed)
 	h.waitState(h1, engine.Active)
 	h.waitState(h2, engine.Active)
-	if h.u.resumeAllButton.Disabled() == false || h.u.pauseAllButton.Disabled() || h.u.clearButton.Disabled() {
+	if h.u.tools.resumeAll.Disabled() == false || h.u.tools.pauseAll.Disabled() || h.u.tools.clear.Disabled() {
 		t.Errorf("toolbar: resume all enabled %v, pause all disabled %v, clear disabled %v",
-			!h.u.resumeAllButton.Disabled(), h.u.pauseAllButton.Disabled(), h.u.clearButton.Disabled())
+			!h.u.tools.resumeAll.Disabled(), h.u.tools.pauseAll.Disabled(), h.u.tools.clear.Disabled())
 	}
 
-	test.Tap(h.u.pauseAllButton)
+	test.Tap(h.u.tools.pauseAll)
 	h.waitState(h1, engine.Paused)
 	h.waitState(h2, engine.Paused)
-	h.until("resume all to enable", func() bool { return !h.u.resumeAllButton.Disabled() })
+	h.until("resume all to enable", func() bool { return !h.u.tools.resumeAll.Disabled() })
 
-	test.Tap(h.u.resumeAllButton)
+	test.Tap(h.u.tools.resumeAll)
 	h.waitState(h1, engine.Active)
 	h.waitState(h2, engine.Active)
 
-	test.Tap(h.u.clearButton)
+	test.Tap(h.u.tools.clear)
 	h.until("the completed download to go", func() bool { return h.u.model.index(done) < 0 })
 	if h.u.model.len() != 2 {
 		t.Errorf("%d downloads left after clearing finished, want 2", h.u.model.len())
@@ -308,7 +308,7 @@ func TestToolbarActions(t *testing.T) {
 
 func TestSettingsApplyToEngineAndPersist(t *testing.T) {
 	h := newHarness(t)
-	test.Tap(h.u.settingsButton)
+	test.Tap(h.u.tools.settings)
 	d := h.u.setDlg
 	if d == nil {
 		t.Fatal("Settings did not open")
@@ -337,8 +337,8 @@ func TestSettingsApplyToEngineAndPersist(t *testing.T) {
 	if got := loadSettings(h.app.Preferences(), "unused"); got != want {
 		t.Errorf("saved settings = %+v, want %+v", got, want)
 	}
-	if !strings.Contains(text(h.u.status), "limit 512 KiB/s") {
-		t.Errorf("status does not show the limit: %q", text(h.u.status))
+	if !strings.Contains(text(h.u.status.text), "limit 512 KiB/s") {
+		t.Errorf("status does not show the limit: %q", text(h.u.status.text))
 	}
 
 	// One download at a time, live: the second waits for the first.
@@ -386,15 +386,15 @@ func TestHoverHintShowsInStatusBar(t *testing.T) {
 	h.u.addText(h.url("/hold/hover.bin"), "", "the test")
 	id := h.idByName("hover.bin")
 	h.waitState(id, engine.Active)
-	h.until("the add report", func() bool { return strings.HasPrefix(h.u.activity.Text, "Added 1 download") })
+	h.until("the add report", func() bool { return strings.HasPrefix(h.u.status.activity.Text, "Added 1 download") })
 	r := h.rowFor(id)
 	r.pauseBtn.MouseIn(&desktop.MouseEvent{})
-	if h.u.activity.Text != "Pause" {
-		t.Errorf("hint = %q", h.u.activity.Text)
+	if h.u.status.activity.Text != "Pause" {
+		t.Errorf("hint = %q", h.u.status.activity.Text)
 	}
 	r.pauseBtn.MouseOut()
-	if !strings.HasPrefix(h.u.activity.Text, "Added 1 download") {
-		t.Errorf("after the pointer left: %q", h.u.activity.Text)
+	if !strings.HasPrefix(h.u.status.activity.Text, "Added 1 download") {
+		t.Errorf("after the pointer left: %q", h.u.status.activity.Text)
 	}
 }
 
@@ -438,5 +438,5 @@ func TestLargeLinkFileKeepsItsOrder(t *testing.T) {
 			t.Fatalf("row %d is %q, want %q: the file's order was not kept", i, s.Name, want)
 		}
 	}
-	h.until("the report", func() bool { return strings.Contains(h.u.lastActivity, "Added 2000 downloads from many.txt") })
+	h.until("the report", func() bool { return strings.Contains(h.u.status.last, "Added 2000 downloads from many.txt") })
 }

@@ -152,7 +152,7 @@ func (h *harness) rowFor(id string) *row {
 	h.t.Helper()
 	var found *row
 	h.until("a row showing "+id, func() bool {
-		for _, r := range h.u.rows {
+		for _, r := range h.u.dl.rows {
 			if r.snap.ID == id && r.Visible() {
 				found = r
 				return true

@@ -94,11 +94,11 @@ func TestMessageClickShowsItWhole(t *testing.T) {
 		t.Fatalf("message %q", r.message.Text)
 	}
 	r.message.MouseIn(&desktop.MouseEvent{})
-	if h.u.activity.Text != "Click to read the whole message" {
-		t.Errorf("hint over the message = %q", h.u.activity.Text)
+	if h.u.status.activity.Text != "Click to read the whole message" {
+		t.Errorf("hint over the message = %q", h.u.status.activity.Text)
 	}
 	test.Tap(r.message)
-	if h.u.activity.Text == "Click to read the whole message" {
+	if h.u.status.activity.Text == "Click to read the whole message" {
 		t.Error("the hint stayed with the dialog open")
 	}
 	d := h.u.infoDlg

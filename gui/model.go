@@ -21,19 +21,19 @@ func (c counts) Total() int {
 // It is touched only on the UI goroutine: the subscriber hands it each
 // batch through one fyne.Do.
 type model struct {
-	ids   binding.StringList         // IDs in the engine's order; the list widget follows it
-	order []string                   // the same IDs, kept here to avoid copying on every lookup
-	rows  map[string]binding.Untyped // per ID: the latest engine.Snapshot
-	snaps map[string]engine.Snapshot
+	order []string                   // IDs in the engine's order
+	list  []engine.Snapshot          // the latest snapshots, in the same order
+	pos   map[string]int             // index of each ID in order and list
+	rows  map[string]binding.Untyped // per ID: the latest engine.Snapshot, for its row
 	sum   counts
+	// moved says the last batch added or removed a download, restated
+	// that it changed the state of one: what the list shows, filtered and
+	// sorted, may differ.
+	moved, restated bool
 }
 
 func newModel() *model {
-	return &model{
-		ids:   binding.NewStringList(),
-		rows:  map[string]binding.Untyped{},
-		snaps: map[string]engine.Snapshot{},
-	}
+	return &model{pos: map[string]int{}, rows: map[string]binding.Untyped{}}
 }
 
 // apply folds one batch into the model: new downloads are appended in
@@ -41,59 +41,74 @@ func newModel() *model {
 // ones leave. A full batch is the whole list: downloads missing from it
 // leave too. It reports the IDs that are new.
 func (md *model) apply(batch []engine.Snapshot, full bool) (added []string) {
-	removed := false
+	removed := map[string]bool{}
 	if full {
 		present := make(map[string]bool, len(batch))
 		for _, s := range batch {
 			present[s.ID] = true
 		}
-		for id := range md.rows {
+		for _, id := range md.order {
 			if !present[id] {
-				delete(md.rows, id)
-				delete(md.snaps, id)
-				removed = true
+				removed[id] = true
 			}
 		}
 	}
+	md.moved, md.restated = false, false
 	for _, s := range batch {
+		i, ok := md.pos[s.ID]
 		if s.Removed {
-			if _, ok := md.rows[s.ID]; ok {
-				delete(md.rows, s.ID)
-				delete(md.snaps, s.ID)
-				removed = true
+			if ok {
+				removed[s.ID] = true
 			}
 			continue
 		}
-		b, ok := md.rows[s.ID]
 		if !ok {
-			b = binding.NewUntyped()
+			b := binding.NewUntyped()
 			md.rows[s.ID] = b
+			md.pos[s.ID] = len(md.order)
 			md.order = append(md.order, s.ID)
+			md.list = append(md.list, s)
 			added = append(added, s.ID)
+			_ = b.Set(s)
+			continue
 		}
-		md.snaps[s.ID] = s
-		_ = b.Set(s) // cannot fail for an Untyped
-	}
-	if removed {
-		kept := md.order[:0]
-		for _, id := range md.order {
-			if _, ok := md.rows[id]; ok {
-				kept = append(kept, id)
-			}
+		if md.list[i].State != s.State {
+			md.restated = true
 		}
-		clear(md.order[len(kept):])
-		md.order = kept
+		md.list[i] = s
+		_ = md.rows[s.ID].Set(s) // cannot fail for an Untyped
 	}
-	if removed || len(added) > 0 {
-		_ = md.ids.Set(append([]string(nil), md.order...))
+	if len(removed) > 0 {
+		md.drop(removed)
+	}
+	if len(removed) > 0 || len(added) > 0 {
+		md.moved = true
 	}
 	md.sum = md.count()
 	return added
 }
 
+// drop takes the removed downloads out, keeping the others' order.
+func (md *model) drop(removed map[string]bool) {
+	order, list := md.order[:0], md.list[:0]
+	for i, id := range md.order {
+		if removed[id] {
+			delete(md.rows, id)
+			delete(md.pos, id)
+			continue
+		}
+		md.pos[id] = len(order)
+		order = append(order, id)
+		list = append(list, md.list[i])
+	}
+	clear(md.order[len(order):])
+	clear(md.list[len(list):])
+	md.order, md.list = order, list
+}
+
 func (md *model) count() counts {
 	var c counts
-	for _, s := range md.snaps {
+	for _, s := range md.list {
 		switch s.State {
 		case engine.Queued:
 			c.Queued++
@@ -116,20 +131,32 @@ func (md *model) count() counts {
 // len is the number of downloads in the list.
 func (md *model) len() int { return len(md.order) }
 
-// index returns the position of id in the list, or -1.
+// index returns the position of id in the engine's order, or -1.
 func (md *model) index(id string) int {
-	for i, x := range md.order {
-		if x == id {
-			return i
-		}
+	if i, ok := md.pos[id]; ok {
+		return i
 	}
 	return -1
 }
 
 // snapshot returns the latest state of one download.
 func (md *model) snapshot(id string) (engine.Snapshot, bool) {
-	s, ok := md.snaps[id]
-	return s, ok
+	i, ok := md.pos[id]
+	if !ok {
+		return engine.Snapshot{}, false
+	}
+	return md.list[i], true
+}
+
+// snapshots returns the latest state of each of ids that is still there.
+func (md *model) snapshots(ids []string) []engine.Snapshot {
+	out := make([]engine.Snapshot, 0, len(ids))
+	for _, id := range ids {
+		if s, ok := md.snapshot(id); ok {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 // row returns the binding of one download's state.

@@ -28,8 +28,8 @@ func TestModelAppliesThousandsAddsAndRemoves(t *testing.T) {
 	if len(added) != 1000 || md.len() != 1000 {
 		t.Fatalf("added %d, len %d, want 1000", len(added), md.len())
 	}
-	if n := md.ids.Length(); n != 1000 {
-		t.Errorf("bound ID list has %d items", n)
+	if n := len(md.list); n != 1000 {
+		t.Errorf("snapshot list has %d items", n)
 	}
 	if md.sum.Queued != 1000 || md.sum.Total() != 1000 {
 		t.Errorf("counts = %+v", md.sum)
@@ -43,13 +43,13 @@ func TestModelAppliesThousandsAddsAndRemoves(t *testing.T) {
 	if len(added) != 1 || added[0] != "new" {
 		t.Errorf("added = %q", added)
 	}
-	if md.len() != 999 || md.ids.Length() != 999 {
-		t.Errorf("len %d, bound %d, want 999", md.len(), md.ids.Length())
+	if md.len() != 999 || len(md.list) != 999 {
+		t.Errorf("len %d, snapshots %d, want 999", md.len(), len(md.list))
 	}
-	if first, _ := md.ids.GetValue(0); first != "id0001" {
+	if first := md.order[0]; first != "id0001" || md.list[0].ID != first {
 		t.Errorf("first ID = %q", first)
 	}
-	if last, _ := md.ids.GetValue(998); last != "new" {
+	if last := md.order[998]; last != "new" || md.list[998].ID != last || md.index("new") != 998 {
 		t.Errorf("last ID = %q", last)
 	}
 	b, _ := md.row("id0500")
@@ -73,21 +73,21 @@ func TestModelAppliesThousandsAddsAndRemoves(t *testing.T) {
 func TestListOfThousandIsVirtual(t *testing.T) {
 	h := newHarness(t)
 	h.u.apply(fakeSnaps(1000, engine.Queued), false)
-	if n := h.u.list.Length(); n != 1000 {
+	if n := h.u.dl.list.Length(); n != 1000 {
 		t.Fatalf("list length = %d, want 1000", n)
 	}
-	if h.u.emptyHint.Visible() {
+	if h.u.dl.hint.Visible() {
 		t.Error("empty hint shown over 1000 rows")
 	}
-	if len(h.u.rows) == 0 || len(h.u.rows) > 40 {
-		t.Errorf("the list built %d rows for 1000 downloads in a 700 px window", len(h.u.rows))
+	if len(h.u.dl.rows) == 0 || len(h.u.dl.rows) > 40 {
+		t.Errorf("the list built %d rows for 1000 downloads in a 700 px window", len(h.u.dl.rows))
 	}
-	h.u.list.ScrollToBottom()
+	h.u.dl.list.ScrollToBottom()
 	r := h.rowFor("id0999")
 	if r.name.Text != "file-0999.bin" {
 		t.Errorf("last row shows %q", r.name.Text)
 	}
-	if got := text(h.u.status); got != "0 active  ·  1000 queued  ·  0 done" {
+	if got := text(h.u.status.text); got != "0 active  ·  1000 queued  ·  0 done" {
 		t.Errorf("status = %q", got)
 	}
 }

@@ -2,19 +2,21 @@ package gui
 
 import (
 	"fmt"
-	"path"
 	"strconv"
 	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/data/binding"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/haul-dl/haul/engine"
+	"github.com/haul-dl/haul/engine/filekind"
 	"github.com/haul-dl/haul/engine/safename"
 	"github.com/haul-dl/haul/internal/human"
 	"github.com/haul-dl/haul/internal/outcome"
@@ -31,6 +33,8 @@ type rowActions interface {
 	openFolder(s engine.Snapshot)
 	details(s engine.Snapshot)
 	hint(text string) // what the button under the pointer does; "" when it leaves
+	// click selects the row, with the keyboard modifiers held.
+	click(id string, mod fyne.KeyModifier)
 }
 
 // row shows one download in the list. The list recycles rows: bind
@@ -53,8 +57,10 @@ type row struct {
 	pauseBtn, resumeBtn, retryBtn, openBtn *hintButton
 	cancelBtn, folderBtn, removeBtn        *hintButton
 
-	bottom  *fyne.Container // detail and message share this line
-	content fyne.CanvasObject
+	bottom   *fyne.Container // detail and message share this line
+	selected *canvas.Rectangle
+	content  fyne.CanvasObject
+	mod      fyne.KeyModifier // held at the last mouse press
 }
 
 func newRow(act rowActions) *row {
@@ -91,10 +97,13 @@ func newRow(act rowActions) *row {
 	r.bottom.Objects[1] = r.message
 	text := container.New(layout.NewCustomPaddedVBoxLayout(0), top, r.bar, r.bottom)
 	icon := container.NewCenter(container.NewGridWrap(fyne.NewSize(32, 32), r.icon))
-	r.content = container.NewBorder(nil, nil,
+	r.selected = canvas.NewRectangle(theme.Color(theme.ColorNameSelection))
+	r.selected.CornerRadius = theme.InputRadiusSize()
+	r.selected.Hide()
+	r.content = container.NewStack(r.selected, container.NewBorder(nil, nil,
 		container.NewPadded(icon),
 		container.NewCenter(buttons),
-		text)
+		text))
 	r.ExtendBaseWidget(r)
 	r.show(engine.Snapshot{State: engine.Queued, Total: -1, ETA: -1})
 	return r
@@ -102,6 +111,28 @@ func newRow(act rowActions) *row {
 
 // CreateRenderer is part of fyne.Widget.
 func (r *row) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(r.content) }
+
+// setSelected shows whether the row is selected.
+func (r *row) setSelected(on bool) { setVisible(r.selected, on) }
+
+// isSelected says whether the row shows as selected.
+func (r *row) isSelected() bool { return r.selected.Visible() }
+
+// MouseDown is part of desktop.Mouseable: it notes the modifiers held,
+// for the tap that follows.
+func (r *row) MouseDown(e *desktop.MouseEvent) { r.mod = e.Modifier }
+
+// MouseUp is part of desktop.Mouseable.
+func (r *row) MouseUp(*desktop.MouseEvent) {}
+
+// Tapped is part of fyne.Tappable: a click selects the row.
+func (r *row) Tapped(*fyne.PointEvent) {
+	mod := r.mod
+	r.mod = 0
+	if r.snap.ID != "" {
+		r.act.click(r.snap.ID, mod)
+	}
+}
 
 // bind makes the row follow data, the binding of one download.
 func (r *row) bind(data binding.Untyped) {
@@ -139,7 +170,7 @@ func (r *row) show(s engine.Snapshot) {
 		name = s.URL
 	}
 	r.name.SetText(safename.Display(name))
-	r.icon.SetResource(fileIcon(s.Name))
+	r.icon.SetResource(kindIcon(filekind.Of(s.Name, "")))
 
 	text, imp := stateText(s)
 	r.state.Importance = imp
@@ -265,18 +296,20 @@ func progressText(s engine.Snapshot) string {
 	return t
 }
 
-// fileIcon picks an icon by the kind of file a name suggests.
-func fileIcon(name string) fyne.Resource {
-	switch strings.ToLower(path.Ext(name)) {
-	case ".jpg", ".jpeg", ".png", ".gif", ".webp", ".bmp", ".svg", ".tif", ".tiff", ".avif", ".heic":
+// kindIcon is the icon of a kind of file.
+func kindIcon(k filekind.Kind) fyne.Resource {
+	switch k {
+	case filekind.Image:
 		return theme.FileImageIcon()
-	case ".mp4", ".mkv", ".webm", ".mov", ".avi", ".m4v", ".wmv":
+	case filekind.Video:
 		return theme.FileVideoIcon()
-	case ".mp3", ".flac", ".ogg", ".wav", ".m4a", ".opus", ".aac":
+	case filekind.Audio:
 		return theme.FileAudioIcon()
-	case ".txt", ".md", ".csv", ".json", ".xml", ".html", ".pdf", ".log":
+	case filekind.Document:
 		return theme.FileTextIcon()
-	case ".zip", ".tar", ".gz", ".xz", ".bz2", ".7z", ".rar", ".zst", ".iso", ".exe", ".msi", ".deb", ".rpm", ".dmg", ".appimage", ".apk":
+	case filekind.Archive:
+		return theme.StorageIcon()
+	case filekind.Program:
 		return theme.FileApplicationIcon()
 	}
 	return theme.FileIcon()

@@ -24,7 +24,7 @@ func nightQueue(p fyne.Preferences) {
 func TestScheduleHoldsTheQueueUntilItsWindow(t *testing.T) {
 	h := newDesktopHarness(t, noon, true, nightQueue)
 	h.until("the schedule in the status bar", func() bool {
-		return strings.Contains(text(h.u.status), "Queue paused until 01:00")
+		return strings.Contains(text(h.u.status.text), "Queue paused until 01:00")
 	})
 	// Added while the window is closed: paused, not started.
 	h.u.addText(h.url("/hold/s1.bin")+"\n"+h.url("/hold/s2.bin"), "", "the test")
@@ -39,7 +39,7 @@ func TestScheduleHoldsTheQueueUntilItsWindow(t *testing.T) {
 	h.clock.Advance(time.Date(2026, 6, 2, 1, 0, 0, 0, zone))
 	h.waitState(s1, engine.Active)
 	h.waitState(s2, engine.Active)
-	if st := text(h.u.status); strings.Contains(st, "Queue paused") {
+	if st := text(h.u.status.text); strings.Contains(st, "Queue paused") {
 		t.Errorf("status still says paused: %q", st)
 	}
 	if held := h.app.Preferences().StringList(prefHeld); len(held) != 0 {
@@ -50,7 +50,7 @@ func TestScheduleHoldsTheQueueUntilItsWindow(t *testing.T) {
 	h.clock.Advance(time.Date(2026, 6, 2, 7, 0, 0, 0, zone))
 	h.waitState(s1, engine.Paused)
 	h.waitState(s2, engine.Paused)
-	h.until("the status", func() bool { return strings.Contains(text(h.u.status), "Queue paused until 01:00") })
+	h.until("the status", func() bool { return strings.Contains(text(h.u.status.text), "Queue paused until 01:00") })
 }
 
 func TestScheduleChangeWhileRunningTakesEffectAtOnce(t *testing.T) {
@@ -71,7 +71,7 @@ func TestScheduleChangeWhileRunningTakesEffectAtOnce(t *testing.T) {
 	h.u.applyDesktopSettings(s)
 	h.waitState(c1, engine.Active)
 	h.until("the limit in the status bar", func() bool {
-		return strings.Contains(text(h.u.status), "Limited to 500 KiB/s until 18:00")
+		return strings.Contains(text(h.u.status.text), "Limited to 500 KiB/s until 18:00")
 	})
 	if got := h.u.effectiveRate(h.u.set); got != 500<<10 {
 		t.Errorf("rate in force = %d, want the schedule's 500 KiB/s", got)
@@ -83,7 +83,7 @@ func TestScheduleChangeWhileRunningTakesEffectAtOnce(t *testing.T) {
 
 	// 18:00: the limit of the settings applies again.
 	h.clock.Advance(time.Date(2026, 6, 1, 18, 0, 0, 0, zone))
-	h.until("the limit to end", func() bool { return !strings.Contains(text(h.u.status), "Limited") })
+	h.until("the limit to end", func() bool { return !strings.Contains(text(h.u.status.text), "Limited") })
 	if got := h.u.effectiveRate(h.u.set); got != 0 {
 		t.Errorf("rate after 18:00 = %d, want unlimited", got)
 	}
@@ -122,7 +122,7 @@ func TestQuitWhenTheQueueEmpties(t *testing.T) {
 
 func TestScheduleDialogSavesAndValidates(t *testing.T) {
 	h := newDesktopHarness(t, noon, true, nil)
-	test.Tap(h.u.settingsButton)
+	test.Tap(h.u.tools.settings)
 	open := findButton(h.u.win.Canvas().Overlays().Top(), "Schedule and desktop…")
 	if open == nil {
 		t.Fatal("Settings has no Schedule and desktop button")
@@ -160,7 +160,7 @@ func TestScheduleDialogSavesAndValidates(t *testing.T) {
 		t.Errorf("saved %+v, want plan %+v and watching on", got, want)
 	}
 	h.until("the new plan in force", func() bool {
-		return strings.Contains(text(h.u.status), "Queue paused until 23:00") && strings.Contains(text(h.u.status), "Limited to 500 KiB/s until 18:00")
+		return strings.Contains(text(h.u.status.text), "Queue paused until 23:00") && strings.Contains(text(h.u.status.text), "Limited to 500 KiB/s until 18:00")
 	})
 }
 

@@ -15,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/haul-dl/haul/engine"
+	"github.com/haul-dl/haul/gui/internal/listview"
 )
 
 // Preference keys.
@@ -24,6 +25,8 @@ const (
 	prefRateKiB     = "rate_limit_kib"
 	prefDir         = "download_dir"
 	prefCACertFile  = "ca_cert_file"
+	prefSortOrder   = "sort_order"
+	prefByKind      = "folders_by_kind"
 )
 
 // maxRateKiB is the highest speed limit a user may choose: 10 GiB/s;
@@ -32,11 +35,13 @@ const maxRateKiB = 10 << 20
 
 // settings are the user's choices, kept in Fyne's preferences.
 type settings struct {
-	MaxActive    int    // downloads at once
-	Connections  int    // connections per download
-	RateLimitKiB int    // total speed cap in KiB/s; 0 = unlimited
-	Dir          string // default download folder
-	CACertFile   string // extra PEM CA bundle trusted besides the system roots; "" for none
+	MaxActive    int            // downloads at once
+	Connections  int            // connections per download
+	RateLimitKiB int            // total speed cap in KiB/s; 0 = unlimited
+	Dir          string         // default download folder
+	CACertFile   string         // extra PEM CA bundle trusted besides the system roots; "" for none
+	Order        listview.Order // how the list is sorted
+	ByKind       bool           // new downloads go to a folder of their kind under Dir
 }
 
 // loadSettings reads the settings, with Haul's defaults for what was
@@ -48,6 +53,8 @@ func loadSettings(p fyne.Preferences, defaultDir string) settings {
 		RateLimitKiB: p.IntWithFallback(prefRateKiB, 0),
 		Dir:          p.StringWithFallback(prefDir, defaultDir),
 		CACertFile:   p.StringWithFallback(prefCACertFile, ""),
+		Order:        listview.ParseOrder(p.StringWithFallback(prefSortOrder, "")),
+		ByKind:       p.BoolWithFallback(prefByKind, false),
 	}
 	if s.MaxActive < 1 || s.MaxActive > engine.MaxMaxActive {
 		s.MaxActive = engine.DefaultMaxActive
@@ -70,17 +77,20 @@ func (s settings) save(p fyne.Preferences) {
 	p.SetInt(prefRateKiB, s.RateLimitKiB)
 	p.SetString(prefDir, s.Dir)
 	p.SetString(prefCACertFile, s.CACertFile)
+	p.SetString(prefSortOrder, s.Order.String())
+	p.SetBool(prefByKind, s.ByKind)
 }
 
 // engineOptions are the settings as options to open the engine with.
 func (s settings) engineOptions(stateDir string) engine.Options {
 	return engine.Options{
-		StateDir:    stateDir,
-		DefaultDir:  s.Dir,
-		MaxActive:   s.MaxActive,
-		Connections: s.Connections,
-		RateLimit:   int64(s.RateLimitKiB) * 1024,
-		CACertFile:  s.CACertFile,
+		StateDir:      stateDir,
+		DefaultDir:    s.Dir,
+		MaxActive:     s.MaxActive,
+		Connections:   s.Connections,
+		RateLimit:     int64(s.RateLimitKiB) * 1024,
+		CACertFile:    s.CACertFile,
+		FoldersByKind: s.ByKind,
 	}
 }
 
@@ -96,6 +106,7 @@ type settingsDialog struct {
 	caFile      *widget.Entry
 	caBrowse    *widget.Button
 	caClear     *widget.Button
+	byKind      *widget.Check
 	problem     *widget.Label
 	saveBtn     *widget.Button
 	cancelBtn   *widget.Button
@@ -144,6 +155,8 @@ func (u *UI) showSettings() {
 	d.caFile.SetPlaceHolder("None")
 	d.caFile.SetText(u.set.CACertFile)
 	d.caBrowse = widget.NewButton("Browse…", func() { u.pickFile(d.caFile, caExtensions) })
+	d.byKind = widget.NewCheck("Sort new downloads into folders by kind (Images, Videos, Music, Archives, Documents, Programs, Other)", nil)
+	d.byKind.SetChecked(u.set.ByKind)
 	d.caClear = widget.NewButtonWithIcon("", theme.ContentClearIcon(), func() { d.caFile.SetText("") })
 	d.caFile.OnChanged = func(text string) { setEnabled(d.caClear, text != "") }
 	setEnabled(d.caClear, d.caFile.Text != "")
@@ -163,6 +176,7 @@ func (u *UI) showSettings() {
 		widget.NewFormItem("Connections per download", d.connections),
 		widget.NewFormItem("Speed", container.NewBorder(nil, nil, d.limit, widget.NewLabel("KiB/s"), d.limitKiB)),
 		widget.NewFormItem("Download folder", container.NewBorder(nil, nil, nil, d.browse, d.dir)),
+		widget.NewFormItem("", d.byKind),
 		widget.NewFormItem("Extra CA certificates", container.New(layout.NewCustomPaddedVBoxLayout(0),
 			container.NewBorder(nil, nil, nil, container.NewHBox(d.caBrowse, d.caClear), d.caFile),
 			caNote)),
@@ -243,6 +257,7 @@ func (u *UI) caStartFailed(err error) {
 // read returns the settings the dialog holds, or what is wrong with them.
 func (d *settingsDialog) read(old settings) (settings, error) {
 	s := old
+	s.ByKind = d.byKind.Checked
 	var errs []error
 	var err error
 	if s.MaxActive, err = parseInt(d.maxActive.Text, 1, engine.MaxMaxActive); err != nil {
@@ -279,6 +294,7 @@ func (u *UI) applySettings(s settings) {
 		u.m.SetConnections(s.Connections)
 		u.m.SetRateLimit(rate)
 		u.m.SetMaxActive(s.MaxActive)
+		u.m.SetFoldersByKind(s.ByKind)
 	})
 	u.showSummary()
 }

@@ -50,6 +50,19 @@ func (h *speedHistory) push(v float64) {
 	h.n = min(h.n+1, speedSamples)
 }
 
+// idle says the last minute was all zero: a full ring of zeros.
+func (h *speedHistory) idle() bool {
+	if h.n < speedSamples {
+		return false
+	}
+	for _, v := range h.ring {
+		if v != 0 {
+			return false
+		}
+	}
+	return true
+}
+
 // values returns the samples, oldest first.
 func (h *speedHistory) values() []float64 {
 	out := make([]float64, 0, h.n)
@@ -81,7 +94,8 @@ func (h *speedHistory) points(w, ht float32) []fyne.Position {
 // (one per pair of samples, made once), under the status bar's numbers.
 type speedGraph struct {
 	widget.BaseWidget
-	hist speedHistory
+	hist    speedHistory
+	redraws int // how many samples redrew the graph, for tests
 }
 
 func newSpeedGraph() *speedGraph {
@@ -90,9 +104,16 @@ func newSpeedGraph() *speedGraph {
 	return g
 }
 
-// add records the total speed at now and redraws; UI goroutine only.
+// add records the total speed at now and redraws, unless the graph was
+// flat at zero and still is: an idle window draws nothing. UI goroutine
+// only.
 func (g *speedGraph) add(now time.Time, v float64) {
+	was := g.hist.idle()
 	g.hist.add(now, v)
+	if was && g.hist.idle() {
+		return
+	}
+	g.redraws++
 	g.Refresh()
 }
 

@@ -21,7 +21,7 @@ import (
 func TestAddDialogSavesAVideoStreamInTheQualityChosen(t *testing.T) {
 	h := newHarness(t)
 	h.srv.AddHLS("/v")
-	test.Tap(h.u.addButton)
+	test.Tap(h.u.tools.add)
 	d := h.u.addDlg
 	if d == nil || d.quality == nil || d.quality.Selected != "Best" {
 		t.Fatal("the Add dialog has no quality choice set to Best")

@@ -1,0 +1,73 @@
+package gui
+
+import (
+	"path/filepath"
+	"testing"
+
+	"fyne.io/fyne/v2/test"
+
+	"github.com/haul-dl/haul/engine"
+)
+
+func TestPerDownloadLimitFromDetailsIsAppliedToTheEngine(t *testing.T) {
+	h := newHarness(t)
+	h.u.addText(h.url("/hold/own.bin"), "", "the test")
+	id := h.idByName("own.bin")
+	h.waitState(id, engine.Active)
+	h.clickRow(id, 0)
+	test.Tap(h.u.tools.details)
+	d := h.u.infoDlg
+	d.limitKiB.SetText("256")
+	d.connsWanted.SetText("2")
+	test.Tap(d.applyBtn)
+	h.until("the engine to take the limits", func() bool {
+		rate, conns, err := h.m.DownloadLimits(id)
+		return err == nil && rate == 256<<10 && conns == 2
+	})
+	d.limitKiB.SetText("")
+	test.Tap(d.applyBtn)
+	h.until("the limit to go", func() bool {
+		rate, _, _ := h.m.DownloadLimits(id)
+		return rate == 0
+	})
+}
+
+func TestStartNowFromTheToolbarRunsPastTheLimit(t *testing.T) {
+	h := newHarness(t)
+	h.m.SetMaxActive(1)
+	h.u.addText(h.url("/hold/first.bin"), "", "the test")
+	first := h.idByName("first.bin")
+	h.waitState(first, engine.Active)
+	h.u.addText(h.url("/hold/second.bin"), "", "the test")
+	second := h.idByName("second.bin")
+	h.waitState(second, engine.Queued)
+	h.clickRow(second, 0)
+	if h.u.tools.startNow.Disabled() {
+		t.Fatal("Start now is disabled for a queued download")
+	}
+	test.Tap(h.u.tools.startNow)
+	h.waitState(second, engine.Active)
+	if h.state(first) != engine.Active {
+		t.Errorf("the first download is %s", h.state(first))
+	}
+}
+
+func TestFoldersByKindSwitchedInSettings(t *testing.T) {
+	h := newHarness(t)
+	test.Tap(h.u.tools.settings)
+	d := h.u.setDlg
+	if d.byKind.Checked {
+		t.Error("folders by kind is on by default")
+	}
+	d.byKind.SetChecked(true)
+	test.Tap(d.saveBtn)
+	if !h.app.Preferences().Bool(prefByKind) {
+		t.Error("the setting was not saved")
+	}
+	h.u.addText(h.url("/f/pic.jpg"), "", "the test")
+	id := h.idByName("pic.jpg")
+	h.waitState(id, engine.Completed)
+	if s, _ := h.m.Get(id); s.Dir != filepath.Join(h.dl, "Images") {
+		t.Errorf("with folders by kind the picture went to %s", s.Dir)
+	}
+}

@@ -1,0 +1,264 @@
+package gui
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/haul-dl/haul/engine"
+	"github.com/haul-dl/haul/engine/filekind"
+	"github.com/haul-dl/haul/engine/safename"
+	"github.com/haul-dl/haul/internal/human"
+	"github.com/haul-dl/haul/internal/outcome"
+)
+
+// detailsDialog shows everything about one download in text that can be
+// selected and copied: its file, link and folder, size and type, what
+// the server said about the file, the checksum, the connections now, a
+// map of the byte ranges on disk, and its error or next retry. While
+// open it follows the download.
+type detailsDialog struct {
+	id                       string
+	dlg                      *dialog.CustomDialog
+	name, message, link, dir *widget.Label
+	size, kind, validators   *widget.Label
+	checksum, conns, attempt *widget.Label
+	fmap                     *fileMap
+	limitKiB, connsWanted    *widget.Entry // this download's own limits
+	applyBtn                 *widget.Button
+}
+
+// details opens the details of a download. UI goroutine only.
+func (u *UI) details(s engine.Snapshot) {
+	wrapped := func(wrap fyne.TextWrap) *widget.Label {
+		l := widget.NewLabel("")
+		l.Wrapping = wrap
+		l.Selectable = true
+		return l
+	}
+	d := &detailsDialog{id: s.ID, fmap: newFileMap()}
+	for _, l := range []**widget.Label{&d.name, &d.link, &d.dir} {
+		*l = wrapped(fyne.TextWrapBreak)
+	}
+	for _, l := range []**widget.Label{&d.message, &d.size, &d.kind, &d.validators, &d.checksum, &d.conns, &d.attempt} {
+		*l = wrapped(fyne.TextWrapWord)
+	}
+	d.show(engine.Details{Snapshot: s})
+	d.limitKiB = widget.NewEntry()
+	d.limitKiB.SetPlaceHolder("none")
+	d.limitKiB.Validator = optionalInt(1, maxRateKiB)
+	d.connsWanted = widget.NewEntry()
+	d.connsWanted.SetPlaceHolder(fmt.Sprintf("as in Settings (%d)", u.set.Connections))
+	d.connsWanted.Validator = optionalInt(1, engine.MaxConnections)
+	d.applyBtn = widget.NewButton("Apply", func() { u.applyDownloadLimits(d) })
+	u.enqueue(func() {
+		rate, conns, err := u.m.DownloadLimits(d.id)
+		if err != nil {
+			return
+		}
+		u.post(func() {
+			if rate > 0 {
+				d.limitKiB.SetText(strconv.FormatInt(rate/1024, 10))
+			}
+			if conns > 0 {
+				d.connsWanted.SetText(strconv.Itoa(conns))
+			}
+		})
+	})
+	own := container.NewBorder(nil, nil, nil, d.applyBtn, container.NewGridWithColumns(2,
+		container.NewBorder(nil, nil, nil, widget.NewLabel("KiB/s"), d.limitKiB),
+		container.NewBorder(nil, nil, nil, widget.NewLabel("connections"), d.connsWanted)))
+	form := widget.NewForm(
+		widget.NewFormItem("Own limits", own),
+		widget.NewFormItem("File", d.name),
+		widget.NewFormItem("Message", d.message),
+		widget.NewFormItem("Link", d.link),
+		widget.NewFormItem("Folder", d.dir),
+		widget.NewFormItem("Size", d.size),
+		widget.NewFormItem("Type", d.kind),
+		widget.NewFormItem("On disk", d.fmap),
+		widget.NewFormItem("Server", d.validators),
+		widget.NewFormItem("Checksum", d.checksum),
+		widget.NewFormItem("Connections", d.conns),
+		widget.NewFormItem("Attempts", d.attempt),
+	)
+	title := "Download details"
+	if s.State == engine.Failed {
+		title = "Download failed"
+	}
+	d.dlg = dialog.NewCustom(title, "Close", container.NewVScroll(form), u.win)
+	d.dlg.SetOnClosed(func() {
+		if u.infoDlg == d {
+			u.infoDlg = nil
+		}
+	})
+	u.hint("") // the pointer is over the dialog now, not the message
+	d.dlg.Resize(fyne.NewSize(680, 560))
+	d.dlg.Show()
+	u.infoDlg = d
+	u.refreshDetails()
+}
+
+// refreshDetails asks the engine for the details of the download the
+// open dialog shows, and shows them. UI goroutine only.
+func (u *UI) refreshDetails() {
+	d := u.infoDlg
+	if d == nil {
+		return
+	}
+	u.enqueue(func() {
+		det, ok := u.m.Details(d.id)
+		if !ok {
+			return
+		}
+		u.post(func() {
+			if u.infoDlg == d {
+				d.show(det)
+			}
+		})
+	})
+}
+
+// show fills the dialog from det.
+func (d *detailsDialog) show(det engine.Details) {
+	s := det.Snapshot
+	msg, imp := messageText(s)
+	if msg == "" {
+		msg = stateWord(s)
+	}
+	set := func(l *widget.Label, text string) {
+		if l.Text != text {
+			l.SetText(text)
+		}
+	}
+	set(d.name, safename.Display(s.Name))
+	d.message.Importance = imp
+	set(d.message, msg)
+	set(d.link, safename.Display(s.URL)) // the engine's URL never holds a password
+	set(d.dir, safename.Display(s.Path()))
+	set(d.size, sizeText(s))
+	set(d.kind, kindName(filekind.Of(s.Name, "")))
+	set(d.validators, validatorText(det))
+	set(d.checksum, checksumText(det))
+	set(d.conns, connsText(s))
+	set(d.attempt, attemptText(s, time.Now()))
+	have := make([]byteRange, len(det.Have))
+	for i, r := range det.Have {
+		have[i] = byteRange{r.Start, r.End}
+	}
+	d.fmap.set(s.Total, have)
+}
+
+func stateWord(s engine.Snapshot) string {
+	w, _ := stateText(s)
+	return w
+}
+
+func sizeText(s engine.Snapshot) string {
+	if s.State == engine.Completed {
+		return human.Bytes(s.Received)
+	}
+	return progressText(s)
+}
+
+func validatorText(det engine.Details) string {
+	var parts []string
+	if det.ETag != "" {
+		parts = append(parts, "ETag "+safename.Display(det.ETag))
+	}
+	if det.LastModified != "" {
+		parts = append(parts, "Last-Modified "+safename.Display(det.LastModified))
+	}
+	if det.Total >= 0 || det.ETag != "" {
+		if det.Ranges {
+			parts = append(parts, "resumable")
+		} else {
+			parts = append(parts, "cannot resume")
+		}
+	}
+	if len(parts) == 0 {
+		return "Not asked yet"
+	}
+	return strings.Join(parts, "  ·  ")
+}
+
+func checksumText(det engine.Details) string {
+	sum := det.Checksum
+	if sum == "" {
+		sum = det.ServerDigest
+	}
+	switch {
+	case sum == "":
+		return "None given"
+	case det.Verified:
+		return safename.Display(sum) + "  ·  verified"
+	case det.State == engine.Completed:
+		return safename.Display(sum) + "  ·  not checked"
+	}
+	return safename.Display(sum) + "  ·  checked when complete"
+}
+
+func connsText(s engine.Snapshot) string {
+	if s.State != engine.Active {
+		return "None now"
+	}
+	return plural(s.Conns, "connection") + " now"
+}
+
+func attemptText(s engine.Snapshot, now time.Time) string {
+	switch {
+	case s.Retry != nil:
+		return outcome.Retrying(s, now)
+	case s.State == engine.Failed:
+		return "Failed: " + outcome.Failed(s, advice)
+	}
+	return "No failed attempt"
+}
+
+// kindName is a file kind as the details view words it.
+func kindName(k filekind.Kind) string {
+	return strings.ToUpper(k.String()[:1]) + k.String()[1:]
+}
+
+// optionalInt accepts nothing or a whole number from lo to hi.
+func optionalInt(lo, hi int) fyne.StringValidator {
+	return func(s string) error {
+		if strings.TrimSpace(s) == "" {
+			return nil
+		}
+		_, err := parseInt(s, lo, hi)
+		return err
+	}
+}
+
+// applyDownloadLimits gives the download of d its own speed limit and
+// connections, applied by the engine while it runs. UI goroutine only.
+func (u *UI) applyDownloadLimits(d *detailsDialog) {
+	var kib, conns int
+	var err error
+	if t := strings.TrimSpace(d.limitKiB.Text); t != "" {
+		if kib, err = parseInt(t, 1, maxRateKiB); err != nil {
+			u.showError(fmt.Errorf("Speed limit: %w", err))
+			return
+		}
+	}
+	if t := strings.TrimSpace(d.connsWanted.Text); t != "" {
+		if conns, err = parseInt(t, 1, engine.MaxConnections); err != nil {
+			u.showError(fmt.Errorf("Connections: %w", err))
+			return
+		}
+	}
+	id := d.id
+	u.engineCall("Could not change the download's limits", func() error {
+		if err := u.m.SetDownloadLimit(id, int64(kib)*1024); err != nil {
+			return err
+		}
+		return u.m.SetDownloadConnections(id, conns)
+	})
+}
