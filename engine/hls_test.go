@@ -16,11 +16,7 @@ import (
 // download to ("ts", "aes", "audio/video", ...).
 func expectedSum(t *testing.T, dir string) string {
 	t.Helper()
-	b, err := fs.ReadFile(testserver.HLSFixtures(), dir+"/expected.sha256")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return strings.Fields(string(b))[0]
+	return testserver.HLSExpectedSum(dir)
 }
 
 func fileSum(t *testing.T, path string) string {

@@ -96,13 +96,11 @@ func sha(b []byte) string {
 	return hex.EncodeToString(sum[:])
 }
 
+// expectedSum is the committed SHA-256 of what a fixture stream must
+// download to ("ts", "aes", "audio/video", ...).
 func expectedSum(t *testing.T, dir string) string {
 	t.Helper()
-	b, err := fs.ReadFile(testserver.HLSFixtures(), dir+"/expected.sha256")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return strings.TrimSpace(string(b))
+	return testserver.HLSExpectedSum(dir)
 }
 
 func serve(t *testing.T) (*testserver.Server, *http.Client) {

@@ -40,6 +40,22 @@ type hlsConfig struct {
 	change      map[string]int // playlist name → requests before it changes
 }
 
+// HLSExpectedSum returns the committed SHA-256 (lower-case hex) of what
+// the fixture stream in dir ("ts", "aes", "master/lo", "audio/video", ...)
+// must download to: the concatenation of its decrypted segments, in order.
+// It panics for a dir without one, a mistake in the test.
+func HLSExpectedSum(dir string) string {
+	b, err := fs.ReadFile(HLSFixtures(), dir+"/expected.sha256")
+	if err != nil {
+		panic("testserver: no expected sum for HLS fixture " + dir + ": " + err.Error())
+	}
+	f := strings.Fields(string(b))
+	if len(f) == 0 {
+		panic("testserver: empty expected.sha256 in HLS fixture " + dir)
+	}
+	return f[0]
+}
+
 // ThrottleSegments throttles every segment and init section (not the
 // playlists or keys) to about bytesPerSec each, as Throttle does.
 func ThrottleSegments(bytesPerSec int64) HLSOption {
