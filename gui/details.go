@@ -148,11 +148,7 @@ func (d *detailsDialog) show(det engine.Details) {
 	set(d.checksum, checksumText(det))
 	set(d.conns, connsText(s))
 	set(d.attempt, attemptText(s, time.Now()))
-	have := make([]byteRange, len(det.Have))
-	for i, r := range det.Have {
-		have[i] = byteRange{r.Start, r.End}
-	}
-	d.fmap.set(s.Total, have)
+	d.fmap.set(s.Total, det.Have)
 }
 
 func stateWord(s engine.Snapshot) string {

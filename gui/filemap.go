@@ -9,10 +9,8 @@ import (
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+	"github.com/haul-dl/haul/engine"
 )
-
-// byteRange is a half-open range [Start, End) of a file's bytes.
-type byteRange struct{ Start, End int64 }
 
 // span is a stretch of the file map in pixels, [x0, x1).
 type span struct{ x0, x1 float32 }
@@ -21,12 +19,12 @@ type span struct{ x0, x1 float32 }
 // stretches to paint on a bar w pixels wide: sorted, clipped to the file,
 // and merged where they touch or are less than a pixel apart, so a file
 // with thousands of pieces still draws a handful of rectangles.
-func mapSpans(total int64, have []byteRange, w float32) []span {
+func mapSpans(total int64, have []engine.ByteRange, w float32) []span {
 	if total <= 0 || w <= 0 {
 		return nil
 	}
 	rs := slices.Clone(have)
-	slices.SortFunc(rs, func(a, b byteRange) int { return cmp.Compare(a.Start, b.Start) })
+	slices.SortFunc(rs, func(a, b engine.ByteRange) int { return cmp.Compare(a.Start, b.Start) })
 	scale := w / float32(total)
 	var out []span
 	for _, r := range rs {
@@ -49,7 +47,7 @@ func mapSpans(total int64, have []byteRange, w float32) []span {
 type fileMap struct {
 	widget.BaseWidget
 	total int64
-	have  []byteRange
+	have  []engine.ByteRange
 }
 
 func newFileMap() *fileMap {
@@ -60,7 +58,7 @@ func newFileMap() *fileMap {
 
 // set shows the ranges on disk of a total-byte file (total <= 0: unknown
 // size, nothing to map). UI goroutine only.
-func (m *fileMap) set(total int64, have []byteRange) {
+func (m *fileMap) set(total int64, have []engine.ByteRange) {
 	if m.total == total && slices.Equal(m.have, have) {
 		return
 	}
