@@ -48,11 +48,12 @@ type download struct {
 	added     time.Time
 	seq       int64 // position in the list, kept across restarts
 
-	state   State
-	problem Problem    // why it failed (Failed only)
-	retry   *RetryInfo // while waiting to retry
-	res     transfer.Resume
-	held    bool // restored from disk, waiting for the user or `haul get`
+	state     State
+	problem   Problem    // why it failed (Failed only)
+	retry     *RetryInfo // while waiting to retry
+	res       transfer.Resume
+	held      bool // restored from disk, waiting for the user or `haul get`
+	refreshed bool // a new link was set over bytes on disk (see SetURL); stored
 
 	run      *runState
 	received atomic.Int64 // bytes written, live
@@ -104,6 +105,7 @@ type record struct {
 	Proto     json.RawMessage  `json:"protoState,omitempty"`
 	Protocol  string           `json:"protocol,omitempty"` // "hls" or "" (HTTP)
 	Quality   string           `json:"quality,omitempty"`
+	Refreshed bool             `json:"refreshed,omitempty"`
 }
 
 func (d *download) record() []byte {
@@ -117,7 +119,7 @@ func (d *download) record() []byte {
 		NameFixed: d.nameFixed, Explicit: d.explicit, Checksum: d.checksum, Server: d.res.ServerDigest, Conns: conns, Rate: d.limits.Rate(),
 		Added: d.added, Seq: d.seq, State: st.String(), Err: d.problem.Message, Kind: d.problem.Kind.String(),
 		Status: d.problem.Status, Warning: d.res.Warning, Total: d.res.Total,
-		ETag: d.res.ETag, LastMod: d.res.LastModified, Ranges: d.res.Ranges, Pieces: d.res.Pieces, Proto: d.res.State,
+		ETag: d.res.ETag, LastMod: d.res.LastModified, Ranges: d.res.Ranges, Pieces: d.res.Pieces, Proto: d.res.State, Refreshed: d.refreshed,
 		Protocol: d.proto, Quality: d.quality,
 	}
 	b, _ := json.Marshal(r) // cannot fail: plain data
@@ -158,7 +160,7 @@ func downloadFromRecord(data []byte) (*download, error) {
 	d := &download{
 		id: r.ID, url: u, headers: r.Headers, page: r.Page, dir: r.Dir, name: r.Name, nameFixed: r.NameFixed, explicit: r.Explicit,
 		checksum: r.Checksum, limits: transfer.NewLimits(r.Conns, max(r.Rate, 0)), added: r.Added, seq: r.Seq, state: st,
-		proto: r.Protocol, quality: r.Quality,
+		proto: r.Protocol, quality: r.Quality, refreshed: r.Refreshed,
 		res: transfer.Resume{Total: r.Total, ETag: r.ETag, LastModified: r.LastMod, Ranges: r.Ranges,
 			ServerDigest: r.Server, Warning: r.Warning, Pieces: r.Pieces, State: r.Proto},
 	}
