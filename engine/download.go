@@ -48,12 +48,14 @@ type download struct {
 	added     time.Time
 	seq       int64 // position in the list, kept across restarts
 
-	state     State
-	problem   Problem    // why it failed (Failed only)
-	retry     *RetryInfo // while waiting to retry
-	res       transfer.Resume
-	held      bool // restored from disk, waiting for the user or `haul get`
-	refreshed bool // a new link was set over bytes on disk (see SetURL); stored
+	state   State
+	problem Problem    // why it failed (Failed only)
+	retry   *RetryInfo // while waiting to retry
+	res     transfer.Resume
+	held    bool // restored from disk, waiting for the user or `haul get`
+
+	refreshed   bool  // a new link was set over bytes on disk (see SetURL); stored
+	refreshBase int64 // the bytes on disk then
 
 	run      *runState
 	received atomic.Int64 // bytes written, live
@@ -175,6 +177,7 @@ func downloadFromRecord(data []byte) (*download, error) {
 		got = r.Total
 	}
 	d.received.Store(got)
+	d.refreshBase = got
 	d.dirty = true
 	return d, nil
 }

@@ -61,6 +61,7 @@ func (m *Manager) SetURL(id, rawURL string) error {
 		d.res.Warning = strings.Trim(d.res.Warning, "; ")
 		// Only bytes on disk can be lost to a different file.
 		d.refreshed = d.nameFixed && d.res.Pieces != nil
+		d.refreshBase = d.received.Load()
 		m.touch(d)
 		return nil
 	})
@@ -77,11 +78,14 @@ func (d *download) refreshLearned(r transfer.Resume) transfer.Resume {
 	return r
 }
 
-// refreshFinished ends the watch SetURL started once a run has ended
-// other than by a pause (a paused run may not have asked the server
-// yet). Called with m.mu held.
+// refreshFinished ends the watch SetURL started once a run has shown
+// whether the new link serves the same file: it is complete, it started
+// over (the warning says so), or it got bytes past those it had. A run
+// that stopped or failed before that (a pause, a dead server) leaves the
+// watch to the next one. Called with m.mu held, after the run.
 func (d *download) refreshFinished() {
-	if d.state != Paused && d.state != Queued && d.state != Active {
+	if d.refreshed && (d.state == Completed || d.state == Canceled ||
+		strings.Contains(d.res.Warning, startedOverNote) || d.received.Load() > d.refreshBase) {
 		d.refreshed = false
 	}
 }

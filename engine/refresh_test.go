@@ -169,3 +169,30 @@ func TestSetURLSurvivesRestart(t *testing.T) {
 		t.Errorf("the new link sent %d bytes after a restart; want only the %d missing", sent, len(data)-refreshHeld)
 	}
 }
+
+func TestSetURLWatchOutlivesAFailedRun(t *testing.T) {
+	e, srv, _ := refreshEnv(t)
+	e.opt.Retries = 1
+	e.reopen() // with one retry only
+	other := testserver.Content(1<<20+1000, 7)
+	// The new link is down at first (two 503s: the run fails), then it
+	// serves another file: the restart must still say why.
+	srv.Add("/new.bin", other, testserver.Status(503, 2, ""))
+	id := pausedAt(t, e, srv)
+	if err := e.m.SetURL(id, srv.URL("/new.bin")); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.m.Resume(id); err != nil {
+		t.Fatal(err)
+	}
+	if s := e.wait(id); s.State != Failed {
+		t.Fatalf("state %v; want the run on the dead link failed", s.State)
+	}
+	if err := e.m.Retry(id); err != nil {
+		t.Fatal(err)
+	}
+	s := e.mustComplete(id, other)
+	if !strings.Contains(s.Warning, startedOverNote) {
+		t.Errorf("warning %q does not say why it started over", s.Warning)
+	}
+}

@@ -103,7 +103,6 @@ func (m *Manager) finish(ctx context.Context, d *download, r *runState, res tran
 	defer m.unlock()
 	d.run = nil
 	m.running--
-	d.refreshFinished()
 	if _, listed := m.byID[d.id]; !listed {
 		if d.state != Completed && d.nameFixed {
 			m.discardLocked(d) // removed meanwhile
@@ -119,6 +118,7 @@ func (m *Manager) finish(ctx context.Context, d *download, r *runState, res tran
 		}
 		d.received.Store(got)
 	}
+	d.refreshFinished()
 	m.touch(d)
 	m.persistLocked(d)
 	m.schedule()
