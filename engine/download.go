@@ -54,6 +54,9 @@ type download struct {
 	res     transfer.Resume
 	held    bool // restored from disk, waiting for the user or `haul get`
 
+	refreshed   bool  // a new link was set over bytes on disk (see SetURL); stored
+	refreshBase int64 // the bytes on disk then
+
 	run      *runState
 	received atomic.Int64 // bytes written, live
 	conn     atomic.Int32 // connections transferring, live
@@ -104,6 +107,7 @@ type record struct {
 	Proto     json.RawMessage  `json:"protoState,omitempty"`
 	Protocol  string           `json:"protocol,omitempty"` // "hls" or "" (HTTP)
 	Quality   string           `json:"quality,omitempty"`
+	Refreshed bool             `json:"refreshed,omitempty"`
 }
 
 func (d *download) record() []byte {
@@ -117,7 +121,7 @@ func (d *download) record() []byte {
 		NameFixed: d.nameFixed, Explicit: d.explicit, Checksum: d.checksum, Server: d.res.ServerDigest, Conns: conns, Rate: d.limits.Rate(),
 		Added: d.added, Seq: d.seq, State: st.String(), Err: d.problem.Message, Kind: d.problem.Kind.String(),
 		Status: d.problem.Status, Warning: d.res.Warning, Total: d.res.Total,
-		ETag: d.res.ETag, LastMod: d.res.LastModified, Ranges: d.res.Ranges, Pieces: d.res.Pieces, Proto: d.res.State,
+		ETag: d.res.ETag, LastMod: d.res.LastModified, Ranges: d.res.Ranges, Pieces: d.res.Pieces, Proto: d.res.State, Refreshed: d.refreshed,
 		Protocol: d.proto, Quality: d.quality,
 	}
 	b, _ := json.Marshal(r) // cannot fail: plain data
@@ -158,7 +162,7 @@ func downloadFromRecord(data []byte) (*download, error) {
 	d := &download{
 		id: r.ID, url: u, headers: r.Headers, page: r.Page, dir: r.Dir, name: r.Name, nameFixed: r.NameFixed, explicit: r.Explicit,
 		checksum: r.Checksum, limits: transfer.NewLimits(r.Conns, max(r.Rate, 0)), added: r.Added, seq: r.Seq, state: st,
-		proto: r.Protocol, quality: r.Quality,
+		proto: r.Protocol, quality: r.Quality, refreshed: r.Refreshed,
 		res: transfer.Resume{Total: r.Total, ETag: r.ETag, LastModified: r.LastMod, Ranges: r.Ranges,
 			ServerDigest: r.Server, Warning: r.Warning, Pieces: r.Pieces, State: r.Proto},
 	}
@@ -173,6 +177,7 @@ func downloadFromRecord(data []byte) (*download, error) {
 		got = r.Total
 	}
 	d.received.Store(got)
+	d.refreshBase = got
 	d.dirty = true
 	return d, nil
 }

@@ -118,6 +118,7 @@ func (m *Manager) finish(ctx context.Context, d *download, r *runState, res tran
 		}
 		d.received.Store(got)
 	}
+	d.refreshFinished()
 	m.touch(d)
 	m.persistLocked(d)
 	m.schedule()
@@ -153,7 +154,7 @@ func (p *reporter) Learned(name string, r transfer.Resume) {
 	if p.d.run != p.r {
 		return
 	}
-	p.d.name, p.d.nameFixed, p.d.res = name, true, r
+	p.d.name, p.d.nameFixed, p.d.res = name, true, p.d.refreshLearned(r)
 	p.d.received.Store(0)
 	p.m.touch(p.d)
 	if p.current() {

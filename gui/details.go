@@ -32,6 +32,7 @@ type detailsDialog struct {
 	fmap                     *fileMap
 	limitKiB, connsWanted    *widget.Entry // this download's own limits
 	applyBtn                 *widget.Button
+	newLink                  *newLinkField // a fresh link for an expired one
 }
 
 // details opens the details of a download. UI goroutine only.
@@ -49,6 +50,7 @@ func (u *UI) details(s engine.Snapshot) {
 	for _, l := range []**widget.Label{&d.message, &d.size, &d.kind, &d.validators, &d.checksum, &d.conns, &d.attempt} {
 		*l = wrapped(fyne.TextWrapWord)
 	}
+	d.newLink = u.newLinkFor(d)
 	d.show(engine.Details{Snapshot: s})
 	d.limitKiB = widget.NewEntry()
 	d.limitKiB.SetPlaceHolder("none")
@@ -79,6 +81,7 @@ func (u *UI) details(s engine.Snapshot) {
 		widget.NewFormItem("File", d.name),
 		widget.NewFormItem("Message", d.message),
 		widget.NewFormItem("Link", d.link),
+		widget.NewFormItem("New link", d.newLink.box),
 		widget.NewFormItem("Folder", d.dir),
 		widget.NewFormItem("Size", d.size),
 		widget.NewFormItem("Type", d.kind),
@@ -149,6 +152,7 @@ func (d *detailsDialog) show(det engine.Details) {
 	set(d.conns, connsText(s))
 	set(d.attempt, attemptText(s, time.Now()))
 	d.fmap.set(s.Total, det.Have)
+	d.newLink.follow(s)
 }
 
 func stateWord(s engine.Snapshot) string {
