@@ -4,6 +4,8 @@ import (
 	"slices"
 	"testing"
 
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
 
 	"github.com/haul-dl/haul/engine"
@@ -48,4 +50,36 @@ func TestMoveToTopFromTheToolbarReordersAndStartsItNext(t *testing.T) {
 	if st := h.state(second); st != engine.Queued {
 		t.Errorf("the second download is %s; the third was moved ahead of it", st)
 	}
+}
+
+func TestMovingSeveralKeepsTheirOrderAndAltUpStopsAtTheTop(t *testing.T) {
+	h := newHarness(t)
+	h.m.SetMaxActive(1)
+	h.u.addText(h.url("/hold/first.bin"), "", "the test")
+	first := h.idByName("first.bin")
+	h.waitState(first, engine.Active)
+	var q []string
+	for _, n := range []string{"q1.bin", "q2.bin", "q3.bin", "q4.bin"} {
+		h.u.addText(h.url("/hold/"+n), "", "the test")
+		q = append(q, h.idByName(n))
+	}
+	rows := func(what string, want ...string) {
+		t.Helper()
+		h.until(what, func() bool { return slices.Equal(h.u.dl.shown, want) })
+	}
+	rows("the rows in the order added", first, q[0], q[1], q[2], q[3])
+
+	h.clickRow(q[2], 0)
+	h.clickRow(q[3], fyne.KeyModifierShift)
+	h.u.tools.moveMenu.Items[0].Action() // Move to top
+	rows("q3 and q4 to move to the top, in their order", first, q[2], q[3], q[0], q[1])
+
+	// Already at the top of the queue (first runs): Alt+Up leaves them.
+	// Move down then moves both one place, so a wrong Alt+Up shows.
+	alt := func(key fyne.KeyName) {
+		h.u.win.Canvas().(fyne.Shortcutable).TypedShortcut(&desktop.CustomShortcut{KeyName: key, Modifier: fyne.KeyModifierAlt})
+	}
+	alt(fyne.KeyUp)
+	alt(fyne.KeyDown)
+	rows("q3 and q4 to move down one place together", first, q[0], q[2], q[3], q[1])
 }
