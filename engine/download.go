@@ -186,7 +186,7 @@ func (d *download) snapshot() Snapshot {
 	s := Snapshot{
 		ID: d.id, URL: d.url.Redacted(), Dir: d.dir, Name: d.name, State: d.state,
 		Total: d.res.Total, Received: d.received.Load(), Speed: d.speed, ETA: -1,
-		Warning: d.res.Warning, Added: d.added, Page: d.page, Stream: d.proto == protoHLS,
+		Warning: d.res.Warning, Added: d.added, Seq: d.seq, Page: d.page, Stream: d.proto == protoHLS,
 	}
 	if segs := d.segs.Load(); segs != 0 {
 		s.SegmentsDone, s.Segments = int(segs>>32), int(segs&(1<<32-1))

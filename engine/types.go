@@ -89,8 +89,11 @@ type Snapshot struct {
 	// Stream says the download is an HLS video stream. Its Received
 	// counts a segment's bytes as they arrive, before the segment is
 	// written (segments are written whole, in order).
-	Stream  bool
-	Added   time.Time
+	Stream bool
+	Added  time.Time
+	// Seq is the download's place in the engine's order (time added, or
+	// the queue order Manager.Move sets): lower comes first.
+	Seq     int64
 	Page    string // the page the link came from (its Referer, redacted); "" if none
 	Removed bool   // set only in the update that announces a removal
 }

@@ -26,7 +26,7 @@ type model struct {
 	pos   map[string]int             // index of each ID in order and list
 	rows  map[string]binding.Untyped // per ID: the latest engine.Snapshot, for its row
 	sum   counts
-	// moved says the last batch added or removed a download, restated
+	// moved says the last batch added, removed or reordered a download, restated
 	// that it changed the state of one: what the list shows, filtered and
 	// sorted, may differ.
 	moved, restated bool
@@ -54,6 +54,7 @@ func (md *model) apply(batch []engine.Snapshot, full bool) (added []string) {
 		}
 	}
 	md.moved, md.restated = false, false
+	reordered := false
 	for _, s := range batch {
 		i, ok := md.pos[s.ID]
 		if s.Removed {
@@ -75,13 +76,16 @@ func (md *model) apply(batch []engine.Snapshot, full bool) (added []string) {
 		if md.list[i].State != s.State {
 			md.restated = true
 		}
+		if md.list[i].Seq != s.Seq {
+			reordered = true // moved in the queue
+		}
 		md.list[i] = s
 		_ = md.rows[s.ID].Set(s) // cannot fail for an Untyped
 	}
 	if len(removed) > 0 {
 		md.drop(removed)
 	}
-	if len(removed) > 0 || len(added) > 0 {
+	if len(removed) > 0 || len(added) > 0 || reordered {
 		md.moved = true
 	}
 	md.sum = md.count()

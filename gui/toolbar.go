@@ -20,8 +20,10 @@ type toolbar struct {
 	all                                       *fyne.Container // the buttons for the whole list
 	selected                                  *widget.Label   // "3 selected"
 	sel                                       map[listview.Action]*widget.Button
-	details                                   *widget.Button  // the details of the one selected download
-	startNow                                  *widget.Button  // past the limit of downloads at once
+	details                                   *widget.Button // the details of the one selected download
+	startNow                                  *widget.Button // past the limit of downloads at once
+	move                                      *widget.Button // the queue order menu (order.go)
+	moveMenu                                  *fyne.Menu
 	selBox                                    *fyne.Container // the buttons for the selection
 	box                                       fyne.CanvasObject
 }
@@ -64,6 +66,8 @@ func newToolbar(u *UI) *toolbar {
 	t.startNow = widget.NewButtonWithIcon("Start now", theme.MediaFastForwardIcon(), u.startNow)
 	t.startNow.Importance = widget.LowImportance
 	t.selBox.Add(t.startNow)
+	t.move, t.moveMenu = newMoveButton(u)
+	t.selBox.Add(t.move)
 	t.selBox.Add(t.details)
 	t.selBox.Hide()
 
@@ -91,6 +95,7 @@ func (t *toolbar) show(c counts, sel []engine.Snapshot) {
 			waiting = waiting || s.State == engine.Queued || s.State == engine.Paused || s.State == engine.Failed
 		}
 		setEnabled(t.startNow, waiting)
+		setEnabled(t.move, anyQueued(sel))
 		return
 	}
 	setEnabled(t.pauseAll, c.Active+c.Queued > 0)

@@ -140,13 +140,18 @@ func (u *UI) build() fyne.CanvasObject {
 
 // addKeys binds the window's keys: Ctrl+A selects every row shown,
 // Ctrl+F goes to the filter box, Escape clears the selection, Space
-// pauses or resumes it, Delete removes it and Enter opens its finished
-// files. Keys typed in a text box stay there.
+// pauses or resumes it, Delete removes it, Enter opens its finished
+// files and Alt+Up/Alt+Down move its queued downloads in the queue.
+// Keys typed in a text box stay there.
 func (u *UI) addKeys() {
 	c := u.win.Canvas()
 	c.AddShortcut(&fyne.ShortcutSelectAll{}, func(fyne.Shortcut) { u.dl.selectAll() })
 	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyF, Modifier: fyne.KeyModifierShortcutDefault},
 		func(fyne.Shortcut) { c.Focus(u.dl.find.text) })
+	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyUp, Modifier: fyne.KeyModifierAlt},
+		func(fyne.Shortcut) { u.moveSelected(engine.MoveUp) })
+	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyDown, Modifier: fyne.KeyModifierAlt},
+		func(fyne.Shortcut) { u.moveSelected(engine.MoveDown) })
 	c.SetOnTypedKey(func(e *fyne.KeyEvent) {
 		switch e.Name {
 		case fyne.KeySpace:

@@ -86,9 +86,9 @@ func (k Key) compare(a, b engine.Snapshot) int {
 	return 0
 }
 
-// Rows returns the IDs to show, in order: the snapshots (in the engine's
-// order) that pass f, sorted by o. Ties keep the engine's order, whatever
-// the direction.
+// Rows returns the IDs to show, in order: the snapshots that pass f,
+// sorted by o. ByAdded is the engine's order (Snapshot.Seq: time added,
+// or the queue order), and ties keep it, whatever the direction.
 func Rows(snaps []engine.Snapshot, f Filter, o Order) []string {
 	m := f.matcher()
 	type item struct {
@@ -96,10 +96,16 @@ func Rows(snaps []engine.Snapshot, f Filter, o Order) []string {
 		pos int
 	}
 	kept := make([]item, 0, len(snaps))
-	for i, s := range snaps {
+	for _, s := range snaps {
 		if m.match(s) {
-			kept = append(kept, item{s, i})
+			kept = append(kept, item{s: s})
 		}
+	}
+	// The engine's order is Seq (a queue move changes it); snaps in the
+	// same Seq keep their order.
+	slices.SortStableFunc(kept, func(a, b item) int { return cmp.Compare(a.s.Seq, b.s.Seq) })
+	for i := range kept {
+		kept[i].pos = i
 	}
 	if o.Key != ByAdded || o.Desc {
 		slices.SortFunc(kept, func(a, b item) int {
