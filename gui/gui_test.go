@@ -30,7 +30,14 @@ func TestEmptyHintFollowsTheList(t *testing.T) {
 	if h.u.dl.hint.Visible() {
 		t.Error("empty hint still shown with a download in the list")
 	}
+	// Remove it once it is complete, so that Remove always asks whether
+	// to delete the file too (it removes at once only what is unfinished).
+	h.waitState(id, engine.Completed)
 	test.Tap(h.rowFor(id).removeBtn)
+	if h.u.removeDlg == nil {
+		t.Fatal("removing a finished download did not ask")
+	}
+	test.Tap(h.u.removeDlg.removeBtn)
 	h.until("the list to empty", func() bool { return h.u.model.len() == 0 })
 	if !h.u.dl.hint.Visible() {
 		t.Error("empty hint not shown again after the last download was removed")
