@@ -30,6 +30,31 @@ func pausedAt(t *testing.T, e *env, srv *testserver.Server) string {
 	return id
 }
 
+// moveToNewLink gives download id the link /new.bin and resumes it.
+func moveToNewLink(t *testing.T, e *env, srv *testserver.Server, id string) {
+	t.Helper()
+	if err := e.m.SetURL(id, srv.URL("/new.bin")); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.m.Resume(id); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// mustStartOver checks that download id completed as want after starting
+// over from the new link: the warning says why, and /new.bin sent the
+// whole file.
+func mustStartOver(t *testing.T, e *env, srv *testserver.Server, id string, want []byte) {
+	t.Helper()
+	s := e.mustComplete(id, want)
+	if !strings.Contains(s.Warning, startedOverNote) {
+		t.Errorf("warning %q does not say why it started over", s.Warning)
+	}
+	if got := srv.Stats("/new.bin").BytesSent; got < int64(len(want)) {
+		t.Errorf("the new link sent %d bytes; a restart fetches all %d", got, len(want))
+	}
+}
+
 func refreshEnv(t *testing.T) (*env, *testserver.Server, []byte) {
 	t.Helper()
 	checkNoLeaks(t)
@@ -47,12 +72,7 @@ func TestSetURLSameFileKeepsBytes(t *testing.T) {
 	e, srv, data := refreshEnv(t)
 	srv.Add("/new.bin", data, testserver.ETag(`"v1"`))
 	id := pausedAt(t, e, srv)
-	if err := e.m.SetURL(id, srv.URL("/new.bin")); err != nil {
-		t.Fatal(err)
-	}
-	if err := e.m.Resume(id); err != nil {
-		t.Fatal(err)
-	}
+	moveToNewLink(t, e, srv, id)
 	s := e.mustComplete(id, data)
 	if sent := srv.Stats("/new.bin").BytesSent; sent != int64(len(data)-refreshHeld) {
 		t.Errorf("the new link sent %d bytes; want only the %d missing", sent, len(data)-refreshHeld)
@@ -70,19 +90,8 @@ func TestSetURLOtherSizeStartsOver(t *testing.T) {
 	other := testserver.Content(1<<20+1000, 7)
 	srv.Add("/new.bin", other, testserver.ETag(`"v1"`))
 	id := pausedAt(t, e, srv)
-	if err := e.m.SetURL(id, srv.URL("/new.bin")); err != nil {
-		t.Fatal(err)
-	}
-	if err := e.m.Resume(id); err != nil {
-		t.Fatal(err)
-	}
-	s := e.mustComplete(id, other)
-	if !strings.Contains(s.Warning, startedOverNote) {
-		t.Errorf("warning %q does not say why it started over", s.Warning)
-	}
-	if got := srv.Stats("/new.bin").BytesSent; got < int64(len(other)) {
-		t.Errorf("the new link sent %d bytes; a restart fetches all %d", got, len(other))
-	}
+	moveToNewLink(t, e, srv, id)
+	mustStartOver(t, e, srv, id, other)
 }
 
 func TestSetURLOtherETagStartsOver(t *testing.T) {
@@ -91,19 +100,8 @@ func TestSetURLOtherETagStartsOver(t *testing.T) {
 	// Haul cannot know it is the same file.
 	srv.Add("/new.bin", data, testserver.ETag(`"v2"`))
 	id := pausedAt(t, e, srv)
-	if err := e.m.SetURL(id, srv.URL("/new.bin")); err != nil {
-		t.Fatal(err)
-	}
-	if err := e.m.Resume(id); err != nil {
-		t.Fatal(err)
-	}
-	s := e.mustComplete(id, data)
-	if !strings.Contains(s.Warning, startedOverNote) {
-		t.Errorf("warning %q does not say why it started over", s.Warning)
-	}
-	if got := srv.Stats("/new.bin").BytesSent; got < int64(len(data)) {
-		t.Errorf("the new link sent %d bytes; a restart fetches all %d", got, len(data))
-	}
+	moveToNewLink(t, e, srv, id)
+	mustStartOver(t, e, srv, id, data)
 	d, _ := e.m.Details(id)
 	if d.ETag != `"v2"` {
 		t.Errorf("ETag %q after the restart; want the new link's", d.ETag)
@@ -179,12 +177,7 @@ func TestSetURLWatchOutlivesAFailedRun(t *testing.T) {
 	// serves another file: the restart must still say why.
 	srv.Add("/new.bin", other, testserver.Status(503, 2, ""))
 	id := pausedAt(t, e, srv)
-	if err := e.m.SetURL(id, srv.URL("/new.bin")); err != nil {
-		t.Fatal(err)
-	}
-	if err := e.m.Resume(id); err != nil {
-		t.Fatal(err)
-	}
+	moveToNewLink(t, e, srv, id)
 	if s := e.wait(id); s.State != Failed {
 		t.Fatalf("state %v; want the run on the dead link failed", s.State)
 	}
