@@ -34,13 +34,8 @@ func TestPerDownloadLimitFromDetailsIsAppliedToTheEngine(t *testing.T) {
 
 func TestStartNowFromTheToolbarRunsPastTheLimit(t *testing.T) {
 	h := newHarness(t)
-	h.m.SetMaxActive(1)
-	h.u.addText(h.url("/hold/first.bin"), "", "the test")
-	first := h.idByName("first.bin")
-	h.waitState(first, engine.Active)
-	h.u.addText(h.url("/hold/second.bin"), "", "the test")
-	second := h.idByName("second.bin")
-	h.waitState(second, engine.Queued)
+	ids := h.oneRunningRestQueued("first.bin", "second.bin")
+	first, second := ids[0], ids[1]
 	h.clickRow(second, 0)
 	if h.u.tools.startNow.Disabled() {
 		t.Fatal("Start now is disabled for a queued download")

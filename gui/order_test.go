@@ -13,15 +13,8 @@ import (
 
 func TestMoveToTopFromTheToolbarReordersAndStartsItNext(t *testing.T) {
 	h := newHarness(t)
-	h.m.SetMaxActive(1)
-	h.u.addText(h.url("/hold/first.bin"), "", "the test")
-	first := h.idByName("first.bin")
-	h.waitState(first, engine.Active)
-	h.u.addText(h.url("/hold/second.bin"), "", "the test")
-	second := h.idByName("second.bin")
-	h.u.addText(h.url("/hold/third.bin"), "", "the test")
-	third := h.idByName("third.bin")
-	h.waitState(third, engine.Queued)
+	ids := h.oneRunningRestQueued("first.bin", "second.bin", "third.bin")
+	first, second, third := ids[0], ids[1], ids[2]
 	h.until("the rows in the order added", func() bool {
 		return slices.Equal(h.u.dl.shown, []string{first, second, third})
 	})
@@ -54,15 +47,8 @@ func TestMoveToTopFromTheToolbarReordersAndStartsItNext(t *testing.T) {
 
 func TestMovingSeveralKeepsTheirOrderAndAltUpStopsAtTheTop(t *testing.T) {
 	h := newHarness(t)
-	h.m.SetMaxActive(1)
-	h.u.addText(h.url("/hold/first.bin"), "", "the test")
-	first := h.idByName("first.bin")
-	h.waitState(first, engine.Active)
-	var q []string
-	for _, n := range []string{"q1.bin", "q2.bin", "q3.bin", "q4.bin"} {
-		h.u.addText(h.url("/hold/"+n), "", "the test")
-		q = append(q, h.idByName(n))
-	}
+	ids := h.oneRunningRestQueued("first.bin", "q1.bin", "q2.bin", "q3.bin", "q4.bin")
+	first, q := ids[0], ids[1:]
 	rows := func(what string, want ...string) {
 		t.Helper()
 		h.until(what, func() bool { return slices.Equal(h.u.dl.shown, want) })
@@ -82,4 +68,24 @@ func TestMovingSeveralKeepsTheirOrderAndAltUpStopsAtTheTop(t *testing.T) {
 	alt(fyne.KeyUp)
 	alt(fyne.KeyDown)
 	rows("q3 and q4 to move down one place together", first, q[0], q[2], q[3], q[1])
+}
+
+// oneRunningRestQueued allows one download at a time and adds held
+// downloads of the names, in order: the first runs, the others wait
+// queued. It returns their IDs in the same order.
+func (h *harness) oneRunningRestQueued(names ...string) []string {
+	h.t.Helper()
+	h.m.SetMaxActive(1)
+	ids := make([]string, len(names))
+	for i, n := range names {
+		h.u.addText(h.url("/hold/"+n), "", "the test")
+		ids[i] = h.idByName(n)
+		if i == 0 {
+			h.waitState(ids[i], engine.Active)
+		}
+	}
+	for _, id := range ids[1:] {
+		h.waitState(id, engine.Queued)
+	}
+	return ids
 }
