@@ -22,6 +22,8 @@ type Job struct {
 	root *os.Root
 	recv atomic.Int64 // bytes written so far
 	live atomic.Int32 // connections transferring
+	// livePieces is ps, for reading the progress without mu (see Live).
+	livePieces atomic.Pointer[pieceSet]
 
 	mu      sync.Mutex // guards what follows, for checkpoints and restarts
 	file    File
@@ -153,6 +155,7 @@ func (j *Job) restartFresh() {
 		j.file = nil
 	}
 	j.ps = nil
+	j.livePieces.Store(nil)
 	if j.fixed {
 		_ = j.root.Remove(j.name + PartSuffix)
 	}
@@ -197,6 +200,7 @@ func (j *Job) reopen() error {
 	j.mu.Lock()
 	j.file, j.ps = j.wrap(f), ps
 	j.mu.Unlock()
+	j.livePieces.Store(ps)
 	j.recv.Store(ps.received())
 	j.rep.Progress(ps.received())
 	return nil

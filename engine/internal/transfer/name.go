@@ -135,6 +135,7 @@ func (j *Job) prepare(st *Start) error {
 	j.mu.Lock()
 	j.file, j.ps = j.wrap(f), ps
 	j.mu.Unlock()
+	j.livePieces.Store(ps)
 	j.recv.Store(ps.received())
 	j.rep.Progress(ps.received())
 	return nil

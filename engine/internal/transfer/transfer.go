@@ -148,6 +148,9 @@ func Run(ctx context.Context, env *Env, spec Spec, p Protocol, rep Reporter) (Re
 		return Result{}, err
 	}
 	defer job.close()
+	if lr, ok := rep.(LiveReporter); ok {
+		lr.Live(job.written)
+	}
 	runCtx, stopRun := context.WithCancelCause(ctx)
 	defer stopRun(nil)
 	stopCheckpoints := job.checkpointEvery(runCtx, env.Checkpoint, stopRun)
