@@ -54,8 +54,9 @@ type download struct {
 	res     transfer.Resume
 	held    bool // restored from disk, waiting for the user or `haul get`
 
-	refreshed   bool  // a new link was set over bytes on disk (see SetURL); stored
-	refreshBase int64 // the bytes on disk then
+	refreshed   bool    // a new link was set over bytes on disk (see SetURL); stored
+	refreshBase int64   // the bytes on disk then
+	hist        history // the last attempts; stored
 
 	run      *runState
 	received atomic.Int64 // bytes written, live
@@ -72,6 +73,9 @@ type download struct {
 type runState struct {
 	cancel context.CancelCauseFunc
 	done   chan struct{}
+	// written reads the pieces as the transfer wrote them (see
+	// transfer.LiveReporter); nil until it is handed over.
+	written func() []transfer.Piece
 }
 
 // partFile is the open .part file (tests wrap it to inject faults).
@@ -108,6 +112,7 @@ type record struct {
 	Protocol  string           `json:"protocol,omitempty"` // "hls" or "" (HTTP)
 	Quality   string           `json:"quality,omitempty"`
 	Refreshed bool             `json:"refreshed,omitempty"`
+	History   json.RawMessage  `json:"history,omitempty"`
 }
 
 func (d *download) record() []byte {
@@ -122,7 +127,7 @@ func (d *download) record() []byte {
 		Added: d.added, Seq: d.seq, State: st.String(), Err: d.problem.Message, Kind: d.problem.Kind.String(),
 		Status: d.problem.Status, Warning: d.res.Warning, Total: d.res.Total,
 		ETag: d.res.ETag, LastMod: d.res.LastModified, Ranges: d.res.Ranges, Pieces: d.res.Pieces, Proto: d.res.State, Refreshed: d.refreshed,
-		Protocol: d.proto, Quality: d.quality,
+		Protocol: d.proto, Quality: d.quality, History: d.hist.stored(),
 	}
 	b, _ := json.Marshal(r) // cannot fail: plain data
 	return b
@@ -178,6 +183,7 @@ func downloadFromRecord(data []byte) (*download, error) {
 	}
 	d.received.Store(got)
 	d.refreshBase = got
+	d.hist.restore(r.History)
 	d.dirty = true
 	return d, nil
 }
