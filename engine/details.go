@@ -50,7 +50,7 @@ func (m *Manager) Details(id string) (Details, bool) {
 	out := Details{
 		Snapshot: d.snapshot(), ETag: d.res.ETag, LastModified: d.res.LastModified, Ranges: d.res.Ranges,
 		Checksum: d.checksum, ServerDigest: d.res.ServerDigest,
-		Attempts: d.hist.newestFirst(), AttemptsDropped: d.hist.dropped,
+		Attempts: d.hist.newestFirst(d.received.Load()), AttemptsDropped: d.hist.dropped,
 	}
 	var written func() []transfer.Piece
 	if d.run != nil && d.state == Active {

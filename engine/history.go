@@ -49,7 +49,7 @@ func parseOutcome(s string) Outcome {
 type Attempt struct {
 	Started time.Time
 	Ended   time.Time // zero while it runs
-	Bytes   int64     // how far it moved the download (never negative)
+	Bytes   int64     // how far it moved the download (never negative); so far, while it runs
 	Outcome Outcome
 	Problem Problem   // what went wrong, for AttemptRetrying and AttemptFailed
 	Next    time.Time // AttemptRetrying: when the next attempt was due
@@ -121,11 +121,15 @@ func shortMessage(msg string) string {
 }
 
 // newestFirst returns the attempts for a details view: newest first,
-// messages safe to show.
-func (h *history) newestFirst() []Attempt {
+// messages safe to show, the running one with its bytes so far (the
+// download being at received).
+func (h *history) newestFirst(received int64) []Attempt {
 	out := make([]Attempt, len(h.attempts))
 	for i, a := range h.attempts {
 		a.Problem.Message = safename.Display(a.Problem.Message)
+		if a.Outcome == AttemptRunning {
+			a.Bytes = max(received-h.from, 0)
+		}
 		out[len(out)-1-i] = a
 	}
 	return out

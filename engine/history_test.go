@@ -134,7 +134,7 @@ func TestDetailsShowTheBytesWrittenBeforeACheckpointSavesThem(t *testing.T) {
 	if len(d.Saved) != 0 {
 		t.Errorf("saved %+v before any checkpoint", d.Saved)
 	}
-	if len(d.Attempts) != 1 || d.Attempts[0].Outcome != AttemptRunning {
+	if len(d.Attempts) != 1 || d.Attempts[0].Outcome != AttemptRunning || d.Attempts[0].Bytes != 300<<10 {
 		t.Errorf("attempts while running: %+v", d.Attempts)
 	}
 	close(release)
