@@ -38,6 +38,7 @@ type download struct {
 	headers   bool        // the request had extra headers (stored: they must be given again)
 	page      string      // the Referer, redacted
 	dir       string
+	kindBase  string // filed by kind: dir is a kind folder under it, following the name (stored)
 	name      string
 	nameFixed bool // name chosen and reserved; survives restarts
 	explicit  bool // name given by the user
@@ -89,6 +90,7 @@ type record struct {
 	Headers   bool             `json:"headers,omitempty"`
 	Page      string           `json:"page,omitempty"`
 	Dir       string           `json:"dir"`
+	KindBase  string           `json:"kindBase,omitempty"`
 	Name      string           `json:"name"`
 	NameFixed bool             `json:"nameFixed,omitempty"`
 	Explicit  bool             `json:"explicit,omitempty"`
@@ -122,7 +124,7 @@ func (d *download) record() []byte {
 	}
 	conns, _ := d.limits.Connections()
 	r := record{
-		V: 1, ID: d.id, URL: withoutPassword(d.url).String(), Headers: d.headers, Page: d.page, Dir: d.dir, Name: d.name,
+		V: 1, ID: d.id, URL: withoutPassword(d.url).String(), Headers: d.headers, Page: d.page, Dir: d.dir, KindBase: d.kindBase, Name: d.name,
 		NameFixed: d.nameFixed, Explicit: d.explicit, Checksum: d.checksum, Server: d.res.ServerDigest, Conns: conns, Rate: d.limits.Rate(),
 		Added: d.added, Seq: d.seq, State: st.String(), Err: d.problem.Message, Kind: d.problem.Kind.String(),
 		Status: d.problem.Status, Warning: d.res.Warning, Total: d.res.Total,
@@ -165,7 +167,7 @@ func downloadFromRecord(data []byte) (*download, error) {
 		st = Failed
 	}
 	d := &download{
-		id: r.ID, url: u, headers: r.Headers, page: r.Page, dir: r.Dir, name: r.Name, nameFixed: r.NameFixed, explicit: r.Explicit,
+		id: r.ID, url: u, headers: r.Headers, page: r.Page, dir: r.Dir, kindBase: r.KindBase, name: r.Name, nameFixed: r.NameFixed, explicit: r.Explicit,
 		checksum: r.Checksum, limits: transfer.NewLimits(r.Conns, max(r.Rate, 0)), added: r.Added, seq: r.Seq, state: st,
 		proto: r.Protocol, quality: r.Quality, refreshed: r.Refreshed,
 		res: transfer.Resume{Total: r.Total, ETag: r.ETag, LastModified: r.LastMod, Ranges: r.Ranges,

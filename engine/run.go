@@ -25,7 +25,7 @@ func (m *Manager) start(d *download) {
 	u := *d.url
 	spec := transfer.Spec{
 		URL: &u, Header: d.header.Clone(), Dir: d.dir, Name: d.name, Fixed: d.nameFixed,
-		Explicit: d.explicit, Checksum: d.checksum, Limits: d.limits,
+		Explicit: d.explicit, Checksum: d.checksum, Limits: d.limits, KindBase: d.kindBase,
 	}
 	if d.nameFixed && d.res.Pieces != nil {
 		res := d.res

@@ -36,12 +36,9 @@ type Job struct {
 }
 
 func newJob(env *Env, spec Spec, rep Reporter) (*Job, error) {
-	if err := os.MkdirAll(spec.Dir, 0o755); err != nil {
-		return nil, fmt.Errorf("creating the download folder: %w", err)
-	}
-	root, err := os.OpenRoot(spec.Dir)
+	root, err := openFolder(&spec)
 	if err != nil {
-		return nil, fmt.Errorf("opening the download folder: %w", err)
+		return nil, err
 	}
 	j := &Job{env: env, spec: spec, rep: rep, root: root, name: spec.Name, fixed: spec.Fixed}
 	j.resume.Total = -1
@@ -229,8 +226,8 @@ func (j *Job) checkpointEvery(ctx context.Context, every time.Duration, stopRun 
 				return
 			case <-t.C:
 			}
-			if _, err := os.Stat(j.spec.Dir); errors.Is(err, fs.ErrNotExist) {
-				stopRun(&folderGone{j.spec.Dir})
+			if dir := j.folder(); !dirExists(dir) {
+				stopRun(&folderGone{dir})
 				return
 			}
 			j.checkpoint(false)
