@@ -24,7 +24,8 @@ func TestHistoryListsTwoFailedAttemptsAndTheOneThatCompleted(t *testing.T) {
 	body := testserver.Content(64<<10, 3)
 	srv.Add("/flaky.bin", body, testserver.Status(503, 2, ""))
 	e := newEnv(t)
-	id := e.add(srv.URL("/flaky.bin"))
+	// The password in the link never reaches the history.
+	id := e.add(strings.Replace(srv.URL("/flaky.bin"), "http://", "http://user:s3cret@", 1))
 	e.mustComplete(id, body)
 
 	check := func(when string) {
@@ -41,6 +42,9 @@ func TestHistoryListsTwoFailedAttemptsAndTheOneThatCompleted(t *testing.T) {
 			if a.Outcome != AttemptRetrying || a.Problem.Kind != KindHTTP || a.Problem.Status != 503 ||
 				!strings.Contains(a.Problem.Message, "503") {
 				t.Errorf("%s: attempt %d: %+v, want a 503 to retry", when, i+2, a)
+			}
+			if strings.Contains(a.Problem.Message, "s3cret") {
+				t.Errorf("%s: attempt %d shows the password: %q", when, i+2, a.Problem.Message)
 			}
 			if a.Next.IsZero() || a.Next.Before(a.Ended) || a.Ended.Before(a.Started) {
 				t.Errorf("%s: attempt %d: started %v, ended %v, next due %v", when, i+2, a.Started, a.Ended, a.Next)
