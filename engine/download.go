@@ -38,6 +38,7 @@ type download struct {
 	headers   bool        // the request had extra headers (stored: they must be given again)
 	page      string      // the Referer, redacted
 	dir       string
+	kindBase  string // filed by kind: dir is a kind folder under it, following the name (stored)
 	name      string
 	nameFixed bool // name chosen and reserved; survives restarts
 	explicit  bool // name given by the user
@@ -54,8 +55,9 @@ type download struct {
 	res     transfer.Resume
 	held    bool // restored from disk, waiting for the user or `haul get`
 
-	refreshed   bool  // a new link was set over bytes on disk (see SetURL); stored
-	refreshBase int64 // the bytes on disk then
+	refreshed   bool    // a new link was set over bytes on disk (see SetURL); stored
+	refreshBase int64   // the bytes on disk then
+	hist        history // the last attempts; stored
 
 	run      *runState
 	received atomic.Int64 // bytes written, live
@@ -72,6 +74,9 @@ type download struct {
 type runState struct {
 	cancel context.CancelCauseFunc
 	done   chan struct{}
+	// written reads the pieces as the transfer wrote them (see
+	// transfer.LiveReporter); nil until it is handed over.
+	written func() []transfer.Piece
 }
 
 // partFile is the open .part file (tests wrap it to inject faults).
@@ -85,6 +90,7 @@ type record struct {
 	Headers   bool             `json:"headers,omitempty"`
 	Page      string           `json:"page,omitempty"`
 	Dir       string           `json:"dir"`
+	KindBase  string           `json:"kindBase,omitempty"`
 	Name      string           `json:"name"`
 	NameFixed bool             `json:"nameFixed,omitempty"`
 	Explicit  bool             `json:"explicit,omitempty"`
@@ -108,6 +114,7 @@ type record struct {
 	Protocol  string           `json:"protocol,omitempty"` // "hls" or "" (HTTP)
 	Quality   string           `json:"quality,omitempty"`
 	Refreshed bool             `json:"refreshed,omitempty"`
+	History   json.RawMessage  `json:"history,omitempty"`
 }
 
 func (d *download) record() []byte {
@@ -117,12 +124,12 @@ func (d *download) record() []byte {
 	}
 	conns, _ := d.limits.Connections()
 	r := record{
-		V: 1, ID: d.id, URL: withoutPassword(d.url).String(), Headers: d.headers, Page: d.page, Dir: d.dir, Name: d.name,
+		V: 1, ID: d.id, URL: withoutPassword(d.url).String(), Headers: d.headers, Page: d.page, Dir: d.dir, KindBase: d.kindBase, Name: d.name,
 		NameFixed: d.nameFixed, Explicit: d.explicit, Checksum: d.checksum, Server: d.res.ServerDigest, Conns: conns, Rate: d.limits.Rate(),
 		Added: d.added, Seq: d.seq, State: st.String(), Err: d.problem.Message, Kind: d.problem.Kind.String(),
 		Status: d.problem.Status, Warning: d.res.Warning, Total: d.res.Total,
 		ETag: d.res.ETag, LastMod: d.res.LastModified, Ranges: d.res.Ranges, Pieces: d.res.Pieces, Proto: d.res.State, Refreshed: d.refreshed,
-		Protocol: d.proto, Quality: d.quality,
+		Protocol: d.proto, Quality: d.quality, History: d.hist.stored(),
 	}
 	b, _ := json.Marshal(r) // cannot fail: plain data
 	return b
@@ -160,7 +167,7 @@ func downloadFromRecord(data []byte) (*download, error) {
 		st = Failed
 	}
 	d := &download{
-		id: r.ID, url: u, headers: r.Headers, page: r.Page, dir: r.Dir, name: r.Name, nameFixed: r.NameFixed, explicit: r.Explicit,
+		id: r.ID, url: u, headers: r.Headers, page: r.Page, dir: r.Dir, kindBase: r.KindBase, name: r.Name, nameFixed: r.NameFixed, explicit: r.Explicit,
 		checksum: r.Checksum, limits: transfer.NewLimits(r.Conns, max(r.Rate, 0)), added: r.Added, seq: r.Seq, state: st,
 		proto: r.Protocol, quality: r.Quality, refreshed: r.Refreshed,
 		res: transfer.Resume{Total: r.Total, ETag: r.ETag, LastModified: r.LastMod, Ranges: r.Ranges,
@@ -178,6 +185,7 @@ func downloadFromRecord(data []byte) (*download, error) {
 	}
 	d.received.Store(got)
 	d.refreshBase = got
+	d.hist.restore(r.History)
 	d.dirty = true
 	return d, nil
 }

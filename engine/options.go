@@ -36,7 +36,11 @@ type Options struct {
 	// FoldersByKind files each new download in a folder of its kind under
 	// its destination: DIR/Images, DIR/Videos, DIR/Music, ... (see
 	// filekind.Kind.Folder). The kind is judged from the name the link
-	// gives, when the download is added. SetFoldersByKind changes it.
+	// gives when the download is added, and again from the name the
+	// download finally gets (the server's Content-Disposition, say) when
+	// the server first answers: the download moves to that kind's folder
+	// before its partial file is created. SetFoldersByKind changes it for
+	// downloads added later.
 	FoldersByKind bool
 	// AllowDowngrade permits redirects from https to plain http.
 	AllowDowngrade bool

@@ -41,6 +41,7 @@ type prepared struct {
 	header         http.Header
 	page           string
 	dir, name, sum string
+	kindBase       string // filed by kind under this folder; "" if not
 	conns          int
 	proto, quality string
 }
@@ -61,7 +62,7 @@ func (m *Manager) AddAll(reqs []Request) []Added {
 	var paths []string
 	for i, p := range preps {
 		if out[i].Err == nil {
-			for _, d := range m.byKey[dedupKey(p.u, p.dir)] {
+			for _, d := range m.sameLink(p) {
 				if d.state == Completed {
 					paths = append(paths, joinPath(d.dir, d.name))
 				}
@@ -102,7 +103,7 @@ func (m *Manager) AddAll(reqs []Request) []Added {
 		}
 		d := &download{
 			id: uuid.NewString(), url: p.u, header: p.header, headers: len(p.header) > 0, page: p.page,
-			dir: p.dir, name: p.name, explicit: p.name != "", checksum: p.sum, limits: transfer.NewLimits(p.conns, 0),
+			dir: p.dir, kindBase: p.kindBase, name: p.name, explicit: p.name != "", checksum: p.sum, limits: transfer.NewLimits(p.conns, 0),
 			proto: p.proto, quality: p.quality, added: time.Now(), seq: m.nextSeq, state: Queued, res: transfer.Resume{Total: -1}, dirty: true,
 		}
 		m.nextSeq++
@@ -184,7 +185,7 @@ func (m *Manager) prepare(req Request) (p prepared, err error) {
 			}
 			kind = filekind.Of(name, "")
 		}
-		p.dir = filepath.Join(p.dir, kind.Folder())
+		p.kindBase, p.dir = p.dir, filepath.Join(p.dir, kind.Folder())
 	}
 	return p, nil
 }
@@ -201,7 +202,7 @@ func dedupKey(u *url.URL, dir string) string {
 // unfinished one, or a completed one whose file is present. A password
 // or headers given again are used again. Called with m.mu held.
 func (m *Manager) existing(p prepared, present map[string]bool) *download {
-	for _, d := range m.byKey[dedupKey(p.u, p.dir)] {
+	for _, d := range m.sameLink(p) {
 		if p.name != "" && d.name != p.name {
 			continue
 		}
@@ -310,10 +311,7 @@ func (m *Manager) Remove(id string) error {
 	}
 	delete(m.byID, id)
 	m.order = slices.DeleteFunc(m.order, func(x *download) bool { return x == d })
-	k := dedupKey(d.url, d.dir)
-	if m.byKey[k] = slices.DeleteFunc(m.byKey[k], func(x *download) bool { return x == d }); len(m.byKey[k]) == 0 {
-		delete(m.byKey, k)
-	}
+	m.unkeyLocked(d)
 	m.removed = append(m.removed, Snapshot{ID: id, Removed: true})
 	m.forgetLocked(id)
 	m.broadcastLocked()

@@ -3,7 +3,6 @@ package engine
 import (
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/haul-dl/haul/engine/internal/transfer"
@@ -41,13 +40,9 @@ func (m *Manager) SetURL(id, rawURL string) error {
 		case d.state != Paused && d.state != Failed:
 			return fmt.Errorf("%w (%s is %s)", ErrNotRefreshable, safeName(d), d.state)
 		}
-		old := dedupKey(d.url, d.dir)
-		if m.byKey[old] = slices.DeleteFunc(m.byKey[old], func(x *download) bool { return x == d }); len(m.byKey[old]) == 0 {
-			delete(m.byKey, old)
-		}
+		m.unkeyLocked(d)
 		d.url = u
-		k := dedupKey(u, d.dir)
-		m.byKey[k] = append(m.byKey[k], d)
+		m.keyLocked(d)
 		// The new link is the user's: the headers a browser handed over
 		// with the old one are no longer owed.
 		d.headers = len(d.header) > 0

@@ -19,12 +19,13 @@ func (m *Manager) start(d *download) {
 	d.state = Active
 	d.problem, d.retry = Problem{}, nil
 	d.lastRecv, d.lastTick, d.speed = d.received.Load(), time.Now(), 0
+	d.hist.begin(d.lastTick, d.lastRecv)
 	m.touch(d)
 	m.persistLocked(d)
 	u := *d.url
 	spec := transfer.Spec{
 		URL: &u, Header: d.header.Clone(), Dir: d.dir, Name: d.name, Fixed: d.nameFixed,
-		Explicit: d.explicit, Checksum: d.checksum, Limits: d.limits,
+		Explicit: d.explicit, Checksum: d.checksum, Limits: d.limits, KindBase: d.kindBase,
 	}
 	if d.nameFixed && d.res.Pieces != nil {
 		res := d.res
@@ -73,6 +74,7 @@ func (m *Manager) finish(ctx context.Context, d *download, r *runState, res tran
 	m.mu.Lock()
 	d.conn.Store(0)
 	d.retry = nil
+	m.endAttemptLocked(d, res, err, cause)
 	switch {
 	case err == nil:
 		delete(m.reserved, nameKey(d.dir, d.name))
@@ -182,6 +184,7 @@ func (p *reporter) Retrying(info *transfer.RetryInfo) {
 	} else {
 		p.d.retry = &RetryInfo{Attempt: info.Attempt, Of: info.Of, At: info.At, Problem: publicProblem(info.Problem)}
 	}
+	p.attemptRetrying(info)
 	p.m.touch(p.d)
 }
 

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -29,10 +30,13 @@ type detailsDialog struct {
 	name, message, link, dir *widget.Label
 	size, kind, validators   *widget.Label
 	checksum, conns, attempt *widget.Label
+	history                  *widget.Label // the last attempts, newest first
 	fmap                     *fileMap
 	limitKiB, connsWanted    *widget.Entry // this download's own limits
 	applyBtn                 *widget.Button
 	newLink                  *newLinkField // a fresh link for an expired one
+	running                  atomic.Bool   // the download runs: followDetails refreshes
+	asking                   atomic.Bool   // a refresh is on its way
 }
 
 // details opens the details of a download. UI goroutine only.
@@ -47,7 +51,7 @@ func (u *UI) details(s engine.Snapshot) {
 	for _, l := range []**widget.Label{&d.name, &d.link, &d.dir} {
 		*l = wrapped(fyne.TextWrapBreak)
 	}
-	for _, l := range []**widget.Label{&d.message, &d.size, &d.kind, &d.validators, &d.checksum, &d.conns, &d.attempt} {
+	for _, l := range []**widget.Label{&d.message, &d.size, &d.kind, &d.validators, &d.checksum, &d.conns, &d.attempt, &d.history} {
 		*l = wrapped(fyne.TextWrapWord)
 	}
 	d.newLink = u.newLinkFor(d)
@@ -90,13 +94,16 @@ func (u *UI) details(s engine.Snapshot) {
 		widget.NewFormItem("Checksum", d.checksum),
 		widget.NewFormItem("Connections", d.conns),
 		widget.NewFormItem("Attempts", d.attempt),
+		widget.NewFormItem("History", d.history),
 	)
 	title := "Download details"
 	if s.State == engine.Failed {
 		title = "Download failed"
 	}
 	d.dlg = dialog.NewCustom(title, "Close", container.NewVScroll(form), u.win)
+	stopFollowing := u.followDetails(d)
 	d.dlg.SetOnClosed(func() {
+		stopFollowing()
 		if u.infoDlg == d {
 			u.infoDlg = nil
 		}
@@ -112,15 +119,17 @@ func (u *UI) details(s engine.Snapshot) {
 // open dialog shows, and shows them. UI goroutine only.
 func (u *UI) refreshDetails() {
 	d := u.infoDlg
-	if d == nil {
-		return
+	if d == nil || d.asking.Swap(true) {
+		return // closed, or a refresh is on its way
 	}
 	u.enqueue(func() {
 		det, ok := u.m.Details(d.id)
 		if !ok {
+			d.asking.Store(false)
 			return
 		}
 		u.post(func() {
+			d.asking.Store(false)
 			if u.infoDlg == d {
 				d.show(det)
 			}
@@ -150,7 +159,10 @@ func (d *detailsDialog) show(det engine.Details) {
 	set(d.validators, validatorText(det))
 	set(d.checksum, checksumText(det))
 	set(d.conns, connsText(s))
-	set(d.attempt, attemptText(s, time.Now()))
+	now := time.Now()
+	set(d.attempt, attemptText(s, now))
+	set(d.history, historyText(det, now))
+	d.running.Store(s.State == engine.Active)
 	d.fmap.set(s.Total, det.Have)
 	d.newLink.follow(s)
 }

@@ -253,6 +253,7 @@ func (j *Job) replacePart(from, side string) error {
 	_ = j.root.Remove(side)
 	j.file = j.wrap(f)
 	j.ps = newPieceSet([]Piece{{Start: 0, Pos: fi.Size(), End: fi.Size()}})
+	j.livePieces.Store(j.ps)
 	j.recv.Store(fi.Size())
 	j.rep.Progress(fi.Size())
 	return nil

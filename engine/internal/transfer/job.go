@@ -22,6 +22,8 @@ type Job struct {
 	root *os.Root
 	recv atomic.Int64 // bytes written so far
 	live atomic.Int32 // connections transferring
+	// livePieces is ps, for reading the progress without mu (see Live).
+	livePieces atomic.Pointer[pieceSet]
 
 	mu      sync.Mutex // guards what follows, for checkpoints and restarts
 	file    File
@@ -34,12 +36,9 @@ type Job struct {
 }
 
 func newJob(env *Env, spec Spec, rep Reporter) (*Job, error) {
-	if err := os.MkdirAll(spec.Dir, 0o755); err != nil {
-		return nil, fmt.Errorf("creating the download folder: %w", err)
-	}
-	root, err := os.OpenRoot(spec.Dir)
+	root, err := openFolder(&spec)
 	if err != nil {
-		return nil, fmt.Errorf("opening the download folder: %w", err)
+		return nil, err
 	}
 	j := &Job{env: env, spec: spec, rep: rep, root: root, name: spec.Name, fixed: spec.Fixed}
 	j.resume.Total = -1
@@ -153,6 +152,7 @@ func (j *Job) restartFresh() {
 		j.file = nil
 	}
 	j.ps = nil
+	j.livePieces.Store(nil)
 	if j.fixed {
 		_ = j.root.Remove(j.name + PartSuffix)
 	}
@@ -197,6 +197,7 @@ func (j *Job) reopen() error {
 	j.mu.Lock()
 	j.file, j.ps = j.wrap(f), ps
 	j.mu.Unlock()
+	j.livePieces.Store(ps)
 	j.recv.Store(ps.received())
 	j.rep.Progress(ps.received())
 	return nil
@@ -225,8 +226,8 @@ func (j *Job) checkpointEvery(ctx context.Context, every time.Duration, stopRun 
 				return
 			case <-t.C:
 			}
-			if _, err := os.Stat(j.spec.Dir); errors.Is(err, fs.ErrNotExist) {
-				stopRun(&folderGone{j.spec.Dir})
+			if dir := j.folder(); !dirExists(dir) {
+				stopRun(&folderGone{dir})
 				return
 			}
 			j.checkpoint(false)

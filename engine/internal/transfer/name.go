@@ -80,6 +80,9 @@ func (j *Job) prepare(st *Start) error {
 	var adoptSize int64 = -1
 	if !fixed {
 		base := j.chooseName(st)
+		if err := j.fileByKind(base); err != nil {
+			return err
+		}
 		if size, ok := j.orphan(base); ok {
 			verifiable := st.Ranges && st.Total > 0 && size <= st.Total && (st.ServerDigest != "" || j.spec.Checksum != "")
 			if verifiable && j.rep.Reserve(j.spec.Dir, base) {
@@ -135,6 +138,7 @@ func (j *Job) prepare(st *Start) error {
 	j.mu.Lock()
 	j.file, j.ps = j.wrap(f), ps
 	j.mu.Unlock()
+	j.livePieces.Store(ps)
 	j.recv.Store(ps.received())
 	j.rep.Progress(ps.received())
 	return nil

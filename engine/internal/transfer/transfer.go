@@ -43,6 +43,12 @@ type Spec struct {
 	Checksum string      // "algo=hex" the finished file must match; "" for none
 	Resume   *Resume     // progress of an earlier run; nil for a fresh start
 	Limits   *Limits     // this download's own limits, changed live; nil for none
+	// KindBase, when set, files a fresh download by kind: it goes into
+	// the folder of its name's kind under KindBase (filekind.Kind.Folder),
+	// decided with the name, before its .part file is created, and Dir
+	// (where the download was filed by the name its link gives) is
+	// replaced (see FolderReporter). A resume (Fixed) stays in Dir.
+	KindBase string
 }
 
 // Resume is what a transfer learned and saved: enough to continue where
@@ -148,6 +154,9 @@ func Run(ctx context.Context, env *Env, spec Spec, p Protocol, rep Reporter) (Re
 		return Result{}, err
 	}
 	defer job.close()
+	if lr, ok := rep.(LiveReporter); ok {
+		lr.Live(job.written)
+	}
 	runCtx, stopRun := context.WithCancelCause(ctx)
 	defer stopRun(nil)
 	stopCheckpoints := job.checkpointEvery(runCtx, env.Checkpoint, stopRun)

@@ -1,0 +1,82 @@
+package transfer
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+
+	"github.com/haul-dl/haul/engine/filekind"
+)
+
+// FolderReporter is a Reporter told when a download filed by kind (see
+// Spec.KindBase) goes into its folder (optional).
+type FolderReporter interface {
+	// Filed reports the folder the download's files go to from now on:
+	// the folder of its kind under Spec.KindBase. It is called before the
+	// name is reserved there and before the .part file is created.
+	Filed(dir string)
+}
+
+// openFolder creates and opens the folder a job starts in: Spec.Dir, or
+// for a fresh download filed by kind the base folder, since its kind
+// folder follows the name it gets (see fileByKind).
+func openFolder(spec *Spec) (*os.Root, error) {
+	if spec.KindBase != "" && !spec.Fixed {
+		spec.Dir = spec.KindBase
+	}
+	if err := os.MkdirAll(spec.Dir, 0o755); err != nil {
+		return nil, fmt.Errorf("creating the download folder: %w", err)
+	}
+	root, err := os.OpenRoot(spec.Dir)
+	if err != nil {
+		return nil, fmt.Errorf("opening the download folder: %w", err)
+	}
+	return root, nil
+}
+
+// fileByKind moves a fresh download filed by kind into the folder of the
+// kind of name (judged by its extension, as the window's icons are),
+// creating it, before anything is written.
+func (j *Job) fileByKind(name string) error {
+	if j.spec.KindBase == "" {
+		return nil
+	}
+	dir := filepath.Join(j.spec.KindBase, filekind.Of(name, "").Folder())
+	if dir == j.folder() {
+		return nil
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("creating the folder %s: %w", filekind.Of(name, "").Folder(), err)
+	}
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		return fmt.Errorf("opening the folder %s: %w", filekind.Of(name, "").Folder(), err)
+	}
+	j.mu.Lock()
+	old := j.root
+	j.root, j.spec.Dir = root, dir
+	j.mu.Unlock()
+	old.Close()
+	if fr, ok := j.rep.(FolderReporter); ok {
+		fr.Filed(dir)
+	}
+	return nil
+}
+
+// folder is the folder the download's files go to now. The transfer's
+// own goroutine changes it only before the .part file exists (see
+// fileByKind); other goroutines read it here.
+func (j *Job) folder() string {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return j.spec.Dir
+}
+
+// dirExists reports whether dir is there (any error but "does not exist"
+// counts as there: the transfer finds out itself).
+func dirExists(dir string) bool {
+	_, err := os.Stat(dir)
+	return !errors.Is(err, fs.ErrNotExist)
+}
