@@ -104,9 +104,9 @@ func TestMultiSelectWithMouseAndKeyboard(t *testing.T) {
 	if !h.rowFor("d").isSelected() || h.rowFor("c").isSelected() {
 		t.Error("rows do not show the selection")
 	}
-	if !h.u.tools.selBox.Visible() || h.u.tools.all.Visible() || h.u.tools.selected.Text != "3 selected" {
+	if !h.u.tools.selBox.Visible() || h.u.tools.all.box.Visible() || h.u.tools.selected.Text != "3 selected" {
 		t.Errorf("toolbar with a selection: selection buttons %v, list buttons %v, %q",
-			h.u.tools.selBox.Visible(), h.u.tools.all.Visible(), h.u.tools.selected.Text)
+			h.u.tools.selBox.Visible(), h.u.tools.all.box.Visible(), h.u.tools.selected.Text)
 	}
 	h.u.win.Canvas().(fyne.Shortcutable).TypedShortcut(&fyne.ShortcutSelectAll{})
 	if got := sel(); len(got) != 6 {

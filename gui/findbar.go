@@ -15,6 +15,10 @@ import (
 // sortNames are the sort keys as the window names them, in listview.Keys order.
 var sortNames = []string{"Time added", "Name", "Size", "Progress", "Speed", "State"}
 
+// filterMinWidth is the narrowest the filter box gets: with the choices
+// beside it, it sets the narrowest the window can be.
+const filterMinWidth = 160
+
 // findBar is the line above the list: a filter box, a choice of which
 // downloads to show (each with its count) and the sort order.
 type findBar struct {
@@ -47,7 +51,7 @@ func newFindBar(l *downloadList) *findBar {
 	f.showDir()
 	sortBox := container.NewHBox(widget.NewLabel("Sort by"), f.sortBy, f.dir)
 	f.box = container.NewPadded(container.NewBorder(nil, nil, nil,
-		container.NewHBox(f.show, sortBox), f.text))
+		container.NewHBox(f.show, sortBox), atLeast(filterMinWidth, f.text)))
 	return f
 }
 
