@@ -83,7 +83,7 @@ func TestSortOrderIsKeptAcrossRestart(t *testing.T) {
 func (h *harness) clickRow(id string, mod fyne.KeyModifier) {
 	h.t.Helper()
 	r := h.rowFor(id)
-	r.MouseDown(&desktop.MouseEvent{Modifier: mod})
+	r.MouseDown(&desktop.MouseEvent{Button: desktop.MouseButtonPrimary, Modifier: mod})
 	test.Tap(r)
 }
 

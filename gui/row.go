@@ -60,7 +60,7 @@ type row struct {
 	bottom   *fyne.Container // detail and message share this line
 	selected *canvas.Rectangle
 	content  fyne.CanvasObject
-	mod      fyne.KeyModifier // held at the last mouse press
+	mouse    bool // a mouse press came: it selects, not the tap after it
 }
 
 func newRow(act rowActions) *row {
@@ -118,19 +118,33 @@ func (r *row) setSelected(on bool) { setVisible(r.selected, on) }
 // isSelected says whether the row shows as selected.
 func (r *row) isSelected() bool { return r.selected.Visible() }
 
-// MouseDown is part of desktop.Mouseable: it notes the modifiers held,
-// for the tap that follows.
-func (r *row) MouseDown(e *desktop.MouseEvent) { r.mod = e.Modifier }
+// MouseDown is part of desktop.Mouseable: a press of the primary button
+// selects the row at once, with the modifiers held. (Being
+// DoubleTappable makes the driver hold a click's Tapped back for the
+// double-click delay; selecting here keeps selection instant.)
+func (r *row) MouseDown(e *desktop.MouseEvent) {
+	r.mouse = true
+	if e.Button == desktop.MouseButtonPrimary && r.snap.ID != "" {
+		r.act.click(r.snap.ID, e.Modifier)
+	}
+}
 
 // MouseUp is part of desktop.Mouseable.
 func (r *row) MouseUp(*desktop.MouseEvent) {}
 
-// Tapped is part of fyne.Tappable: a click selects the row.
+// Tapped is part of fyne.Tappable: where there is no mouse (a touch
+// screen), a tap selects the row.
 func (r *row) Tapped(*fyne.PointEvent) {
-	mod := r.mod
-	r.mod = 0
+	if !r.mouse && r.snap.ID != "" {
+		r.act.click(r.snap.ID, 0)
+	}
+}
+
+// DoubleTapped is part of fyne.DoubleTappable: a double-click opens the
+// download's details.
+func (r *row) DoubleTapped(*fyne.PointEvent) {
 	if r.snap.ID != "" {
-		r.act.click(r.snap.ID, mod)
+		r.act.details(r.snap)
 	}
 }
 
