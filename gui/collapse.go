@@ -176,4 +176,3 @@ func (c *collapseBar) MinSize(_ []fyne.CanvasObject) fyne.Size {
 	}
 	return s
 }
-
