@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"syscall"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
@@ -68,8 +69,17 @@ func Run(cfg Config) error {
 	}()
 	u.win.SetMaster()
 	u.addArgs(cfg.Links)
+	latency := os.Getenv(LatencyEnv)
+	var probe *latencyProbe
+	if latency != "" {
+		a.Lifecycle().SetOnStarted(func() { probe = startLatencyProbe(u.ctx, fyne.Do, 10*time.Millisecond) })
+	}
 	u.win.ShowAndRun()
-	return shutdown(stop, u, m)
+	err = shutdown(stop, u, m)
+	if probe != nil {
+		err = errors.Join(err, probe.write(latency))
+	}
+	return err
 }
 
 // shutdown ends a window's run: stop ends the listener and the signal

@@ -1,0 +1,50 @@
+package gui
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestLatencyProbeSummaryTakesTheWorstAndPercentiles(t *testing.T) {
+	p := &latencyProbe{}
+	for i := 1; i <= 200; i++ {
+		p.late = append(p.late, time.Duration(i)*time.Millisecond)
+	}
+	n, worst, p99, p50 := p.summary()
+	if n != 200 || worst != 200*time.Millisecond || p99 != 199*time.Millisecond || p50 != 101*time.Millisecond {
+		t.Errorf("summary of 1..200 ms: n %d, max %v, p99 %v, p50 %v", n, worst, p99, p50)
+	}
+}
+
+func TestLatencyProbeWritesEverySample(t *testing.T) {
+	ctx, stop := context.WithCancel(context.Background())
+	ran := 0
+	do := func(f func()) {
+		ran++
+		if ran == 5 {
+			stop()
+		}
+		go f()
+	}
+	p := startLatencyProbe(ctx, do, time.Millisecond)
+	path := filepath.Join(t.TempDir(), "latency.txt")
+	if err := p.write(path); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+	if !strings.HasPrefix(lines[1], "samples ") || !strings.HasPrefix(lines[2], "max_ms ") {
+		t.Fatalf("no summary at the top:\n%s", b)
+	}
+	samples := lines[6:]
+	if want := "samples " + string(rune('0'+len(samples))); lines[1] != want || len(samples) < 4 {
+		t.Errorf("%q, with %d sample lines:\n%s", lines[1], len(samples), b)
+	}
+}
