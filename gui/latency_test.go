@@ -2,6 +2,7 @@ package gui
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -30,7 +31,8 @@ func TestLatencyProbeWritesEverySample(t *testing.T) {
 		}
 		go f()
 	}
-	p := startLatencyProbe(ctx, do, time.Millisecond)
+	p := newLatencyProbe()
+	p.start(ctx, do, time.Millisecond)
 	path := filepath.Join(t.TempDir(), "latency.txt")
 	if err := p.write(path); err != nil {
 		t.Fatal(err)
@@ -43,8 +45,34 @@ func TestLatencyProbeWritesEverySample(t *testing.T) {
 	if !strings.HasPrefix(lines[1], "samples ") || !strings.HasPrefix(lines[2], "max_ms ") {
 		t.Fatalf("no summary at the top:\n%s", b)
 	}
-	samples := lines[6:]
-	if want := "samples " + string(rune('0'+len(samples))); lines[1] != want || len(samples) < 4 {
+	var samples []string
+	for _, l := range lines[7:] {
+		if !strings.HasPrefix(l, "#") && len(strings.Fields(l)) == 2 {
+			samples = append(samples, l)
+		}
+	}
+	if want := fmt.Sprintf("samples %d", len(samples)); lines[1] != want || len(samples) < 4 {
 		t.Errorf("%q, with %d sample lines:\n%s", lines[1], len(samples), b)
+	}
+}
+
+func TestLatencyProbeTimesHaulsOwnUIFunctions(t *testing.T) {
+	p := newLatencyProbe()
+	do := p.timed(func(f func()) { f() })
+	do(func() {})
+	do(func() { time.Sleep(3 * time.Millisecond) })
+	if p.longest < 3*time.Millisecond || len(p.funcRan) != 1 || p.funcRan[0] < 3*time.Millisecond {
+		t.Errorf("longest %v, functions over 1 ms %v: want the 3 ms one only", p.longest, p.funcRan)
+	}
+	path := filepath.Join(t.TempDir(), "latency.txt")
+	if err := p.write(path); err != nil { // never started: it does not wait
+		t.Fatal(err)
+	}
+	b, _ := os.ReadFile(path)
+	if !strings.Contains(string(b), "\nhaul_max_ms ") {
+		t.Errorf("no haul_max_ms in:\n%s", b)
+	}
+	if !strings.Contains(string(b), "\nF ") {
+		t.Errorf("no function line in:\n%s", b)
 	}
 }

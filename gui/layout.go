@@ -109,3 +109,8 @@ func (w minWidth) MinSize(objs []fyne.CanvasObject) fyne.Size {
 	}
 	return s
 }
+
+// relayout lays c out again in its size without refreshing what is in
+// it: for a container whose split follows its labels' texts, after the
+// labels refreshed themselves.
+func relayout(c *fyne.Container) { c.Layout.Layout(c.Objects, c.Size()) }

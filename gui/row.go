@@ -187,8 +187,7 @@ func (r *row) show(s engine.Snapshot) {
 	r.icon.SetResource(kindIcon(filekind.Of(s.Name, "")))
 
 	text, imp := stateText(s)
-	r.state.Importance = imp
-	r.state.SetText(text)
+	setLabel(r.state, text, imp)
 
 	look := barIdle
 	switch s.State {
@@ -205,11 +204,13 @@ func (r *row) show(s engine.Snapshot) {
 	}
 	r.bar.set(p, look, s.State == engine.Active)
 
-	r.detail.SetText(withSource(detailText(s), s))
 	msg, imp := messageText(s)
-	r.message.Importance = imp
-	r.message.SetText(msg)
-	r.bottom.Refresh() // the split between detail and message follows the texts
+	changed := setLabel(r.detail, withSource(detailText(s), s), r.detail.Importance)
+	if setLabel(&r.message.Label, msg, imp) || changed {
+		// The split between detail and message follows the texts; the
+		// labels refreshed themselves already.
+		relayout(r.bottom)
+	}
 
 	st := s.State
 	setVisible(r.pauseBtn, st == engine.Queued || st == engine.Active)
@@ -218,6 +219,20 @@ func (r *row) show(s engine.Snapshot) {
 	setVisible(r.openBtn, st == engine.Completed)
 	setVisible(r.cancelBtn, st == engine.Queued || st == engine.Active || st == engine.Paused || st == engine.Failed)
 	setVisible(r.folderBtn, st == engine.Completed)
+}
+
+// setLabel shows text in l with importance imp, and says whether that
+// changed anything. A label that truncates measures its text again on
+// every refresh, which costs: rows refresh several times a second, so
+// only what changed is redrawn.
+func setLabel(l *widget.Label, text string, imp widget.Importance) bool {
+	if l.Text == text && l.Importance == imp {
+		return false
+	}
+	l.Importance = imp
+	l.Text = text
+	l.Refresh()
+	return true
 }
 
 // advice is what the window tells a person to do about a kind of

@@ -43,7 +43,16 @@ func Run(cfg Config) error {
 	if err != nil {
 		return err
 	}
-	u := New(a, m, cfg)
+	// HAUL_UI_LATENCY: measure the UI goroutine's stalls (latency.go).
+	latency := os.Getenv(LatencyEnv)
+	var probe *latencyProbe
+	do := fyne.Do
+	if latency != "" {
+		probe = newLatencyProbe()
+		do = probe.timed(fyne.Do)
+		a.Lifecycle().SetOnStarted(func() { probe.start(ctx, fyne.Do, 10*time.Millisecond) })
+	}
+	u := newUI(a, m, cfg, do)
 	u.startDesktop(desktopOptions{Tray: systemTray(a)})
 	if caErr != nil {
 		u.caStartFailed(caErr)
@@ -69,11 +78,6 @@ func Run(cfg Config) error {
 	}()
 	u.win.SetMaster()
 	u.addArgs(cfg.Links)
-	latency := os.Getenv(LatencyEnv)
-	var probe *latencyProbe
-	if latency != "" {
-		a.Lifecycle().SetOnStarted(func() { probe = startLatencyProbe(u.ctx, fyne.Do, 10*time.Millisecond) })
-	}
 	u.win.ShowAndRun()
 	err = shutdown(stop, u, m)
 	if probe != nil {

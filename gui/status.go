@@ -35,7 +35,7 @@ func newStatusBar() *statusBar {
 	b.activity.Importance = widget.LowImportance
 	b.activity.Alignment = fyne.TextAlignTrailing
 	b.box = newPair(b.label, b.activity, 1)
-	b.text.AddListener(binding.NewDataListener(func() { b.box.Refresh() }))
+	b.text.AddListener(binding.NewDataListener(func() { relayout(b.box) }))
 	b.graph = newSpeedGraph()
 	b.limit = widget.NewButtonWithIcon("", theme.MenuDropUpIcon(), nil)
 	b.limit.Importance = widget.LowImportance
@@ -132,13 +132,11 @@ func (u *UI) hint(s string) {
 
 func (b *statusBar) showActivity() {
 	if b.hovering != "" {
-		b.activity.Importance = widget.MediumImportance
-		b.activity.SetText(b.hovering)
+		setLabel(b.activity, b.hovering, widget.MediumImportance)
 	} else {
-		b.activity.Importance = widget.LowImportance
-		b.activity.SetText(b.last)
+		setLabel(b.activity, b.last, widget.LowImportance)
 	}
-	b.box.Refresh()
+	relayout(b.box)
 }
 
 // statusText is the status bar's summary of the list.
