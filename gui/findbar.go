@@ -36,7 +36,7 @@ type findBar struct {
 func newFindBar(l *downloadList) *findBar {
 	f := &findBar{l: l}
 	f.text = widget.NewEntry()
-	f.text.SetPlaceHolder("Filter by name, site or folder (Ctrl+F)")
+	f.text.SetPlaceHolder(filterHint)
 	f.text.OnChanged = func(s string) { f.apply() }
 	f.show = widget.NewSelect(showOptions(nil), func(string) { f.apply() })
 	f.show.SetSelectedIndex(0)
@@ -49,9 +49,9 @@ func newFindBar(l *downloadList) *findBar {
 	})
 	f.dir.Importance = widget.LowImportance
 	f.showDir()
-	sortBox := container.NewHBox(widget.NewLabel("Sort by"), f.sortBy, f.dir)
-	f.box = container.NewPadded(container.NewBorder(nil, nil, nil,
-		container.NewHBox(f.show, sortBox), atLeast(filterMinWidth, f.text)))
+	sortLabel := widget.NewLabel("Sort by")
+	f.box = container.NewPadded(container.New(&findLayout{text: f.text, label: sortLabel},
+		f.text, f.show, sortLabel, f.sortBy, f.dir))
 	return f
 }
 

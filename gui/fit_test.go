@@ -127,3 +127,18 @@ func TestStatusBarNeverDrawsTextOverItsNeighbour(t *testing.T) {
 		}
 	}
 }
+
+func TestFilterBoxShowsItsWholeHintAtAnyWidth(t *testing.T) {
+	h := newHarness(t)
+	h.u.apply(goldenSnaps(), false)
+	f := h.u.dl.find
+	for _, w := range []float32{960, 640, h.u.win.Content().MinSize().Width} {
+		h.u.win.Resize(fyne.NewSize(w, 600))
+		if got, need := f.text.Size().Width, hintWidth(f.text.PlaceHolder); got < need {
+			t.Errorf("at %v px the filter box is %v px wide, too narrow for its hint %q (%v px): it scrolls", w, got, f.text.PlaceHolder, need)
+		}
+		if w == 960 && f.text.PlaceHolder != filterHint {
+			t.Errorf("at 960 px the hint is %q", f.text.PlaceHolder)
+		}
+	}
+}

@@ -2,7 +2,6 @@ package gui
 
 import (
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
@@ -84,30 +83,6 @@ func minTruncated(l *widget.Label) float32 {
 func (p *pairLayout) MinSize(_ []fyne.CanvasObject) fyne.Size {
 	a, b := p.first.MinSize(), p.second.MinSize()
 	return fyne.NewSize(a.Width+b.Width, max(a.Height, b.Height))
-}
-
-// minWidth lays out one object at least width wide, so that a box that
-// would shrink to nothing (a text entry) stays usable.
-type minWidth float32
-
-// atLeast wraps o so that it asks for at least width.
-func atLeast(width float32, o fyne.CanvasObject) *fyne.Container {
-	return container.New(minWidth(width), o)
-}
-
-func (w minWidth) Layout(objs []fyne.CanvasObject, size fyne.Size) {
-	for _, o := range objs {
-		o.Move(fyne.NewPos(0, 0))
-		o.Resize(size)
-	}
-}
-
-func (w minWidth) MinSize(objs []fyne.CanvasObject) fyne.Size {
-	s := fyne.NewSize(float32(w), 0)
-	for _, o := range objs {
-		s = s.Max(o.MinSize())
-	}
-	return s
 }
 
 // relayout lays c out again in its size without refreshing what is in
