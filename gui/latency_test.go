@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/haul-dl/haul/engine"
 )
 
 func TestLatencyProbeSummaryTakesTheWorstAndPercentiles(t *testing.T) {
@@ -74,5 +76,23 @@ func TestLatencyProbeTimesHaulsOwnUIFunctions(t *testing.T) {
 	}
 	if !strings.Contains(string(b), "\nF ") {
 		t.Errorf("no function line in:\n%s", b)
+	}
+}
+
+func TestBigBatchIsAppliedInParts(t *testing.T) {
+	batch := fakeSnaps(2500, engine.Queued)
+	parts := batchParts(batch, false)
+	if len(parts) != 3 || len(parts[0]) != applyChunk || len(parts[2]) != 500 || parts[2][499].ID != batch[2499].ID {
+		t.Errorf("2,500 snapshots in %d parts", len(parts))
+	}
+	if parts := batchParts(batch, true); len(parts) != 1 || len(parts[0]) != 2500 {
+		t.Errorf("the whole list was split: what a part lacks would be removed")
+	}
+	md := newModel()
+	for _, p := range batchParts(batch, false) {
+		md.apply(p, false)
+	}
+	if md.len() != 2500 || md.order[2499] != batch[2499].ID {
+		t.Errorf("applied in parts, the model holds %d", md.len())
 	}
 }
