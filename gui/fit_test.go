@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
 
 	"github.com/haul-dl/haul/engine"
 )
@@ -140,5 +141,30 @@ func TestFilterBoxShowsItsWholeHintAtAnyWidth(t *testing.T) {
 		if w == 960 && f.text.PlaceHolder != filterHint {
 			t.Errorf("at 960 px the hint is %q", f.text.PlaceHolder)
 		}
+	}
+}
+
+func TestHoveredToolbarIconShowsItsWholeHintInANarrowWindow(t *testing.T) {
+	h := newHarness(t)
+	h.u.apply(goldenSnaps(), false)
+	h.u.setActivity("Added 6 downloads from the command line")
+	h.selectThree()
+	h.u.win.Resize(fyne.NewSize(640, 600))
+	a := h.u.status.activity
+	for _, it := range h.u.tools.selBar.items {
+		if it.btn.Text != "" || !it.btn.Visible() {
+			continue // it has a label, or it is in the More menu
+		}
+		it.btn.MouseIn(&desktop.MouseEvent{})
+		if a.Text != it.btn.hint || a.Size().Width < natural(a) {
+			t.Errorf("hovering %s shows %q in %v px, want %q whole (%v px)", it.label, a.Text, a.Size().Width, it.btn.hint, natural(a))
+		}
+		if s := h.u.status.label; s.Size().Width > 0 && s.Size().Width < minTruncated(s) {
+			t.Errorf("hovering %s squeezes the summary to %v px: it draws over the hint", it.label, s.Size().Width)
+		}
+		it.btn.MouseOut()
+	}
+	if a.Text != "Added 6 downloads from the command line" {
+		t.Errorf("after the pointer left: %q", a.Text)
 	}
 }

@@ -58,6 +58,11 @@ func (p *pairLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 	default:
 		w1 = max(min(n1, size.Width*p.share), size.Width-n2)
 	}
+	// The first always keeps room for "…": narrower, a label draws its
+	// whole text over its neighbour.
+	if n1 > 0 {
+		w1 = max(w1, min(minTruncated(p.first), size.Width))
+	}
 	// Too little room for the second to show even "…": the first gets
 	// the line.
 	squeeze := n2 > 0 && size.Width-w1 < minTruncated(p.second)

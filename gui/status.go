@@ -131,6 +131,14 @@ func (u *UI) hint(s string) {
 }
 
 func (b *statusBar) showActivity() {
+	// What the control under the pointer does comes first: for a toolbar
+	// button showing only its icon, it is the button's only label.
+	if p, ok := b.box.Layout.(*pairLayout); ok {
+		p.share = 1
+		if b.hovering != "" {
+			p.share = 0
+		}
+	}
 	if b.hovering != "" {
 		setLabel(b.activity, b.hovering, widget.MediumImportance)
 	} else {

@@ -38,7 +38,7 @@ var selHints = map[listview.Action]string{
 	listview.Resume:     "Resume the selected downloads",
 	listview.Retry:      "Try the selected failed downloads again",
 	listview.Remove:     "Remove the selected downloads from the list",
-	listview.OpenFolder: "Open the folders of the selected downloads",
+	listview.OpenFolder: "Open the selected downloads' folders",
 }
 
 // newToolbar builds the toolbar over the window's actions.
@@ -50,7 +50,7 @@ func newToolbar(u *UI) *toolbar {
 	t.settings.Importance = widget.LowImportance
 	pauseAll := newBarItem("Pause all", theme.MediaPauseIcon(), "Pause every download", u.hint, u.pauseAll)
 	resumeAll := newBarItem("Resume all", theme.MediaPlayIcon(), "Resume every paused download", u.hint, u.resumeAll)
-	clear := newBarItem("Clear finished", theme.ContentClearIcon(), "Take completed and canceled downloads off the list (files stay on disk)", u.hint, u.clearFinished)
+	clear := newBarItem("Clear finished", theme.ContentClearIcon(), "Clear completed and canceled downloads (files stay)", u.hint, u.clearFinished)
 	t.pauseAll, t.resumeAll, t.clear = pauseAll.btn, resumeAll.btn, clear.btn
 	t.all = newCollapseBar(nil, u.hint, pauseAll, resumeAll, clear)
 
@@ -68,9 +68,9 @@ func newToolbar(u *UI) *toolbar {
 		t.sel[a] = it.btn
 		items = append(items, it)
 	}
-	startNow := newBarItem("Start now", theme.MediaFastForwardIcon(), "Start the selected downloads now, past the limit of downloads at once", u.hint, u.startNow)
+	startNow := newBarItem("Start now", theme.MediaFastForwardIcon(), "Start now, past the limit of downloads at once", u.hint, u.startNow)
 	move := newMoveButton(u)
-	details := newBarItem("Details", theme.InfoIcon(), "Show everything about the selected download", u.hint, func() {
+	details := newBarItem("Details", theme.InfoIcon(), "Everything about the selected download", u.hint, func() {
 		if sel := u.dl.selected(); len(sel) == 1 {
 			u.details(sel[0])
 		}
