@@ -83,7 +83,7 @@ func TestSortOrderIsKeptAcrossRestart(t *testing.T) {
 func (h *harness) clickRow(id string, mod fyne.KeyModifier) {
 	h.t.Helper()
 	r := h.rowFor(id)
-	r.MouseDown(&desktop.MouseEvent{Modifier: mod})
+	r.MouseDown(&desktop.MouseEvent{Button: desktop.MouseButtonPrimary, Modifier: mod})
 	test.Tap(r)
 }
 
@@ -104,9 +104,9 @@ func TestMultiSelectWithMouseAndKeyboard(t *testing.T) {
 	if !h.rowFor("d").isSelected() || h.rowFor("c").isSelected() {
 		t.Error("rows do not show the selection")
 	}
-	if !h.u.tools.selBox.Visible() || h.u.tools.all.Visible() || h.u.tools.selected.Text != "3 selected" {
+	if !h.u.tools.selBox.Visible() || h.u.tools.all.box.Visible() || h.u.tools.selected.Text != "3 selected" {
 		t.Errorf("toolbar with a selection: selection buttons %v, list buttons %v, %q",
-			h.u.tools.selBox.Visible(), h.u.tools.all.Visible(), h.u.tools.selected.Text)
+			h.u.tools.selBox.Visible(), h.u.tools.all.box.Visible(), h.u.tools.selected.Text)
 	}
 	h.u.win.Canvas().(fyne.Shortcutable).TypedShortcut(&fyne.ShortcutSelectAll{})
 	if got := sel(); len(got) != 6 {

@@ -15,6 +15,10 @@ import (
 // sortNames are the sort keys as the window names them, in listview.Keys order.
 var sortNames = []string{"Time added", "Name", "Size", "Progress", "Speed", "State"}
 
+// filterMinWidth is the narrowest the filter box gets: with the choices
+// beside it, it sets the narrowest the window can be.
+const filterMinWidth = 160
+
 // findBar is the line above the list: a filter box, a choice of which
 // downloads to show (each with its count) and the sort order.
 type findBar struct {
@@ -32,7 +36,7 @@ type findBar struct {
 func newFindBar(l *downloadList) *findBar {
 	f := &findBar{l: l}
 	f.text = widget.NewEntry()
-	f.text.SetPlaceHolder("Filter by name, site or folder (Ctrl+F)")
+	f.text.SetPlaceHolder(filterHint)
 	f.text.OnChanged = func(s string) { f.apply() }
 	f.show = widget.NewSelect(showOptions(nil), func(string) { f.apply() })
 	f.show.SetSelectedIndex(0)
@@ -45,9 +49,9 @@ func newFindBar(l *downloadList) *findBar {
 	})
 	f.dir.Importance = widget.LowImportance
 	f.showDir()
-	sortBox := container.NewHBox(widget.NewLabel("Sort by"), f.sortBy, f.dir)
-	f.box = container.NewPadded(container.NewBorder(nil, nil, nil,
-		container.NewHBox(f.show, sortBox), f.text))
+	sortLabel := widget.NewLabel("Sort by")
+	f.box = container.NewPadded(container.New(&findLayout{text: f.text, label: sortLabel},
+		f.text, f.show, sortLabel, f.sortBy, f.dir))
 	return f
 }
 

@@ -24,7 +24,7 @@ type model struct {
 	order []string                   // IDs in the engine's order
 	list  []engine.Snapshot          // the latest snapshots, in the same order
 	pos   map[string]int             // index of each ID in order and list
-	rows  map[string]binding.Untyped // per ID: the latest engine.Snapshot, for its row
+	rows  map[string]binding.Untyped // per ID a row has shown: the latest engine.Snapshot
 	sum   counts
 	// moved says the last batch added, removed or reordered a download, restated
 	// that it changed the state of one: what the list shows, filtered and
@@ -64,13 +64,10 @@ func (md *model) apply(batch []engine.Snapshot, full bool) (added []string) {
 			continue
 		}
 		if !ok {
-			b := binding.NewUntyped()
-			md.rows[s.ID] = b
 			md.pos[s.ID] = len(md.order)
 			md.order = append(md.order, s.ID)
 			md.list = append(md.list, s)
 			added = append(added, s.ID)
-			_ = b.Set(s)
 			continue
 		}
 		if md.list[i].State != s.State {
@@ -80,7 +77,9 @@ func (md *model) apply(batch []engine.Snapshot, full bool) (added []string) {
 			reordered = true // moved in the queue
 		}
 		md.list[i] = s
-		_ = md.rows[s.ID].Set(s) // cannot fail for an Untyped
+		if b, ok := md.rows[s.ID]; ok {
+			_ = b.Set(s) // cannot fail for an Untyped
+		}
 	}
 	if len(removed) > 0 {
 		md.drop(removed)
@@ -163,8 +162,20 @@ func (md *model) snapshots(ids []string) []engine.Snapshot {
 	return out
 }
 
-// row returns the binding of one download's state.
+// row returns the binding of one download's state. Bindings are made
+// when a row first shows the download, not when it arrives: each Set of
+// a binding posts a function to the UI goroutine, which for a batch of
+// 10,000 new links no row shows yet is a stall for nothing.
 func (md *model) row(id string) (binding.Untyped, bool) {
-	b, ok := md.rows[id]
-	return b, ok
+	if b, ok := md.rows[id]; ok {
+		return b, true
+	}
+	i, ok := md.pos[id]
+	if !ok {
+		return nil, false
+	}
+	b := binding.NewUntyped()
+	_ = b.Set(md.list[i])
+	md.rows[id] = b
+	return b, true
 }

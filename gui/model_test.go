@@ -117,3 +117,24 @@ func TestGoldenRows(t *testing.T) {
 	test.AssertRendersToMarkup(t, "rows.xml", h.u.win.Canvas())
 	test.AssertImageMatches(t, "rows.png", h.u.win.Canvas().Capture())
 }
+
+func TestModelMakesARowBindingOnlyWhenARowShowsTheDownload(t *testing.T) {
+	md := newModel()
+	md.apply(fakeSnaps(10000, engine.Queued), false)
+	if len(md.rows) != 0 {
+		t.Fatalf("10,000 new downloads made %d bindings before any row showed them", len(md.rows))
+	}
+	b, ok := md.row("id0042")
+	if !ok || len(md.rows) != 1 {
+		t.Fatalf("row: ok %v, %d bindings", ok, len(md.rows))
+	}
+	changed, _ := md.snapshot("id0042")
+	changed.State, changed.Speed = engine.Active, 1
+	md.apply([]engine.Snapshot{changed}, false)
+	if v, _ := b.Get(); v.(engine.Snapshot) != changed {
+		t.Errorf("the binding holds %+v after a batch changed it", v)
+	}
+	if _, ok := md.row("missing"); ok || len(md.rows) != 1 {
+		t.Errorf("a download not in the list got a binding")
+	}
+}

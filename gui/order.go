@@ -24,23 +24,23 @@ var moveItems = []struct {
 }
 
 // newMoveButton builds the toolbar's Move button: a menu of queue moves
-// for the selected queued downloads. It also returns the menu.
-func newMoveButton(u *UI) (*widget.Button, *fyne.Menu) {
+// for the selected queued downloads.
+func newMoveButton(u *UI) *barItem {
 	menu := fyne.NewMenu("")
 	for _, it := range moveItems {
 		menu.Items = append(menu.Items, fyne.NewMenuItem(it.label, func() { u.moveSelected(it.to) }))
 	}
-	var b *widget.Button
-	b = widget.NewButtonWithIcon("Move", theme.MenuDropDownIcon(), func() {
-		c := fyne.CurrentApp().Driver().CanvasForObject(b)
+	var b *barItem
+	b = newBarItem("Move", theme.ListIcon(), "Move the selected queued downloads in the queue", u.hint, func() {
+		c := fyne.CurrentApp().Driver().CanvasForObject(b.btn)
 		if c == nil {
 			return
 		}
-		pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(b).Add(fyne.NewPos(0, b.Size().Height))
+		pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(b.btn).Add(fyne.NewPos(0, b.btn.Size().Height))
 		widget.ShowPopUpMenuAtPosition(menu, c, pos)
 	})
-	b.Importance = widget.LowImportance
-	return b, menu
+	b.sub = menu
+	return b
 }
 
 // anyQueued says whether sel holds a download waiting in the queue.

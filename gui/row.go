@@ -60,7 +60,7 @@ type row struct {
 	bottom   *fyne.Container // detail and message share this line
 	selected *canvas.Rectangle
 	content  fyne.CanvasObject
-	mod      fyne.KeyModifier // held at the last mouse press
+	mouse    bool // a mouse press came: it selects, not the tap after it
 }
 
 func newRow(act rowActions) *row {
@@ -118,19 +118,33 @@ func (r *row) setSelected(on bool) { setVisible(r.selected, on) }
 // isSelected says whether the row shows as selected.
 func (r *row) isSelected() bool { return r.selected.Visible() }
 
-// MouseDown is part of desktop.Mouseable: it notes the modifiers held,
-// for the tap that follows.
-func (r *row) MouseDown(e *desktop.MouseEvent) { r.mod = e.Modifier }
+// MouseDown is part of desktop.Mouseable: a press of the primary button
+// selects the row at once, with the modifiers held. (Being
+// DoubleTappable makes the driver hold a click's Tapped back for the
+// double-click delay; selecting here keeps selection instant.)
+func (r *row) MouseDown(e *desktop.MouseEvent) {
+	r.mouse = true
+	if e.Button == desktop.MouseButtonPrimary && r.snap.ID != "" {
+		r.act.click(r.snap.ID, e.Modifier)
+	}
+}
 
 // MouseUp is part of desktop.Mouseable.
 func (r *row) MouseUp(*desktop.MouseEvent) {}
 
-// Tapped is part of fyne.Tappable: a click selects the row.
+// Tapped is part of fyne.Tappable: where there is no mouse (a touch
+// screen), a tap selects the row.
 func (r *row) Tapped(*fyne.PointEvent) {
-	mod := r.mod
-	r.mod = 0
+	if !r.mouse && r.snap.ID != "" {
+		r.act.click(r.snap.ID, 0)
+	}
+}
+
+// DoubleTapped is part of fyne.DoubleTappable: a double-click opens the
+// download's details.
+func (r *row) DoubleTapped(*fyne.PointEvent) {
 	if r.snap.ID != "" {
-		r.act.click(r.snap.ID, mod)
+		r.act.details(r.snap)
 	}
 }
 
@@ -173,8 +187,7 @@ func (r *row) show(s engine.Snapshot) {
 	r.icon.SetResource(kindIcon(filekind.Of(s.Name, "")))
 
 	text, imp := stateText(s)
-	r.state.Importance = imp
-	r.state.SetText(text)
+	setLabel(r.state, text, imp)
 
 	look := barIdle
 	switch s.State {
@@ -191,11 +204,13 @@ func (r *row) show(s engine.Snapshot) {
 	}
 	r.bar.set(p, look, s.State == engine.Active)
 
-	r.detail.SetText(withSource(detailText(s), s))
 	msg, imp := messageText(s)
-	r.message.Importance = imp
-	r.message.SetText(msg)
-	r.bottom.Refresh() // the split between detail and message follows the texts
+	changed := setLabel(r.detail, withSource(detailText(s), s), r.detail.Importance)
+	if setLabel(&r.message.Label, msg, imp) || changed {
+		// The split between detail and message follows the texts; the
+		// labels refreshed themselves already.
+		relayout(r.bottom)
+	}
 
 	st := s.State
 	setVisible(r.pauseBtn, st == engine.Queued || st == engine.Active)
@@ -204,6 +219,20 @@ func (r *row) show(s engine.Snapshot) {
 	setVisible(r.openBtn, st == engine.Completed)
 	setVisible(r.cancelBtn, st == engine.Queued || st == engine.Active || st == engine.Paused || st == engine.Failed)
 	setVisible(r.folderBtn, st == engine.Completed)
+}
+
+// setLabel shows text in l with importance imp, and says whether that
+// changed anything. A label that truncates measures its text again on
+// every refresh, which costs: rows refresh several times a second, so
+// only what changed is redrawn.
+func setLabel(l *widget.Label, text string, imp widget.Importance) bool {
+	if l.Text == text && l.Importance == imp {
+		return false
+	}
+	l.Importance = imp
+	l.Text = text
+	l.Refresh()
+	return true
 }
 
 // advice is what the window tells a person to do about a kind of

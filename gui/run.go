@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"syscall"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
@@ -42,7 +43,16 @@ func Run(cfg Config) error {
 	if err != nil {
 		return err
 	}
-	u := New(a, m, cfg)
+	// HAUL_UI_LATENCY: measure the UI goroutine's stalls (latency.go).
+	latency := os.Getenv(LatencyEnv)
+	var probe *latencyProbe
+	do := fyne.Do
+	if latency != "" {
+		probe = newLatencyProbe()
+		do = probe.timed(fyne.Do)
+		a.Lifecycle().SetOnStarted(func() { probe.start(ctx, fyne.Do, 10*time.Millisecond) })
+	}
+	u := newUI(a, m, cfg, do)
 	u.startDesktop(desktopOptions{Tray: systemTray(a)})
 	if caErr != nil {
 		u.caStartFailed(caErr)
@@ -69,7 +79,11 @@ func Run(cfg Config) error {
 	u.win.SetMaster()
 	u.addArgs(cfg.Links)
 	u.win.ShowAndRun()
-	return shutdown(stop, u, m)
+	err = shutdown(stop, u, m)
+	if probe != nil {
+		err = errors.Join(err, probe.write(latency))
+	}
+	return err
 }
 
 // shutdown ends a window's run: stop ends the listener and the signal

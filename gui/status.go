@@ -35,7 +35,7 @@ func newStatusBar() *statusBar {
 	b.activity.Importance = widget.LowImportance
 	b.activity.Alignment = fyne.TextAlignTrailing
 	b.box = newPair(b.label, b.activity, 1)
-	b.text.AddListener(binding.NewDataListener(func() { b.box.Refresh() }))
+	b.text.AddListener(binding.NewDataListener(func() { relayout(b.box) }))
 	b.graph = newSpeedGraph()
 	b.limit = widget.NewButtonWithIcon("", theme.MenuDropUpIcon(), nil)
 	b.limit.Importance = widget.LowImportance
@@ -131,14 +131,20 @@ func (u *UI) hint(s string) {
 }
 
 func (b *statusBar) showActivity() {
-	if b.hovering != "" {
-		b.activity.Importance = widget.MediumImportance
-		b.activity.SetText(b.hovering)
-	} else {
-		b.activity.Importance = widget.LowImportance
-		b.activity.SetText(b.last)
+	// What the control under the pointer does comes first: for a toolbar
+	// button showing only its icon, it is the button's only label.
+	if p, ok := b.box.Layout.(*pairLayout); ok {
+		p.share = 1
+		if b.hovering != "" {
+			p.share = 0
+		}
 	}
-	b.box.Refresh()
+	if b.hovering != "" {
+		setLabel(b.activity, b.hovering, widget.MediumImportance)
+	} else {
+		setLabel(b.activity, b.last, widget.LowImportance)
+	}
+	relayout(b.box)
 }
 
 // statusText is the status bar's summary of the list.

@@ -189,11 +189,33 @@ func (u *UI) follow(sub *engine.Subscription) {
 			}
 			isFull := full
 			full = false
-			if !u.doWait(func() { u.apply(batch, isFull) }) {
-				return
+			for _, part := range batchParts(batch, isFull) {
+				if !u.doWait(func() { u.apply(part, isFull) }) {
+					return
+				}
 			}
 		}
 	}
+}
+
+// applyChunk is the most snapshots one function on the UI goroutine
+// takes in: a batch that adds 10,000 links is applied in parts, so that
+// the window paints and answers in between.
+const applyChunk = 1000
+
+// batchParts splits a batch into parts of at most applyChunk snapshots.
+// A full batch (the whole list) stays whole: what it lacks is removed.
+func batchParts(batch []engine.Snapshot, full bool) [][]engine.Snapshot {
+	if full || len(batch) <= applyChunk {
+		return [][]engine.Snapshot{batch}
+	}
+	var parts [][]engine.Snapshot
+	for len(batch) > 0 {
+		n := min(len(batch), applyChunk)
+		parts = append(parts, batch[:n:n])
+		batch = batch[n:]
+	}
+	return parts
 }
 
 // doWait runs f on the UI goroutine and waits for it; false if the UI
