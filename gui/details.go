@@ -10,6 +10,8 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/haul-dl/haul/engine"
@@ -60,7 +62,6 @@ func (u *UI) details(s engine.Snapshot) {
 	d.limitKiB.SetPlaceHolder("none")
 	d.limitKiB.Validator = optionalInt(1, maxRateKiB)
 	d.connsWanted = widget.NewEntry()
-	d.connsWanted.SetPlaceHolder(fmt.Sprintf("as in Settings (%d)", u.set.Connections))
 	d.connsWanted.Validator = optionalInt(1, engine.MaxConnections)
 	d.applyBtn = widget.NewButton("Apply", func() { u.applyDownloadLimits(d) })
 	u.enqueue(func() {
@@ -77,22 +78,21 @@ func (u *UI) details(s engine.Snapshot) {
 			}
 		})
 	})
-	own := container.NewBorder(nil, nil, nil, d.applyBtn, container.NewGridWithColumns(2,
-		container.NewBorder(nil, nil, nil, widget.NewLabel("KiB/s"), d.limitKiB),
-		container.NewBorder(nil, nil, nil, widget.NewLabel("connections"), d.connsWanted)))
+	d.connsWanted.SetPlaceHolder(fmt.Sprintf("as in Settings (%d)", u.set.Connections))
 	form := widget.NewForm(
-		widget.NewFormItem("Own limits", own),
+		widget.NewFormItem("Speed limit", container.NewBorder(nil, nil, nil, widget.NewLabel("KiB/s"), d.limitKiB)),
+		widget.NewFormItem("Connections", container.NewBorder(nil, nil, nil, d.applyBtn, d.connsWanted)),
 		widget.NewFormItem("File", d.name),
 		widget.NewFormItem("Message", d.message),
 		widget.NewFormItem("Link", d.link),
 		widget.NewFormItem("New link", d.newLink.box),
-		widget.NewFormItem("Folder", d.dir),
+		widget.NewFormItem("Path", d.dir),
 		widget.NewFormItem("Size", d.size),
 		widget.NewFormItem("Type", d.kind),
 		widget.NewFormItem("On disk", d.fmap),
 		widget.NewFormItem("Server", d.validators),
 		widget.NewFormItem("Checksum", d.checksum),
-		widget.NewFormItem("Connections", d.conns),
+		widget.NewFormItem("Open now", d.conns),
 		widget.NewFormItem("Attempts", d.attempt),
 		widget.NewFormItem("History", d.history),
 	)
@@ -100,7 +100,9 @@ func (u *UI) details(s engine.Snapshot) {
 	if s.State == engine.Failed {
 		title = "Download failed"
 	}
-	d.dlg = dialog.NewCustom(title, "Close", container.NewVScroll(form), u.win)
+	// The scroll bar is drawn over the content: keep the form clear of it.
+	clear := layout.NewCustomPaddedLayout(0, 0, 0, 2*theme.Padding()+theme.ScrollBarSize())
+	d.dlg = dialog.NewCustom(title, "Close", container.NewVScroll(container.New(clear, form)), u.win)
 	stopFollowing := u.followDetails(d)
 	d.dlg.SetOnClosed(func() {
 		stopFollowing()
@@ -218,9 +220,9 @@ func checksumText(det engine.Details) string {
 
 func connsText(s engine.Snapshot) string {
 	if s.State != engine.Active {
-		return "None now"
+		return "No connection"
 	}
-	return plural(s.Conns, "connection") + " now"
+	return plural(s.Conns, "connection")
 }
 
 func attemptText(s engine.Snapshot, now time.Time) string {

@@ -102,7 +102,12 @@ func (r *fileMapRenderer) Layout(size fyne.Size) {
 	}
 }
 
-func (r *fileMapRenderer) MinSize() fyne.Size { return fyne.NewSize(120, fileMapHeight) }
+// MinSize is as tall as a line of text, so that the bar sits level with
+// its label in a form.
+func (r *fileMapRenderer) MinSize() fyne.Size {
+	line := fyne.MeasureText("M", theme.TextSize(), fyne.TextStyle{}).Height + 2*theme.InnerPadding()
+	return fyne.NewSize(120, max(line, fileMapHeight))
+}
 
 func (r *fileMapRenderer) Refresh() {
 	th, v := r.m.Theme(), fyne.CurrentApp().Settings().ThemeVariant()
