@@ -9,6 +9,7 @@ import (
 	"slices"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/haul-dl/haul/engine/internal/transfer"
 	"github.com/haul-dl/haul/engine/store"
@@ -51,11 +52,14 @@ type Manager struct {
 	after     []func() // I/O decided under mu, done by unlock once it is released
 
 	// Records waiting to be written by the saver, newest state only.
-	saveMu   sync.Mutex // one writer at a time, so writes land in order
-	toPut    map[string][]byte
+	saveMu   sync.Mutex           // one writer at a time, so writes land in order
+	toPut    map[string]*download // marshalled when written
 	toDelete map[string]bool
 	saveCh   chan struct{}
 	saveErr  string
+	saveGap  time.Duration // least time between two commits' starts
+	saveGen  uint64        // the batch now gathering records (from 1)
+	savedGen uint64        // batches before this one have been written
 
 	publishNow chan struct{} // a state changed: publish without waiting for the tick
 
@@ -92,9 +96,12 @@ func Open(ctx context.Context, opt Options) (*Manager, error) {
 		reserved:   map[string]bool{},
 		subs:       map[*Subscription]struct{}{},
 		changed:    make(chan struct{}),
-		toPut:      map[string][]byte{},
+		toPut:      map[string]*download{},
 		toDelete:   map[string]bool{},
 		saveCh:     make(chan struct{}, 1),
+		saveGap:    saveGap,
+		saveGen:    1,
+		savedGen:   1,
 		publishNow: make(chan struct{}, 1),
 		maxActive:  opt.MaxActive,
 	}
@@ -353,6 +360,8 @@ func (m *Manager) shutdown() error {
 // Called with m.mu held.
 func (m *Manager) touch(d *download) {
 	d.dirty = true
+	d.changeGen = m.saveGen
+	m.kickSaver() // ends the batch soon: see heldBack
 	m.broadcastLocked()
 	select { // publish state changes soon, not at the next tick
 	case m.publishNow <- struct{}{}:

@@ -3,13 +3,23 @@ package engine
 import (
 	"maps"
 	"slices"
+	"time"
 )
+
+// saveGap is the least time between the starts of two store commits: the
+// changes made meanwhile (a burst of finished files, say) go into the next
+// commit together, so the store costs one transaction and its flushes per
+// batch instead of one per file.
+const saveGap = 10 * time.Millisecond
 
 // persistLocked queues d's record for the saver. Called with m.mu held.
 // Records are written in batches by one goroutine, so a burst of state
-// changes costs one transaction (and one fsync), not one each.
+// changes costs one transaction (and one fsync), not one each. The record
+// is marshalled when its batch is written: a download that changes several
+// times within one batch is encoded once.
 func (m *Manager) persistLocked(d *download) {
-	m.toPut[d.id] = d.record()
+	m.toPut[d.id] = d
+	d.changeGen = m.saveGen
 	delete(m.toDelete, d.id)
 	m.kickSaver()
 }
@@ -34,7 +44,12 @@ func (m *Manager) saveLoop() {
 	for {
 		select {
 		case <-m.saveCh:
+			t := time.Now()
 			m.flush()
+			select { // let the next batch gather
+			case <-time.After(m.saveGap - time.Since(t)):
+			case <-m.ctx.Done():
+			}
 		case <-m.ctx.Done():
 			m.flush()
 			return
@@ -44,12 +59,20 @@ func (m *Manager) saveLoop() {
 
 // flush writes every queued record and deletion now. On failure they stay
 // queued (unless superseded) for the next try, and Notice reports it.
+// Either way the batch's generation counts as saved afterwards, which
+// lets publish report the downloads it completed (see heldBack).
 func (m *Manager) flush() error {
 	m.saveMu.Lock()
 	defer m.saveMu.Unlock()
 	m.mu.Lock()
-	puts, dels := m.toPut, m.toDelete
-	m.toPut, m.toDelete = map[string][]byte{}, map[string]bool{}
+	queued, dels := m.toPut, m.toDelete
+	m.toPut, m.toDelete = map[string]*download{}, map[string]bool{}
+	gen := m.saveGen
+	m.saveGen++
+	puts := make(map[string][]byte, len(queued))
+	for id, d := range queued {
+		puts[id] = d.record()
+	}
 	m.mu.Unlock()
 	var err error
 	if len(puts) > 0 {
@@ -60,14 +83,19 @@ func (m *Manager) flush() error {
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	m.savedGen = gen + 1
+	select { // completions held back for this batch can be published
+	case m.publishNow <- struct{}{}:
+	default:
+	}
 	if err == nil {
 		m.saveErr = ""
 		return nil
 	}
 	m.saveErr = err.Error()
-	for id, rec := range puts {
+	for id, d := range queued {
 		if _, newer := m.toPut[id]; !newer && !m.toDelete[id] {
-			m.toPut[id] = rec
+			m.toPut[id] = d
 		}
 	}
 	for id := range dels {
@@ -76,4 +104,16 @@ func (m *Manager) flush() error {
 		}
 	}
 	return err
+}
+
+// heldBack reports whether d's latest change must not be published yet.
+// Changes are published only once the store batch that was gathering
+// when they happened has been written (or its write failed, which Notice
+// reports): a download is reported complete only when a reopen would
+// find it complete, and changes keep their order (a download that took
+// a finished one's place is not reported running before the finished
+// one is reported done). While its run is still attached, a Completed
+// download's record may not even be queued. Called with m.mu held.
+func (m *Manager) heldBack(d *download) bool {
+	return d.changeGen >= m.savedGen || (d.state == Completed && d.run != nil)
 }
