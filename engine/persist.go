@@ -1,6 +1,8 @@
 package engine
 
 import (
+	"bytes"
+	"encoding/json"
 	"maps"
 	"slices"
 	"time"
@@ -15,8 +17,8 @@ const saveGap = 10 * time.Millisecond
 // persistLocked queues d's record for the saver. Called with m.mu held.
 // Records are written in batches by one goroutine, so a burst of state
 // changes costs one transaction (and one fsync), not one each. The record
-// is marshalled when its batch is written: a download that changes several
-// times within one batch is encoded once.
+// is taken when its batch is written, and marshalled outside the lock: a
+// download that changes several times within one batch is encoded once.
 func (m *Manager) persistLocked(d *download) {
 	m.toPut[d.id] = d
 	d.changeGen = m.saveGen
@@ -69,11 +71,17 @@ func (m *Manager) flush() error {
 	m.toPut, m.toDelete = map[string]*download{}, map[string]bool{}
 	gen := m.saveGen
 	m.saveGen++
-	puts := make(map[string][]byte, len(queued))
+	recs := make(map[string]record, len(queued))
 	for id, d := range queued {
-		puts[id] = d.record()
+		r := d.record()
+		r.Pieces, r.Proto = slices.Clone(r.Pieces), bytes.Clone(r.Proto)
+		recs[id] = r
 	}
 	m.mu.Unlock()
+	puts := make(map[string][]byte, len(recs))
+	for id, r := range recs {
+		puts[id], _ = json.Marshal(r) // cannot fail: plain data
+	}
 	var err error
 	if len(puts) > 0 {
 		err = m.store.Put(puts)
