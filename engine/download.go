@@ -57,16 +57,15 @@ type download struct {
 	refreshed   bool  // a new link was set over bytes on disk (see SetURL); stored
 	refreshBase int64 // the bytes on disk then
 
-	run       *runState
-	received  atomic.Int64 // bytes written, live
-	conn      atomic.Int32 // connections transferring, live
-	segs      atomic.Int64 // HLS: segments done<<32 | segments in all, live
-	estimate  atomic.Int64 // HLS: the file's estimated size; 0 if none
-	speed     float64
-	lastRecv  int64
-	lastTick  time.Time
-	dirty     bool   // changed since last published
-	changeGen uint64 // the store batch gathering when it last changed
+	run      *runState
+	received atomic.Int64 // bytes written, live
+	conn     atomic.Int32 // connections transferring, live
+	segs     atomic.Int64 // HLS: segments done<<32 | segments in all, live
+	estimate atomic.Int64 // HLS: the file's estimated size; 0 if none
+	speed    float64
+	lastRecv int64
+	lastTick time.Time
+	dirty    bool // changed since last published
 }
 
 // runState is what exists while a goroutine works on a download.

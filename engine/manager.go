@@ -57,9 +57,8 @@ type Manager struct {
 	toDelete map[string]bool
 	saveCh   chan struct{}
 	saveErr  string
-	saveGap  time.Duration // least time between two commits' starts
-	saveGen  uint64        // the batch now gathering records (from 1)
-	savedGen uint64        // batches before this one have been written
+	saveGap  time.Duration // least time between two commits' starts (under mu)
+	commits  atomic.Int64  // batches written (read by tests)
 
 	publishNow chan struct{} // a state changed: publish without waiting for the tick
 
@@ -100,8 +99,6 @@ func Open(ctx context.Context, opt Options) (*Manager, error) {
 		toDelete:   map[string]bool{},
 		saveCh:     make(chan struct{}, 1),
 		saveGap:    saveGap,
-		saveGen:    1,
-		savedGen:   1,
 		publishNow: make(chan struct{}, 1),
 		maxActive:  opt.MaxActive,
 	}
@@ -360,8 +357,6 @@ func (m *Manager) shutdown() error {
 // Called with m.mu held.
 func (m *Manager) touch(d *download) {
 	d.dirty = true
-	d.changeGen = m.saveGen
-	m.kickSaver() // ends the batch soon: see heldBack
 	m.broadcastLocked()
 	select { // publish state changes soon, not at the next tick
 	case m.publishNow <- struct{}{}:

@@ -21,7 +21,6 @@ const saveGap = 10 * time.Millisecond
 // download that changes several times within one batch is encoded once.
 func (m *Manager) persistLocked(d *download) {
 	m.toPut[d.id] = d
-	d.changeGen = m.saveGen
 	delete(m.toDelete, d.id)
 	m.kickSaver()
 }
@@ -48,8 +47,11 @@ func (m *Manager) saveLoop() {
 		case <-m.saveCh:
 			t := time.Now()
 			m.flush()
+			m.mu.Lock()
+			gap := m.saveGap
+			m.mu.Unlock()
 			select { // let the next batch gather
-			case <-time.After(m.saveGap - time.Since(t)):
+			case <-time.After(gap - time.Since(t)):
 			case <-m.ctx.Done():
 			}
 		case <-m.ctx.Done():
@@ -61,16 +63,12 @@ func (m *Manager) saveLoop() {
 
 // flush writes every queued record and deletion now. On failure they stay
 // queued (unless superseded) for the next try, and Notice reports it.
-// Either way the batch's generation counts as saved afterwards, which
-// lets publish report the downloads it completed (see heldBack).
 func (m *Manager) flush() error {
 	m.saveMu.Lock()
 	defer m.saveMu.Unlock()
 	m.mu.Lock()
 	queued, dels := m.toPut, m.toDelete
 	m.toPut, m.toDelete = map[string]*download{}, map[string]bool{}
-	gen := m.saveGen
-	m.saveGen++
 	recs := make(map[string]record, len(queued))
 	for id, d := range queued {
 		r := d.record()
@@ -86,16 +84,14 @@ func (m *Manager) flush() error {
 	if len(puts) > 0 {
 		err = m.store.Put(puts)
 	}
+	if len(puts)+len(dels) > 0 {
+		m.commits.Add(1)
+	}
 	if len(dels) > 0 && err == nil {
 		err = m.store.Delete(slices.Collect(maps.Keys(dels))...)
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	m.savedGen = gen + 1
-	select { // completions held back for this batch can be published
-	case m.publishNow <- struct{}{}:
-	default:
-	}
 	if err == nil {
 		m.saveErr = ""
 		return nil
@@ -112,16 +108,4 @@ func (m *Manager) flush() error {
 		}
 	}
 	return err
-}
-
-// heldBack reports whether d's latest change must not be published yet.
-// Changes are published only once the store batch that was gathering
-// when they happened has been written (or its write failed, which Notice
-// reports): a download is reported complete only when a reopen would
-// find it complete, and changes keep their order (a download that took
-// a finished one's place is not reported running before the finished
-// one is reported done). While its run is still attached, a Completed
-// download's record may not even be queued. Called with m.mu held.
-func (m *Manager) heldBack(d *download) bool {
-	return d.changeGen >= m.savedGen || (d.state == Completed && d.run != nil)
 }

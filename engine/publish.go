@@ -110,7 +110,6 @@ func (m *Manager) publishLoop() {
 	for {
 		select {
 		case <-m.ctx.Done():
-			m.flush()   // so that no completion is held back
 			m.publish() // the last word: final states
 			return
 		case <-t.C:
@@ -135,9 +134,6 @@ func (m *Manager) publish() {
 			d.updateSpeed(now, m.opt.PublishInterval/2)
 		} else if !d.dirty {
 			continue
-		}
-		if m.heldBack(d) {
-			continue // stays dirty: published once its batch is written
 		}
 		d.dirty = false
 		batch = append(batch, d.snapshot())

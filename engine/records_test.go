@@ -1,116 +1,38 @@
 package engine
 
 import (
-	"encoding/json"
 	"fmt"
-	"strings"
 	"testing"
 	"time"
-
-	"github.com/haul-dl/haul/engine/testserver"
 )
 
-// storedStates reads the state of every record in the store, as a reopen
-// would find it.
-func storedStates(t *testing.T, m *Manager) map[string]string {
-	t.Helper()
-	ents, err := m.store.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
-	states := map[string]string{}
-	for _, e := range ents {
-		var r struct {
-			State string `json:"state"`
-		}
-		if err := json.Unmarshal(e.Data, &r); err != nil {
-			t.Fatal(err)
-		}
-		states[e.ID] = r.State
-	}
-	return states
-}
-
-// TestCompletionIsReportedOnlyOnceItsRecordIsWritten holds the store's
-// writer while files finish: their final names appear on disk, but no
-// subscriber may hear that a download is complete before the store holds
-// its Completed record (a crash right after the report would otherwise
-// reopen it as unfinished). Once the writer runs, every completion
-// reported is already in the store.
-func TestCompletionIsReportedOnlyOnceItsRecordIsWritten(t *testing.T) {
-	srv := testserver.New()
-	defer srv.Close()
-	const n = 8
-	data := randomBytes(64 << 10)
+// TestStoreChangesGatherIntoOneCommit: changes made while the saver waits
+// out its gap after a commit go into the next commit together, not one
+// commit each, and Close writes what is still gathering: a reopen finds
+// every download.
+func TestStoreChangesGatherIntoOneCommit(t *testing.T) {
 	e := newEnv(t)
-	sub := e.m.Subscribe()
-	defer sub.Close()
-	<-sub.C() // the (empty) list
-
-	e.m.saveMu.Lock() // the saver cannot write any batch
-	locked := true
-	defer func() {
-		if locked {
-			e.m.saveMu.Unlock()
-		}
-	}()
-	for i := range n {
-		p := fmt.Sprintf("/f%d.bin", i)
-		srv.Add(p, data)
-		e.add(srv.URL(p))
+	e.m.mu.Lock()
+	e.m.saveGap = time.Hour
+	e.m.mu.Unlock()
+	e.add("http://127.0.0.1:1/first.bin", func(r *Request) { r.Paused = true })
+	deadline := time.Now().Add(10 * time.Second)
+	for e.m.commits.Load() < 1 && time.Now().Before(deadline) {
+		time.Sleep(time.Millisecond)
 	}
-	check := func(batch []Snapshot, held bool) int {
-		done := 0
-		for _, s := range batch {
-			if s.State != Completed {
-				continue
-			}
-			if held {
-				t.Fatalf("%s was reported complete while the store could not hold its record", s.Name)
-			}
-			if st := storedStates(t, e.m)[s.ID]; st != Completed.String() {
-				t.Fatalf("%s was reported complete while its stored state is %q", s.Name, st)
-			}
-			done++
-		}
-		return done
+	if n := e.m.commits.Load(); n != 1 {
+		t.Fatalf("%d commits after the first change, want 1", n)
 	}
-	// Wait until every file has its final name on disk.
-	deadline := time.After(30 * time.Second)
-	for placed := 0; placed < n; {
-		select {
-		case batch := <-sub.C():
-			check(batch, true)
-		case <-time.After(5 * time.Millisecond):
-		case <-deadline:
-			t.Fatalf("the files never got their names: %v", e.files())
-		}
-		placed = 0
-		for _, f := range e.files() {
-			if !strings.HasSuffix(f, partSuffix) {
-				placed++
-			}
-		}
+	const more = 50
+	for i := range more {
+		e.add(fmt.Sprintf("http://127.0.0.1:1/f%d.bin", i), func(r *Request) { r.Paused = true })
 	}
-	// A little longer: a publish that was about to go out goes out.
-	for end := time.After(100 * time.Millisecond); ; {
-		select {
-		case batch := <-sub.C():
-			check(batch, true)
-			continue
-		case <-end:
-		}
-		break
+	time.Sleep(100 * time.Millisecond) // time enough for commits that should not happen
+	if n := e.m.commits.Load(); n != 1 {
+		t.Errorf("%d commits while the saver waited out its gap, want still 1", n)
 	}
-
-	e.m.saveMu.Unlock()
-	locked = false
-	for done := 0; done < n; {
-		select {
-		case batch := <-sub.C():
-			done += check(batch, false)
-		case <-deadline:
-			t.Fatalf("only %d of %d downloads were reported complete", done, n)
-		}
+	e.reopen()
+	if got := len(e.m.List()); got != more+1 {
+		t.Errorf("reopened with %d downloads, want %d", got, more+1)
 	}
 }
