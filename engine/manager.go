@@ -9,7 +9,6 @@ import (
 	"slices"
 	"sync"
 	"sync/atomic"
-	"time"
 
 	"github.com/haul-dl/haul/engine/internal/transfer"
 	"github.com/haul-dl/haul/engine/store"
@@ -57,8 +56,7 @@ type Manager struct {
 	toDelete map[string]bool
 	saveCh   chan struct{}
 	saveErr  string
-	saveGap  time.Duration // least time between two commits' starts (under mu)
-	commits  atomic.Int64  // batches written (read by tests)
+	commits  atomic.Int64 // batches written (read by tests)
 
 	publishNow chan struct{} // a state changed: publish without waiting for the tick
 
@@ -98,7 +96,6 @@ func Open(ctx context.Context, opt Options) (*Manager, error) {
 		toPut:      map[string]*download{},
 		toDelete:   map[string]bool{},
 		saveCh:     make(chan struct{}, 1),
-		saveGap:    saveGap,
 		publishNow: make(chan struct{}, 1),
 		maxActive:  opt.MaxActive,
 	}

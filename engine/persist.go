@@ -5,14 +5,7 @@ import (
 	"encoding/json"
 	"maps"
 	"slices"
-	"time"
 )
-
-// saveGap is the least time between the starts of two store commits: the
-// changes made meanwhile (a burst of finished files, say) go into the next
-// commit together, so the store costs one transaction and its flushes per
-// batch instead of one per file.
-const saveGap = 10 * time.Millisecond
 
 // persistLocked queues d's record for the saver. Called with m.mu held.
 // Records are written in batches by one goroutine, so a burst of state
@@ -45,15 +38,7 @@ func (m *Manager) saveLoop() {
 	for {
 		select {
 		case <-m.saveCh:
-			t := time.Now()
 			m.flush()
-			m.mu.Lock()
-			gap := m.saveGap
-			m.mu.Unlock()
-			select { // let the next batch gather
-			case <-time.After(gap - time.Since(t)):
-			case <-m.ctx.Done():
-			}
 		case <-m.ctx.Done():
 			m.flush()
 			return
