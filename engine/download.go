@@ -117,7 +117,9 @@ type record struct {
 	History   json.RawMessage  `json:"history,omitempty"`
 }
 
-func (d *download) record() []byte {
+// record is d as stored, with slices shared with d: the saver copies
+// them before it lets go of the lock, and marshals it outside.
+func (d *download) record() record {
 	st := d.state
 	if st == Active {
 		st = Queued // resumes on the next start
@@ -131,8 +133,7 @@ func (d *download) record() []byte {
 		ETag: d.res.ETag, LastMod: d.res.LastModified, Ranges: d.res.Ranges, Pieces: d.res.Pieces, Proto: d.res.State, Refreshed: d.refreshed,
 		Protocol: d.proto, Quality: d.quality, History: d.hist.stored(),
 	}
-	b, _ := json.Marshal(r) // cannot fail: plain data
-	return b
+	return r
 }
 
 func parseState(s string) (State, bool) {

@@ -51,11 +51,12 @@ type Manager struct {
 	after     []func() // I/O decided under mu, done by unlock once it is released
 
 	// Records waiting to be written by the saver, newest state only.
-	saveMu   sync.Mutex // one writer at a time, so writes land in order
-	toPut    map[string][]byte
+	saveMu   sync.Mutex           // one writer at a time, so writes land in order
+	toPut    map[string]*download // marshalled when written
 	toDelete map[string]bool
 	saveCh   chan struct{}
 	saveErr  string
+	commits  atomic.Int64 // batches written (read by tests)
 
 	publishNow chan struct{} // a state changed: publish without waiting for the tick
 
@@ -92,7 +93,7 @@ func Open(ctx context.Context, opt Options) (*Manager, error) {
 		reserved:   map[string]bool{},
 		subs:       map[*Subscription]struct{}{},
 		changed:    make(chan struct{}),
-		toPut:      map[string][]byte{},
+		toPut:      map[string]*download{},
 		toDelete:   map[string]bool{},
 		saveCh:     make(chan struct{}, 1),
 		publishNow: make(chan struct{}, 1),

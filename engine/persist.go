@@ -1,15 +1,19 @@
 package engine
 
 import (
+	"bytes"
+	"encoding/json"
 	"maps"
 	"slices"
 )
 
 // persistLocked queues d's record for the saver. Called with m.mu held.
 // Records are written in batches by one goroutine, so a burst of state
-// changes costs one transaction (and one fsync), not one each.
+// changes costs one transaction (and one fsync), not one each. The record
+// is taken when its batch is written, and marshalled outside the lock: a
+// download that changes several times within one batch is encoded once.
 func (m *Manager) persistLocked(d *download) {
-	m.toPut[d.id] = d.record()
+	m.toPut[d.id] = d
 	delete(m.toDelete, d.id)
 	m.kickSaver()
 }
@@ -48,12 +52,25 @@ func (m *Manager) flush() error {
 	m.saveMu.Lock()
 	defer m.saveMu.Unlock()
 	m.mu.Lock()
-	puts, dels := m.toPut, m.toDelete
-	m.toPut, m.toDelete = map[string][]byte{}, map[string]bool{}
+	queued, dels := m.toPut, m.toDelete
+	m.toPut, m.toDelete = map[string]*download{}, map[string]bool{}
+	recs := make(map[string]record, len(queued))
+	for id, d := range queued {
+		r := d.record()
+		r.Pieces, r.Proto = slices.Clone(r.Pieces), bytes.Clone(r.Proto)
+		recs[id] = r
+	}
 	m.mu.Unlock()
+	puts := make(map[string][]byte, len(recs))
+	for id, r := range recs {
+		puts[id], _ = json.Marshal(r) // cannot fail: plain data
+	}
 	var err error
 	if len(puts) > 0 {
 		err = m.store.Put(puts)
+	}
+	if len(puts)+len(dels) > 0 {
+		m.commits.Add(1)
 	}
 	if len(dels) > 0 && err == nil {
 		err = m.store.Delete(slices.Collect(maps.Keys(dels))...)
@@ -65,9 +82,9 @@ func (m *Manager) flush() error {
 		return nil
 	}
 	m.saveErr = err.Error()
-	for id, rec := range puts {
+	for id, d := range queued {
 		if _, newer := m.toPut[id]; !newer && !m.toDelete[id] {
-			m.toPut[id] = rec
+			m.toPut[id] = d
 		}
 	}
 	for id := range dels {

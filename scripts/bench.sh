@@ -40,6 +40,7 @@
 #   BENCH_LINES       lines of the large link file         (default 1000000)
 #   BENCH_WRITE=1     also write the results into docs/benchmarks.md
 #   BENCH_KEEP=1      keep the temporary folder
+#   BENCH_DIR         where it goes                         (default /var/tmp)
 #
 # Usage: scripts/bench.sh          (about 10 minutes with the defaults)
 #        BENCH_BIG_MIB=256 BENCH_THR_MIB=64 scripts/bench.sh   (shorter)
@@ -86,6 +87,10 @@ if wants big; then
 	have aria2c && measure "$w" "aria2c -x 8 -s 8" peer=yes big "${aria[@]}" -x 8 -s 8 -k 1M "$url"
 	have curl && measure "$w" "curl" peer=yes big curl -sSf -o @OUT@/file-001.bin "$url"
 	have wget && measure "$w" "wget" peer=yes big wget -q -P @OUT@ "$url"
+	# A reference, not a peer: curl made as durable as Haul's file (fsync).
+	# shellcheck disable=SC2016 # $1 and $2 are expanded by that sh
+	have curl && measure "$w" "reference: curl, then sync FILE" peer=ref big \
+		sh -c 'curl -sSf -o "$1" "$2" && sync "$1"' sh @OUT@/file-001.bin "$url"
 	ceiling "$w" "ceiling: disk (dd, fdatasync)" dd if=/dev/zero of=@OUT@/zero bs=1M count="$big_mib" conv=fdatasync status=none
 	have curl && ceiling "$w" "ceiling: network (curl > /dev/null)" curl -sSf -o /dev/null "$url"
 	stop_servers
@@ -106,7 +111,14 @@ if wants small; then
 	have curl && measure "$w" "curl --parallel-max $jobs" peer=yes small \
 		sh -c 'xargs curl -sSf --parallel --parallel-max "$1" --remote-name-all <"$2"' sh "$jobs" "$tmp/small.list"
 	have wget && measure "$w" "wget -i (sequential)" peer=yes small wget -q -P @OUT@ -i "$tmp/small.list"
+	# A reference, not a peer: curl's files made durable afterwards, every
+	# file and the folder flushed (one after the other; Haul flushes each
+	# file before it gets its name, several at once).
+	# shellcheck disable=SC2016 # $1 and $2 are expanded by that sh
+	have curl && measure "$w" "reference: curl --parallel, then sync every file" peer=ref small \
+		sh -c 'xargs curl -sSf --parallel --parallel-max "$1" --remote-name-all <"$2" && sync -- * .' sh "$jobs" "$tmp/small.list"
 	stop_servers
+	rm -rf "$tmp/aside"
 fi
 
 # --- throttled: a fixed rate per connection, several connections ------------

@@ -33,11 +33,15 @@ type ClientOptions struct {
 func NewClient(opt ClientOptions) (*http.Client, error) {
 	rt := opt.Transport
 	if rt == nil {
-		roots, err := x509.SystemCertPool()
-		if err != nil || roots == nil {
-			roots = x509.NewCertPool()
-		}
+		// Without an extra bundle RootCAs stays nil: crypto/tls then uses
+		// the system roots, loaded on the first https connection instead
+		// of on every start (a plain-http session never pays for them).
+		var roots *x509.CertPool
 		if opt.CACertFile != "" {
+			var err error
+			if roots, err = x509.SystemCertPool(); err != nil || roots == nil {
+				roots = x509.NewCertPool()
+			}
 			pem, err := os.ReadFile(opt.CACertFile)
 			if err != nil {
 				return nil, fmt.Errorf("reading CA bundle: %w", err)

@@ -52,19 +52,24 @@ func (j *Job) reserveName(base string) (string, error) {
 
 // orphan reports whether base.part is on disk, a regular file no download
 // owns, with nothing at base: a partial file whose record was lost (a
-// corrupt list moved aside). It returns the file's size.
-func (j *Job) orphan(base string) (int64, bool) {
+// corrupt list moved aside). It returns the file's size. free reports
+// that neither base nor base.part is there and no download owns base:
+// the checks safename.Unique would make again.
+func (j *Job) orphan(base string) (size int64, orphan, free bool) {
 	if j.rep.Taken(j.spec.Dir, base) {
-		return 0, false
+		return 0, false, false
 	}
 	if _, err := j.root.Lstat(base); !errors.Is(err, fs.ErrNotExist) {
-		return 0, false
+		return 0, false, false
 	}
 	st, err := j.root.Lstat(base + PartSuffix)
-	if err != nil || !st.Mode().IsRegular() {
-		return 0, false
+	if err != nil {
+		return 0, false, errors.Is(err, fs.ErrNotExist)
 	}
-	return st.Size(), true
+	if !st.Mode().IsRegular() {
+		return 0, false, false
+	}
+	return st.Size(), true, false
 }
 
 // prepare turns the first answer of a fresh attempt into a reserved name,
@@ -83,7 +88,8 @@ func (j *Job) prepare(st *Start) error {
 		if err := j.fileByKind(base); err != nil {
 			return err
 		}
-		if size, ok := j.orphan(base); ok {
+		size, ok, free := j.orphan(base)
+		if ok {
 			verifiable := st.Ranges && st.Total > 0 && size <= st.Total && (st.ServerDigest != "" || j.spec.Checksum != "")
 			if verifiable && j.rep.Reserve(j.spec.Dir, base) {
 				name, adoptSize = base, size
@@ -91,7 +97,11 @@ func (j *Job) prepare(st *Start) error {
 				r.Warning = joinWarn(r.Warning, fmt.Sprintf("an older %s that no download owns was left as it is", safename.Display(base+PartSuffix)))
 			}
 		}
-		if adoptSize < 0 {
+		switch {
+		case adoptSize >= 0:
+		case free && safename.Sanitize(base) == base && j.rep.Reserve(j.spec.Dir, base):
+			name = base // just checked: the O_EXCL create below closes the race
+		default:
 			var err error
 			if name, err = j.reserveName(base); err != nil {
 				return err
