@@ -30,31 +30,8 @@ if ((${#need[@]})); then
 	[ "$(id -u)" = 0 ] || sudo=sudo
 	$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need[@]}" >/dev/null
 fi
-tmp=$(mktemp -d)
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$tmp"; }
-trap cleanup EXIT
-go build -o "$tmp/haul" . && go build -o "$tmp/haul-testserver" ./engine/testserver/cmd/haul-testserver
-
-# Files of 16 KiB at 1 KiB/s, spread over 7 loopback hosts so that 50 run
-# at once (Haul opens at most 8 connections to one host), as scale.sh does.
-HOSTS=${HOSTS:-7}
-for h in $(seq "$HOSTS"); do
-	"$tmp/haul-testserver" -addr "127.0.0.$h:0" -files $(((N + HOSTS - 1) / HOSTS)) -images 0 -size 16K -throttle 1K >"$tmp/urls.$h" 2>"$tmp/srv.$h.err" &
-	pids+=($!)
-done
-for h in $(seq "$HOSTS"); do
-	for _ in $(seq 100); do [ "$(wc -l <"$tmp/urls.$h")" -ge $((N / HOSTS)) ] && break; sleep 0.2; done
-done
-paste -d '\n' "$tmp"/urls.* | grep . | head -n "$N" >"$tmp/links.txt"
-
-home="$tmp/home"
-mkdir -p "$home/.config/fyne/io.github.hauldl.haul"
-printf '{"max_active":%d}\n' "$ACTIVE" >"$home/.config/fyne/io.github.hauldl.haul/preferences.json"
-disp=:$((200 + RANDOM % 500))
-Xvfb "$disp" -screen 0 1280x800x24 -nolisten tcp >/dev/null 2>&1 &
-pids+=($!)
-sleep 1
+# shellcheck source=scripts/window_lib.sh
+source scripts/window_lib.sh
 export HOME="$home" DISPLAY="$disp" XDG_CONFIG_HOME="$home/.config"
 HAUL_UI_LATENCY="$tmp/latency.txt" "$tmp/haul" >"$tmp/haul.log" 2>&1 &
 hp=$!
