@@ -81,7 +81,7 @@ func (HTTP) Begin(ctx context.Context, j *Job) (*Start, error) {
 		return st, nil
 	}
 	// The body carries piece 0; closing it ends the request.
-	st.Body = &cancelOnClose{ReadCloser: resp.Body, cancel: cancel, rctx: rctx}
+	st.Body = &cancelOnClose{ReadCloser: resp.Body, cancel: cancel, rctx: rctx, guard: g}
 	st.Alive = g.alive
 	return st, nil
 }
@@ -244,15 +244,19 @@ func stalledErr(rctx context.Context, err error) error {
 	return err
 }
 
-// cancelOnClose ties the first answer's request context to its body.
+// cancelOnClose ties the first answer's request context, and its stall
+// timer (which every read of the body sets again), to its body: closing
+// the body stops both, so that neither outlives the download.
 type cancelOnClose struct {
 	io.ReadCloser
 	cancel context.CancelCauseFunc
 	rctx   context.Context
+	guard  *stallGuard
 }
 
 func (c *cancelOnClose) Close() error {
 	err := c.ReadCloser.Close()
+	c.guard.stop()
 	c.cancel(nil)
 	return err
 }
