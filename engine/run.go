@@ -38,6 +38,10 @@ func (m *Manager) start(d *download) {
 	go func() {
 		defer m.wg.Done()
 		defer close(r.done)
+		// The run's context goes with the run: until cancelled, a child
+		// context stays listed in the Manager's, with the contexts of the
+		// transfer under it, for as long as the Manager is open.
+		defer cancel(nil)
 		res, err := transfer.Run(ctx, m.env, spec, protocol(proto, quality), rep)
 		if errors.Is(err, transfer.ErrPlaylist) && proto != protoHLS && ctx.Err() == nil {
 			// The server said the link is an HLS playlist: from now on
