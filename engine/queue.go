@@ -7,7 +7,6 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"time"
 
@@ -309,10 +308,7 @@ func (m *Manager) Remove(id string) error {
 	} else if d.state != Completed {
 		m.discardLocked(d)
 	}
-	delete(m.byID, id)
-	m.order = slices.DeleteFunc(m.order, func(x *download) bool { return x == d })
-	m.unkeyLocked(d)
-	m.removed = append(m.removed, Snapshot{ID: id, Removed: true})
+	m.unlistLocked(d)
 	m.forgetLocked(id)
 	m.broadcastLocked()
 	return nil
