@@ -27,6 +27,9 @@ type feedEvent struct {
 	// with had bytes already.
 	existing bool
 	had      int64
+	// input: the link was read from the -i input, not given as an
+	// argument (see item.unload).
+	input bool
 
 	end     bool // no more links
 	sum     links.Summary
@@ -127,6 +130,7 @@ func (s *session) feed(ctx context.Context, events chan<- feedEvent) {
 			return ctx.Err()
 		}
 	}
+	input := false // the links come from the arguments, then the input
 	opt := intake.Options{
 		Slots: s.slots,
 		Request: func(l links.Link) engine.Request {
@@ -134,7 +138,7 @@ func (s *session) feed(ctx context.Context, events chan<- feedEvent) {
 		},
 		Added: func(rs []intake.Result) error {
 			for _, r := range rs {
-				ev := feedEvent{id: r.ID, url: r.Link.URL, err: r.Err, existing: r.Existing}
+				ev := feedEvent{id: r.ID, url: r.Link.URL, err: r.Err, existing: r.Existing, input: input}
 				if snap, ok := s.m.Get(r.ID); ok && r.Existing {
 					ev.had = snap.Received // bytes from earlier runs are not this run's
 				}
@@ -150,6 +154,7 @@ func (s *session) feed(ctx context.Context, events chan<- feedEvent) {
 	}
 	end := feedEvent{end: true}
 	if s.in != nil {
+		input = true
 		opt.Scan = links.Options{Progress: s.progress, Base: s.cfg.Base}
 		if s.checked {
 			opt.Scan = links.Options{MaxRejected: -1, Base: s.cfg.Base} // reported by check already
@@ -197,7 +202,7 @@ func (s *session) onFeed(ev feedEvent) {
 		s.release() // already reported in this run
 		return
 	}
-	s.pending[ev.id] = &item{last: ev.had}
+	s.pending[ev.id] = &item{last: ev.had, unload: ev.input}
 	if stopped(snap.State) {
 		s.resolve(snap, ev.existing && snap.State == engine.Completed)
 	}

@@ -32,6 +32,12 @@ const bigInput = 1 << 20
 type item struct {
 	last int64 // bytes it had at the last look
 	got  int64 // bytes received during this run
+	// unload: once reported complete, the download leaves the manager's
+	// memory (its record stays stored), so that a run over a long input
+	// holds the downloads to come, not every one done. Links from the
+	// input are deduplicated as they are read; those given as arguments
+	// stay loaded, so that the input naming one again finds it.
+	unload bool
 }
 
 // see counts the bytes received since the last look. A download that
@@ -211,6 +217,9 @@ func (s *session) resolve(snap engine.Snapshot, already bool) {
 		}
 	}
 	s.finish(r)
+	if it.unload && snap.State == engine.Completed {
+		_ = s.m.Unload(snap.ID) // refused only if it started again: then it stays
+	}
 }
 
 // finish counts and reports one ended download.
