@@ -14,7 +14,10 @@ const (
 
 	DefaultPerHost  = 8       // connections to one host across downloads
 	DefaultMinPiece = 1 << 20 // smallest piece worth its own connection
-	DefaultRetries  = 5       // failed attempts in a row that end a download
+	// DefaultSplitAbove is the speed (bytes/s) of one connection above
+	// which a download is not split over more (see Options.SplitAbove).
+	DefaultSplitAbove = 256 << 20
+	DefaultRetries    = 5 // failed attempts in a row that end a download
 
 	DefaultRetryBase          = time.Second
 	DefaultRetryMax           = 30 * time.Second

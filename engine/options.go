@@ -20,6 +20,11 @@ type Options struct {
 	PerHost int
 	// MinPiece is the smallest piece worth its own connection (default 1 MiB).
 	MinPiece int64
+	// SplitAbove is the speed, in bytes per second, of a download's first
+	// connection above which it is not split over more: a connection that
+	// fast is not throttled per connection, and more of them only add work
+	// for the CPU and the disk (default 256 MiB/s; negative: always try).
+	SplitAbove int64
 	// RateLimit caps the total speed in bytes per second (0 = unlimited).
 	RateLimit int64
 	// Retries is how many failed attempts in a row, without any byte
@@ -74,6 +79,9 @@ func (o Options) withDefaults() Options {
 	def(&o.Retries, DefaultRetries)
 	if o.MinPiece <= 0 {
 		o.MinPiece = DefaultMinPiece
+	}
+	if o.SplitAbove == 0 {
+		o.SplitAbove = DefaultSplitAbove
 	}
 	defDur(&o.RetryBase, DefaultRetryBase)
 	defDur(&o.RetryMax, DefaultRetryMax)

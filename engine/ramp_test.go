@@ -40,3 +40,24 @@ func TestExtraConnectionsThatHelpAreKept(t *testing.T) {
 	}
 	e.mustComplete(id, data)
 }
+
+// A first connection faster than Options.SplitAbove is never split, even
+// where splitting would pay: here each connection is throttled to 1 MiB/s
+// and splitting is allowed above 256 KiB/s, so the download stays on one.
+func TestAFastFirstConnectionIsNotSplit(t *testing.T) {
+	srv := testserver.New()
+	defer srv.Close()
+	data := randomBytes(3 << 20)
+	srv.Add("/big.bin", data, testserver.Throttle(1<<20))
+	e := newEnv(t, func(o *Options) { o.Connections = 4; o.SplitAbove = 256 << 10 })
+	id := e.add(srv.URL("/big.bin"))
+	most := 0
+	e.waitFor(id, "the end", func(s Snapshot) bool {
+		most = max(most, s.Conns)
+		return s.State != Active && s.State != Queued
+	})
+	if most > 1 {
+		t.Errorf("%d connections at once: a first connection above SplitAbove was split", most)
+	}
+	e.mustComplete(id, data)
+}

@@ -41,6 +41,9 @@ func (p *pool) ramp(wake func()) {
 		return
 	}
 	single := float64(j.received()-b0) / time.Since(t0).Seconds()
+	if enough := j.env.RampEnough; enough > 0 && single >= enough {
+		return // not throttled per connection: more would only add work
+	}
 	p.mu.Lock()
 	p.allowed = MaxRamp
 	p.mu.Unlock()
