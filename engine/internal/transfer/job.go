@@ -193,6 +193,13 @@ func (j *Job) reopen() error {
 		f.Close()
 		return fmt.Errorf("the partial file %s is shorter than recorded: %w", part, ErrChanged)
 	}
+	j.useFile(f, recs)
+	return nil
+}
+
+// useFile makes f the job's partial file, holding the pieces recs, and
+// reports the bytes they hold. Called without j.mu.
+func (j *Job) useFile(f *os.File, recs []Piece) {
 	ps := newPieceSet(recs)
 	j.mu.Lock()
 	j.file, j.ps = j.wrap(f), ps
@@ -200,7 +207,6 @@ func (j *Job) reopen() error {
 	j.livePieces.Store(ps)
 	j.recv.Store(ps.received())
 	j.rep.Progress(ps.received())
-	return nil
 }
 
 func (j *Job) wrap(f *os.File) File {

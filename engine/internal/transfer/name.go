@@ -144,13 +144,7 @@ func (j *Job) prepare(st *Start) error {
 	if err != nil {
 		return fmt.Errorf("creating %s: %w", part, err)
 	}
-	ps := newPieceSet(r.Pieces)
-	j.mu.Lock()
-	j.file, j.ps = j.wrap(f), ps
-	j.mu.Unlock()
-	j.livePieces.Store(ps)
-	j.recv.Store(ps.received())
-	j.rep.Progress(ps.received())
+	j.useFile(f, r.Pieces)
 	return nil
 }
 
