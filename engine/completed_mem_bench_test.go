@@ -2,7 +2,6 @@ package engine
 
 import (
 	"context"
-	"fmt"
 	"path/filepath"
 	"runtime"
 	"testing"
@@ -20,12 +19,9 @@ func BenchmarkCompletedInMemory(b *testing.B) {
 	srv := testserver.New()
 	defer srv.Close()
 	const n = 2000
-	data := randomBytes(1 << 10)
 	reqs := make([]Request, n)
-	for i := range n {
-		p := fmt.Sprintf("/f%04d.bin", i)
-		srv.Add(p, data)
-		reqs[i] = Request{URL: srv.URL(p)}
+	for i, u := range serveFiles(srv, n, randomBytes(1<<10)) {
+		reqs[i] = Request{URL: u}
 	}
 	var perDownload float64
 	for range b.N {

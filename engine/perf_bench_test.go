@@ -41,19 +41,24 @@ func BenchmarkSmallFiles(b *testing.B) {
 	srv := testserver.New()
 	defer srv.Close()
 	const n = 500
-	data := randomBytes(64 << 10)
-	urls := make([]string, n)
-	for i := range n {
-		p := fmt.Sprintf("/f%04d.bin", i)
-		srv.Add(p, data)
-		urls[i] = srv.URL(p)
-	}
+	urls := serveFiles(srv, n, randomBytes(64<<10))
 	b.ReportAllocs()
 	start := time.Now()
 	for range b.N {
 		benchDownload(b, Options{MaxActive: 16, PerHost: 16}, urls)
 	}
 	b.ReportMetric(float64(n*b.N)/time.Since(start).Seconds(), "files/s")
+}
+
+// serveFiles serves data at n paths of srv and returns their links.
+func serveFiles(srv *testserver.Server, n int, data []byte) []string {
+	urls := make([]string, n)
+	for i := range n {
+		p := fmt.Sprintf("/f%04d.bin", i)
+		srv.Add(p, data)
+		urls[i] = srv.URL(p)
+	}
+	return urls
 }
 
 // benchDownload opens a fresh Manager with opts, adds urls in one batch
