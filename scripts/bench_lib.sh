@@ -153,6 +153,15 @@ add_row() {
 	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" "$5" "$6" "$7" "$8" "${9:-no}" >>"$results"
 }
 
+# next_run ARGS...: a fresh run folder in $dir (the caller's local), with
+# an empty out/ in it, and ARGS expanded for it in $args.
+next_run() {
+	run_no=$((run_no + 1))
+	dir="$tmp/run$run_no"
+	mkdir -p "$dir/out"
+	expand_args "$dir" "$@"
+}
+
 # expand_args DIR ARGS...: ARGS with @OUT@ and @STATE@ replaced, in $args.
 expand_args() {
 	local dir=$1 a
@@ -186,10 +195,7 @@ measure() {
 	shift 4
 	local status=ok times=() peaks=() ratios=() i dir sent0 sent1
 	for ((i = 0; i < runs; i++)); do
-		run_no=$((run_no + 1))
-		dir="$tmp/run$run_no"
-		mkdir -p "$dir/out"
-		expand_args "$dir" "$@"
+		next_run "$@"
 		log "$w: $tool (run $((i + 1)) of $runs)"
 		[ "$kind" = thr ] && sent0=$(bytes_sent thr)
 		timed "$dir" "${args[@]}"
@@ -238,10 +244,7 @@ ceiling() {
 	local w=$1 what=$2 times=() i dir s
 	shift 2
 	for ((i = 0; i < runs; i++)); do
-		run_no=$((run_no + 1))
-		dir="$tmp/run$run_no"
-		mkdir -p "$dir/out"
-		expand_args "$dir" "$@"
+		next_run "$@"
 		timed "$dir" "${args[@]}"
 		times+=("$secs")
 		rm -rf "$dir/out"
@@ -258,10 +261,7 @@ first_start() {
 	local w=$1 dir start first="" t i starts=() peaks=()
 	shift
 	for ((i = 0; i < runs; i++)); do
-		run_no=$((run_no + 1))
-		dir="$tmp/run$run_no"
-		mkdir -p "$dir/out"
-		expand_args "$dir" "$@"
+		next_run "$@"
 		log "$w (run $((i + 1)) of $runs)"
 		start=$(date +%s.%N)
 		(cd "$dir/out" && exec /usr/bin/time -f '%M' -o "$dir/time" timeout -s INT 10 "${args[@]}") >"$dir/log" 2>&1 &
