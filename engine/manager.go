@@ -104,7 +104,7 @@ func Open(ctx context.Context, opt Options) (*Manager, error) {
 	m.env = &transfer.Env{
 		Client: m.client.Load, Hosts: transfer.NewHostSlots(opt.PerHost), Global: m.global,
 		MinPiece: opt.MinPiece, Retries: opt.Retries, RetryBase: opt.RetryBase, RetryMax: opt.RetryMax,
-		Stall: opt.StallTimeout, Checkpoint: opt.CheckpointInterval, RampEnough: float64(max(opt.SplitAbove, 0)),
+		Stall: opt.StallTimeout, Checkpoint: opt.CheckpointInterval, SplitAbove: opt.SplitAbove,
 		WrapFile: func(f transfer.File) transfer.File {
 			if m.wrapFile != nil {
 				return m.wrapFile(f)

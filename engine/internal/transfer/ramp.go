@@ -41,7 +41,7 @@ func (p *pool) ramp(wake func()) {
 		return
 	}
 	single := float64(j.received()-b0) / time.Since(t0).Seconds()
-	if enough := j.env.RampEnough; enough > 0 && single >= enough {
+	if above := j.env.SplitAbove; above > 0 && single >= float64(above) {
 		return // not throttled per connection: more would only add work
 	}
 	p.mu.Lock()

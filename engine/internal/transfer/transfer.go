@@ -121,11 +121,11 @@ type Env struct {
 	RetryMax   time.Duration       // longest backoff
 	Stall      time.Duration       // a connection silent this long is restarted
 	Checkpoint time.Duration       // how often progress is flushed and reported
-	// RampEnough is the rate (bytes per second) of one connection above
-	// which the ramp does not try more: a connection that fast is not
-	// throttled per connection, and more only add work for the CPU and
-	// the disk. 0 always tries (see ramp.go).
-	RampEnough float64
+	// SplitAbove is the rate (bytes per second) of a first connection
+	// above which the ramp does not try more: a connection that fast is
+	// not throttled per connection, and more only add work for the CPU and
+	// the disk. 0 or less always tries (see ramp.go, Options.SplitAbove).
+	SplitAbove int64
 	// WrapFile, if set, wraps each .part file opened (tests inject faults).
 	WrapFile func(File) File
 
