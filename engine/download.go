@@ -77,6 +77,9 @@ type runState struct {
 	// written reads the pieces as the transfer wrote them (see
 	// transfer.LiveReporter); nil until it is handed over.
 	written func() []transfer.Piece
+	// finishing is whether the run gave its slot back while its file is
+	// being finished (see reporter.Fetching).
+	finishing bool
 }
 
 // partFile is the open .part file (tests wrap it to inject faults).
@@ -209,7 +212,7 @@ func (d *download) snapshot() Snapshot {
 		s.Err = s.Problem.Message
 	}
 	if d.run != nil {
-		s.Conns = int(d.conn.Load())
+		s.Conns, s.Finishing = int(d.conn.Load()), d.run.finishing
 		if d.retry != nil {
 			r := *d.retry
 			r.Problem.Message = safename.Display(r.Problem.Message)

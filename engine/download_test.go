@@ -77,6 +77,7 @@ func TestActiveLimitHolds(t *testing.T) {
 		ids = append(ids, e.add(srv.URL(p)))
 	}
 	state := map[string]State{}
+	finishing := map[string]bool{} // data all in: no longer holds a slot
 	maxActive := 0
 	done := 0
 	timeout := time.After(60 * time.Second)
@@ -85,11 +86,12 @@ func TestActiveLimitHolds(t *testing.T) {
 		case batch := <-sub.C():
 			for _, s := range batch {
 				state[s.ID] = s.State
+				finishing[s.ID] = s.Finishing
 			}
 			active := 0
 			done = 0
-			for _, st := range state {
-				if st == Active {
+			for id, st := range state {
+				if st == Active && !finishing[id] {
 					active++
 				}
 				if st == Completed {

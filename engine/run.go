@@ -108,7 +108,9 @@ func (m *Manager) finish(ctx context.Context, d *download, r *runState, res tran
 	m.mu.Lock()
 	defer m.unlock()
 	d.run = nil
-	m.running--
+	if !r.finishing {
+		m.running-- // else given back when the finishing began
+	}
 	if _, listed := m.byID[d.id]; !listed {
 		if d.state != Completed && d.nameFixed {
 			m.discardLocked(d) // removed meanwhile
@@ -146,6 +148,28 @@ func (p *reporter) Segments(done, total int, estimate int64) {
 	p.d.estimate.Store(estimate)
 }
 func (p *reporter) Connections(n int) { p.d.conn.Store(int32(n)) }
+
+// Fetching gives the run's slot back while its file is finished (flushed,
+// placed, its folder flushed): another download can start fetching
+// meanwhile. The download stays Active until the file is in place. A run
+// whose finishing failed and that tries again takes a slot again, even if
+// that puts one more over the limit for a moment (see
+// transfer.FetchReporter).
+func (p *reporter) Fetching(on bool) {
+	p.m.mu.Lock()
+	defer p.m.unlock()
+	if p.d.run != p.r || p.r.finishing == !on {
+		return
+	}
+	p.r.finishing = !on
+	p.m.touch(p.d)
+	if on {
+		p.m.running++
+		return
+	}
+	p.m.running--
+	p.m.schedule()
+}
 
 // current reports whether the run is still the download's (called with
 // the lock held): a late report from a finished run is ignored.

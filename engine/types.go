@@ -80,6 +80,10 @@ type Snapshot struct {
 	Retry    *RetryInfo    // non-nil while an active download waits to try again
 	Warning  string        // e.g. "size unknown: cannot be verified"
 	Conns    int           // connections currently transferring
+	// Finishing says an Active download has all its data and its file is
+	// being flushed to disk and put under its name; it no longer counts
+	// against Options.MaxActive, so the next download may start.
+	Finishing bool
 	// Estimated says Total is a guess (an HLS stream whose segment sizes
 	// are not all known yet); it is exact once the download completes.
 	Estimated bool

@@ -48,3 +48,19 @@ func TestRowWordsOutcomesForTheWindow(t *testing.T) {
 		t.Errorf("retrying before any byte: detail %q, want none (the message says when)", got)
 	}
 }
+
+// A download whose data is all in, being flushed, says so rather than
+// showing a speed that has fallen to nothing.
+func TestRowSaysSavingWhileTheFileIsFlushed(t *testing.T) {
+	s := engine.Snapshot{State: engine.Active, Total: 1 << 20, Received: 1 << 20, ETA: -1, Finishing: true}
+	if got, _ := stateText(s); got != "Saving" {
+		t.Errorf("state = %q, want Saving", got)
+	}
+	if got := detailText(s); !strings.HasSuffix(got, "saving to disk") || strings.Contains(got, "/s") {
+		t.Errorf("detail = %q, want the size and 'saving to disk', no speed", got)
+	}
+	s.Finishing = false
+	if got, _ := stateText(s); got != "Downloading" {
+		t.Errorf("state while fetching = %q, want Downloading", got)
+	}
+}

@@ -265,6 +265,9 @@ func stateText(s engine.Snapshot) (string, widget.Importance) {
 	case engine.Queued:
 		return "Queued", widget.MediumImportance // muted would be hard to read in a long list
 	case engine.Active:
+		if s.Finishing {
+			return "Saving", widget.HighImportance // flushing the file to disk
+		}
 		return "Downloading", widget.HighImportance
 	case engine.Paused:
 		return "Paused", widget.MediumImportance
@@ -289,6 +292,9 @@ func detailText(s engine.Snapshot) string {
 	case engine.Active:
 		if s.Received == 0 && s.Retry != nil {
 			return "" // retrying: the message says when
+		}
+		if s.Finishing {
+			return progressText(s) + "  ·  saving to disk"
 		}
 		if s.Received == 0 && s.Total < 0 && s.Speed == 0 && s.Segments == 0 {
 			return "Connecting…"

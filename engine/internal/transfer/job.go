@@ -24,6 +24,9 @@ type Job struct {
 	live atomic.Int32 // connections transferring
 	// livePieces is ps, for reading the progress without mu (see Live).
 	livePieces atomic.Pointer[pieceSet]
+	// finishing is whether the owner was told the data is all in (see
+	// FetchReporter); used only by the goroutine running the attempts.
+	finishing bool
 
 	mu      sync.Mutex // guards what follows, for checkpoints and restarts
 	file    File

@@ -244,6 +244,7 @@ func (j *Job) backoff(n int, retryAfter time.Duration) time.Duration {
 // file (fresh), or the partial file reopened and checked (resume); then
 // the protocol fills the pieces; then verification and placement.
 func (j *Job) attempt(ctx context.Context, p Protocol) (Result, error) {
+	j.fetching(true) // back to the network, if an earlier finish failed
 	slot, err := j.env.Hosts.take(ctx, j.spec.URL.Host)
 	if err != nil {
 		return Result{}, err
@@ -275,5 +276,6 @@ func (j *Job) attempt(ctx context.Context, p Protocol) (Result, error) {
 		start.close()
 	}
 	slot.release()
+	j.fetching(false)
 	return j.complete(ctx)
 }

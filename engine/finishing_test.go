@@ -1,0 +1,48 @@
+package engine
+
+import (
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/haul-dl/haul/engine/testserver"
+)
+
+// A download whose data is all in gives its slot back while its file is
+// flushed and placed: with one download at a time, the next one runs and
+// completes while the first one's flush is held. The first stays Active
+// (Finishing) until its file is in place, and then completes whole.
+func TestTheNextDownloadStartsWhileAFinishedOneIsFlushed(t *testing.T) {
+	srv := testserver.New()
+	defer srv.Close()
+	a, b := randomBytes(64<<10), randomBytes(48<<10)
+	srv.Add("/a.bin", a)
+	srv.Add("/b.bin", b)
+	e := newEnv(t, func(o *Options) { o.MaxActive = 1; o.CheckpointInterval = time.Hour })
+	release := make(chan struct{})
+	t.Cleanup(func() {
+		select {
+		case <-release:
+		default:
+			close(release)
+		}
+	})
+	var opened atomic.Int32
+	e.m.wrapFile = func(f partFile) partFile {
+		if opened.Add(1) == 1 { // the first download's .part
+			return &blockingSync{f, release}
+		}
+		return f
+	}
+	idA := e.add(srv.URL("/a.bin"))
+	e.waitFor(idA, "a's data to be all in", func(s Snapshot) bool { return s.Finishing })
+	idB := e.add(srv.URL("/b.bin"))
+	e.mustComplete(idB, b)
+	if s, _ := e.m.Get(idA); s.State != Active || !s.Finishing {
+		t.Fatalf("a, whose flush is held, is %v (finishing %v); want Active and finishing", s.State, s.Finishing)
+	}
+	close(release)
+	if s := e.mustComplete(idA, a); s.Finishing {
+		t.Error("a completed download still says it is finishing")
+	}
+}
