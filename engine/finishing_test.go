@@ -46,3 +46,27 @@ func TestTheNextDownloadStartsWhileAFinishedOneIsFlushed(t *testing.T) {
 		t.Error("a completed download still says it is finishing")
 	}
 }
+
+// Finishing downloads are bounded too: with one download at a time and
+// every flush held, one finishing and one more fetching (and then
+// finishing) is as far as it goes; the third waits in the queue.
+func TestFinishingDownloadsAreBounded(t *testing.T) {
+	srv := testserver.New()
+	defer srv.Close()
+	e := newEnv(t, func(o *Options) { o.MaxActive = 1; o.CheckpointInterval = time.Hour })
+	release := make(chan struct{})
+	t.Cleanup(func() { close(release) })
+	e.m.wrapFile = func(f partFile) partFile { return &blockingSync{f, release} }
+	var ids []string
+	for _, p := range []string{"/a.bin", "/b.bin", "/c.bin"} {
+		srv.Add(p, randomBytes(32<<10))
+		ids = append(ids, e.add(srv.URL(p)))
+	}
+	for _, id := range ids[:2] {
+		e.waitFor(id, "its data to be all in", func(s Snapshot) bool { return s.Finishing })
+	}
+	time.Sleep(200 * time.Millisecond) // room to go wrong
+	if s, _ := e.m.Get(ids[2]); s.State != Queued {
+		t.Fatalf("with one download at a time and two finishing, the third is %v; want Queued", s.State)
+	}
+}

@@ -45,7 +45,8 @@ type Manager struct {
 	changed   chan struct{}
 	closed    bool
 	maxActive int
-	running   int // downloads with a run
+	running   int // downloads with a run that fetches (holds a slot)
+	finishing int // downloads with a run whose file is being finished
 	nextSeq   int64
 	schedules int      // times the scheduler ran (read by tests)
 	after     []func() // I/O decided under mu, done by unlock once it is released

@@ -354,14 +354,18 @@ func (m *Manager) discardLocked(d *download) {
 	d.resetProgress()
 }
 
-// schedule starts queued downloads while there is room. Called with m.mu held.
+// schedule starts queued downloads while there is room: fewer than
+// maxActive fetch, and fewer than twice that have a run, counting those
+// whose files are being finished (so a slow disk bounds how far fetching
+// runs ahead of it). Called with m.mu held.
 func (m *Manager) schedule() {
 	m.schedules++
-	if m.closed || m.running >= m.maxActive {
+	full := func() bool { return m.running >= m.maxActive || m.running+m.finishing >= 2*m.maxActive }
+	if m.closed || full() {
 		return
 	}
 	for _, d := range m.order {
-		if m.running >= m.maxActive {
+		if full() {
 			return
 		}
 		if d.state == Queued && d.run == nil && !d.held {

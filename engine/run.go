@@ -108,8 +108,10 @@ func (m *Manager) finish(ctx context.Context, d *download, r *runState, res tran
 	m.mu.Lock()
 	defer m.unlock()
 	d.run = nil
-	if !r.finishing {
-		m.running-- // else given back when the finishing began
+	if r.finishing {
+		m.finishing--
+	} else {
+		m.running--
 	}
 	if _, listed := m.byID[d.id]; !listed {
 		if d.state != Completed && d.nameFixed {
@@ -151,7 +153,8 @@ func (p *reporter) Connections(n int) { p.d.conn.Store(int32(n)) }
 
 // Fetching gives the run's slot back while its file is finished (flushed,
 // placed, its folder flushed): another download can start fetching
-// meanwhile. The download stays Active until the file is in place. A run
+// meanwhile. The download stays Active until the file is in place, and
+// no more than MaxActive are finishing at once (see schedule). A run
 // whose finishing failed and that tries again takes a slot again, even if
 // that puts one more over the limit for a moment (see
 // transfer.FetchReporter).
@@ -165,9 +168,11 @@ func (p *reporter) Fetching(on bool) {
 	p.m.touch(p.d)
 	if on {
 		p.m.running++
+		p.m.finishing--
 		return
 	}
 	p.m.running--
+	p.m.finishing++
 	p.m.schedule()
 }
 
