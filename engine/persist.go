@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"maps"
 	"slices"
+	"time"
 )
 
 // persistLocked queues d's record for the saver. Called with m.mu held.
@@ -32,17 +33,35 @@ func (m *Manager) kickSaver() {
 	}
 }
 
-// saveLoop writes queued records as they come, and what is left on close.
+// saveGap is the least time between two commits of the saver. Changes
+// that come meanwhile wait for the next one, so a stream of small
+// downloads finishing costs a commit (two flushes of the store file) every
+// saveGap rather than one per download. Nothing waits for a commit: a
+// record only ever lags behind what is on disk (its pieces were flushed
+// before they were reported), and Close writes whatever is left.
+const saveGap = 25 * time.Millisecond
+
+// saveLoop writes queued records as they come, at most one commit every
+// saveGap, and what is left on close.
 func (m *Manager) saveLoop() {
 	defer m.wg.Done()
+	gap := time.NewTimer(0)
+	defer gap.Stop()
 	for {
 		select {
 		case <-m.saveCh:
-			m.flush()
 		case <-m.ctx.Done():
 			m.flush()
 			return
 		}
+		select {
+		case <-gap.C:
+		case <-m.ctx.Done():
+			m.flush()
+			return
+		}
+		m.flush()
+		gap.Reset(saveGap)
 	}
 }
 

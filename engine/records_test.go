@@ -34,3 +34,25 @@ func TestStoreChangesGatherIntoOneCommit(t *testing.T) {
 		t.Errorf("reopened with %d downloads, want %d", got, n)
 	}
 }
+
+// TestCommitsAreSpacedBySaveGap: a steady stream of changes, each of
+// which alone would be a commit, costs at most one commit per saveGap,
+// and nothing is lost.
+func TestCommitsAreSpacedBySaveGap(t *testing.T) {
+	e := newEnv(t)
+	before := e.m.commits.Load()
+	start := time.Now()
+	const n = 100
+	for i := range n {
+		e.add(fmt.Sprintf("http://127.0.0.1:1/f%d.bin", i), func(r *Request) { r.Paused = true })
+		time.Sleep(2 * time.Millisecond) // each change finds the saver idle
+	}
+	elapsed := time.Since(start)
+	if got, most := e.m.commits.Load()-before, int64(elapsed/saveGap)+1; got > most {
+		t.Errorf("%d commits in %v for %d changes; at most %d with one every %v", got, elapsed, n, most, saveGap)
+	}
+	e.reopen()
+	if got := len(e.m.List()); got != n {
+		t.Errorf("reopened with %d downloads, want %d", got, n)
+	}
+}
