@@ -112,8 +112,11 @@ func TestGoldenEmptyWindow(t *testing.T) {
 
 func TestGoldenRows(t *testing.T) {
 	h := newHarness(t)
-	h.u.win.Resize(fyne.NewSize(900, 560))
-	h.u.apply(goldenSnaps(), false)
+	h.u.win.Resize(fyne.NewSize(900, 720))
+	snaps := goldenSnaps()
+	saving := engine.Snapshot{ID: "g", Name: "debian-13-netinst.iso", Dir: "/dl", State: engine.Active, Total: 754 << 20, Received: 754 << 20, ETA: -1, Finishing: true}
+	snaps = append(snaps[:1], append([]engine.Snapshot{saving}, snaps[1:]...)...)
+	h.u.apply(snaps, false)
 	test.AssertRendersToMarkup(t, "rows.xml", h.u.win.Canvas())
 	test.AssertImageMatches(t, "rows.png", h.u.win.Canvas().Capture())
 }
