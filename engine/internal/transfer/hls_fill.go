@@ -133,6 +133,7 @@ func (j *Job) put(s *Span, b []byte) error {
 		}
 		ps.commit(s, w)
 		j.recv.Add(w)
+		j.wb.wrote(f, w)
 		b = b[w:]
 	}
 	return nil

@@ -24,6 +24,7 @@ type Job struct {
 	live atomic.Int32 // connections transferring
 	// livePieces is ps, for reading the progress without mu (see Live).
 	livePieces atomic.Pointer[pieceSet]
+	wb         writeback // hints the .part's pages to the disk as they are written
 	// finishing is whether the owner was told the data is all in (see
 	// FetchReporter); used only by the goroutine running the attempts.
 	finishing bool
@@ -281,9 +282,6 @@ func (j *Job) Copy(ctx context.Context, s *Span, body io.Reader, alive func()) e
 	if alive == nil {
 		alive = func() {}
 	}
-	// Written but not yet handed to the disk: [flushFrom, flushFrom+unflushed).
-	// A tail shorter than writebackStep is left to the next fsync.
-	var flushFrom, unflushed int64
 	for {
 		n, rerr := body.Read(buf[:j.readSize()])
 		// The bytes read are written in steps the speed limits allow now:
@@ -302,16 +300,7 @@ func (j *Job) Copy(ctx context.Context, s *Span, body io.Reader, alive func()) e
 				}
 				ps.commit(s, w)
 				j.rep.Progress(j.recv.Add(w))
-				if unflushed == 0 || flushFrom+unflushed != off {
-					if unflushed > 0 {
-						startWriteback(f, flushFrom, unflushed)
-					}
-					flushFrom, unflushed = off, 0
-				}
-				if unflushed += w; unflushed >= writebackStep {
-					startWriteback(f, flushFrom, unflushed)
-					flushFrom, unflushed = off+w, 0
-				}
+				j.wb.wrote(f, w)
 			}
 			if w < int64(k) {
 				return nil // the end of the span
@@ -332,12 +321,6 @@ func (j *Job) Copy(ctx context.Context, s *Span, body io.Reader, alive func()) e
 		}
 	}
 }
-
-// writebackStep is how many bytes one connection writes before it asks
-// the kernel to start writing them to disk (see startWriteback): the disk
-// works while the download goes on, and the flush at the end has little
-// left to do.
-const writebackStep = 8 << 20
 
 // copyBufs holds Copy's read buffers, reused across pieces and downloads.
 var copyBufs = sync.Pool{New: func() any {

@@ -133,7 +133,8 @@ type Env struct {
 }
 
 // File is an open .part file (an *os.File; tests wrap it to inject
-// faults such as a full disk).
+// faults such as a full disk). A wrapper that also implements
+// WritebackHinter gets the writeback hints of large downloads.
 type File interface {
 	ReadAt(p []byte, off int64) (int, error)
 	WriteAt(p []byte, off int64) (int, error)
@@ -165,7 +166,9 @@ func Run(ctx context.Context, env *Env, spec Spec, p Protocol, rep Reporter) (Re
 	runCtx, stopRun := context.WithCancelCause(ctx)
 	defer stopRun(nil)
 	stopCheckpoints := job.checkpointEvery(runCtx, env.Checkpoint, stopRun)
+	stopWriteback := job.wb.during(runCtx)
 	res, err := job.run(runCtx, p)
+	stopWriteback()
 	stopCheckpoints()
 	if err != nil && ctx.Err() == nil {
 		if cause := context.Cause(runCtx); errors.Is(cause, ErrFolderGone) {
