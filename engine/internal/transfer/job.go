@@ -19,7 +19,8 @@ type Job struct {
 	env  *Env
 	spec Spec
 	rep  Reporter
-	root *os.Root
+	root *os.Root // dir.root
+	dir  *openDir
 	recv atomic.Int64 // bytes written so far
 	live atomic.Int32 // connections transferring
 	// livePieces is ps, for reading the progress without mu (see Live).
@@ -36,11 +37,11 @@ type Job struct {
 }
 
 func newJob(env *Env, spec Spec, rep Reporter) (*Job, error) {
-	root, err := openFolder(&spec)
+	d, err := openFolder(env, &spec)
 	if err != nil {
 		return nil, err
 	}
-	j := &Job{env: env, spec: spec, rep: rep, root: root, name: spec.Name, fixed: spec.Fixed}
+	j := &Job{env: env, spec: spec, rep: rep, root: d.root, dir: d, name: spec.Name, fixed: spec.Fixed}
 	j.resume.Total = -1
 	if spec.Resume != nil {
 		j.resume = *spec.Resume
@@ -57,7 +58,7 @@ func newJob(env *Env, spec Spec, rep Reporter) (*Job, error) {
 // checkpoint.
 func (j *Job) close() {
 	j.checkpoint(true)
-	j.root.Close()
+	j.env.dirs.open.close(j.dir)
 }
 
 // Spec returns the transfer's fixed inputs.

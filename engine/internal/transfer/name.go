@@ -216,14 +216,13 @@ func (j *Job) complete(ctx context.Context) (Result, error) {
 	return Result{Name: final, Total: total}, nil
 }
 
-// syncDir flushes the download folder.
+// syncDir flushes the download folder, through the handle its
+// transfers share (see folders.go).
 func (j *Job) syncDir() error {
-	dir, err := j.root.Open(".")
-	if err != nil {
-		return err
-	}
-	defer dir.Close()
-	return dir.Sync()
+	j.mu.Lock()
+	d := j.dir
+	j.mu.Unlock()
+	return d.dir.Sync()
 }
 
 // place moves NAME.part to NAME, or to a free "NAME (n)" if something
