@@ -218,29 +218,36 @@ func (j *Job) wrap(f *os.File) File {
 }
 
 // checkpointEvery flushes the .part file and reports the pieces every
-// interval until the returned stop is called; it also stops the transfer
-// if its folder was deleted.
+// interval until the returned stop is called or ctx ends; it also stops
+// the transfer if its folder was deleted. It runs on a timer, not a
+// goroutine of its own: most small downloads end before the first tick.
+// When stop returns, no checkpoint runs any more.
 func (j *Job) checkpointEvery(ctx context.Context, every time.Duration, stopRun context.CancelCauseFunc) (stop func()) {
-	ctx, cancel := context.WithCancelCause(ctx)
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		t := time.NewTicker(every)
-		defer t.Stop()
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-t.C:
-			}
-			if dir := j.folder(); !dirExists(dir) {
-				stopRun(&folderGone{dir})
-				return
-			}
-			j.checkpoint(false)
+	var mu sync.Mutex // held by a tick; stop waits for it
+	stopped := false
+	var t *time.Timer
+	mu.Lock() // the first tick sees t
+	defer mu.Unlock()
+	t = time.AfterFunc(every, func() {
+		mu.Lock()
+		defer mu.Unlock()
+		if stopped || ctx.Err() != nil {
+			return
 		}
-	}()
-	return func() { cancel(nil); <-done }
+		start := time.Now()
+		if dir := j.folder(); !dirExists(dir) {
+			stopRun(&folderGone{dir})
+			return
+		}
+		j.checkpoint(false)
+		t.Reset(max(every-time.Since(start), 0)) // a period, as a ticker's
+	})
+	return func() {
+		mu.Lock()
+		stopped = true
+		mu.Unlock()
+		t.Stop()
+	}
 }
 
 // checkpoint takes the pieces' progress, then flushes the file, then
