@@ -89,7 +89,7 @@ func (j *Job) createFree(base string) *os.File {
 	if !j.rep.Reserve(dir, base) {
 		return nil
 	}
-	f, err := j.root.OpenFile(base+PartSuffix, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o644)
+	f, err := createPart(j.dir, base+PartSuffix)
 	if err != nil {
 		j.rep.Release(dir, base)
 		return nil
@@ -164,11 +164,11 @@ func (j *Job) prepare(st *Start) error {
 	case adoptSize >= 0:
 		f, err = j.root.OpenFile(part, os.O_RDWR, 0)
 	default:
-		f, err = j.root.OpenFile(part, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o644)
+		f, err = createPart(j.dir, part)
 		if errors.Is(err, fs.ErrExist) && fixed {
 			// Ours from an earlier attempt that never recorded progress.
 			if err = j.root.Remove(part); err == nil {
-				f, err = j.root.OpenFile(part, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o644)
+				f, err = createPart(j.dir, part)
 			}
 		}
 	}
