@@ -63,41 +63,43 @@ func (j *Job) Pool(ctx context.Context, slot *Slot, body io.ReadCloser, alive fu
 		return p.firstErr
 	}
 	p.spawn(slot, first, body, alive)
-	ramped := make(chan struct{}, 1)
-	p.wg.Add(1)
-	go func() {
-		defer p.wg.Done()
-		p.ramp(func() {
-			select {
-			case ramped <- struct{}{}:
-			default:
+	if want, _, _ := j.wantConns(); extra && want > 1 { // still, as before the spawn
+		ramped := make(chan struct{}, 1)
+		p.wg.Add(1)
+		go func() {
+			defer p.wg.Done()
+			p.ramp(func() {
+				select {
+				case ramped <- struct{}{}:
+				default:
+				}
+			})
+		}()
+		// Extra connections when the ramp allows them, and again whenever
+		// the setting changes or a connection to this host is freed. The
+		// wake-up channels are taken before trying, so no wake-up is
+		// missed.
+		p.wg.Add(1)
+		go func() {
+			defer p.wg.Done()
+			for {
+				_, global, own := j.wantConns()
+				freed := j.env.Hosts.freedCh()
+				for p.spawnExtra() {
+				}
+				select {
+				case <-global:
+				case <-own:
+				case <-freed:
+				case <-ramped:
+				case <-p.none:
+					return
+				case <-wctx.Done():
+					return
+				}
 			}
-		})
-	}()
-	// Extra connections when the ramp allows them, and again whenever
-	// the setting changes or a connection to this host is freed. The
-	// wake-up channels are taken before trying, so no wake-up is
-	// missed.
-	p.wg.Add(1)
-	go func() {
-		defer p.wg.Done()
-		for {
-			_, global, own := j.wantConns()
-			freed := j.env.Hosts.freedCh()
-			for p.spawnExtra() {
-			}
-			select {
-			case <-global:
-			case <-own:
-			case <-freed:
-			case <-ramped:
-			case <-p.none:
-				return
-			case <-wctx.Done():
-				return
-			}
-		}
-	}()
+		}()
+	}
 	p.wg.Wait()
 	return p.firstErr
 }
