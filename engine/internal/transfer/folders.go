@@ -1,6 +1,7 @@
 package transfer
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"sync"
@@ -50,12 +51,12 @@ func (o *openDirs) open(path string) (*openDir, error) {
 	}
 	if err != nil || !st.IsDir() {
 		if err := os.MkdirAll(path, 0o755); err != nil {
-			return nil, err
+			return nil, &folderError{creating: true, err: err}
 		}
 	}
 	d, err := openDirAt(path)
 	if err != nil {
-		return nil, err
+		return nil, &folderError{err: err}
 	}
 	o.mu.Lock()
 	if o.m == nil {
@@ -86,6 +87,34 @@ func (o *openDirs) close(d *openDir) {
 	if last {
 		d.closeFiles()
 	}
+}
+
+// folderError is a folder that could not be created or opened.
+type folderError struct {
+	creating bool // the folder could not be created
+	err      error
+}
+
+func (e *folderError) Error() string { return e.err.Error() }
+func (e *folderError) Unwrap() error { return e.err }
+
+// describe says what failed, for a folder named what: "creating the
+// download folder: ..." or "opening ...".
+func (e *folderError) describe(what string) error {
+	verb := "opening"
+	if e.creating {
+		verb = "creating"
+	}
+	return fmt.Errorf("%s %s: %w", verb, what, e.err)
+}
+
+// folderErr is err from openDirs.open, described for a folder named what.
+func folderErr(err error, what string) error {
+	var fe *folderError
+	if errors.As(err, &fe) {
+		return fe.describe(what)
+	}
+	return fmt.Errorf("opening %s: %w", what, err)
 }
 
 func openDirAt(path string) (*openDir, error) {

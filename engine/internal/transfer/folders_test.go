@@ -3,6 +3,7 @@ package transfer
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -59,5 +60,21 @@ func TestOpenFoldersAreSharedUntilReplaced(t *testing.T) {
 	o.close(c)
 	if len(o.m) != 0 {
 		t.Errorf("%d folders still listed after every user left", len(o.m))
+	}
+}
+
+// A folder that cannot be made says so, as before folders were shared.
+func TestAFolderThatCannotBeMadeSaysSo(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "file")
+	if err := os.WriteFile(file, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var o openDirs
+	_, err := o.open(filepath.Join(file, "dl"))
+	if err == nil {
+		t.Fatal("a folder under a file was opened")
+	}
+	if got := folderErr(err, "the download folder").Error(); !strings.HasPrefix(got, "creating the download folder: ") {
+		t.Errorf("error %q, want it to start with \"creating the download folder: \"", got)
 	}
 }

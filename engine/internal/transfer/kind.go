@@ -2,7 +2,6 @@ package transfer
 
 import (
 	"errors"
-	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -28,7 +27,7 @@ func openFolder(env *Env, spec *Spec) (*openDir, error) {
 	}
 	d, err := env.dirs.open.open(spec.Dir)
 	if err != nil {
-		return nil, fmt.Errorf("opening the download folder: %w", err)
+		return nil, folderErr(err, "the download folder")
 	}
 	return d, nil
 }
@@ -46,7 +45,7 @@ func (j *Job) fileByKind(name string) error {
 	}
 	d, err := j.env.dirs.open.open(dir)
 	if err != nil {
-		return fmt.Errorf("opening the folder %s: %w", filekind.Of(name, "").Folder(), err)
+		return folderErr(err, "the folder "+filekind.Of(name, "").Folder())
 	}
 	j.mu.Lock()
 	old := j.dir
