@@ -14,6 +14,8 @@ import "sync"
 type dirSyncs struct {
 	mu sync.Mutex
 	m  map[string]*dirQueue
+
+	open openDirs // the folders open for transfers (see folders.go)
 }
 
 // dirQueue is one folder's flushes: the round running, and the next one

@@ -19,7 +19,8 @@ type Job struct {
 	env  *Env
 	spec Spec
 	rep  Reporter
-	root *os.Root
+	root *os.Root // dir.root
+	dir  *openDir
 	recv atomic.Int64 // bytes written so far
 	live atomic.Int32 // connections transferring
 	// livePieces is ps, for reading the progress without mu (see Live).
@@ -40,11 +41,11 @@ type Job struct {
 }
 
 func newJob(env *Env, spec Spec, rep Reporter) (*Job, error) {
-	root, err := openFolder(&spec)
+	d, err := openFolder(env, &spec)
 	if err != nil {
 		return nil, err
 	}
-	j := &Job{env: env, spec: spec, rep: rep, root: root, name: spec.Name, fixed: spec.Fixed}
+	j := &Job{env: env, spec: spec, rep: rep, root: d.root, dir: d, name: spec.Name, fixed: spec.Fixed}
 	j.resume.Total = -1
 	if spec.Resume != nil {
 		j.resume = *spec.Resume
@@ -61,7 +62,7 @@ func newJob(env *Env, spec Spec, rep Reporter) (*Job, error) {
 // checkpoint.
 func (j *Job) close() {
 	j.checkpoint(true)
-	j.root.Close()
+	j.env.dirs.open.close(j.dir)
 }
 
 // Spec returns the transfer's fixed inputs.
@@ -221,29 +222,36 @@ func (j *Job) wrap(f *os.File) File {
 }
 
 // checkpointEvery flushes the .part file and reports the pieces every
-// interval until the returned stop is called; it also stops the transfer
-// if its folder was deleted.
+// interval until the returned stop is called or ctx ends; it also stops
+// the transfer if its folder was deleted. It runs on a timer, not a
+// goroutine of its own: most small downloads end before the first tick.
+// When stop returns, no checkpoint runs any more.
 func (j *Job) checkpointEvery(ctx context.Context, every time.Duration, stopRun context.CancelCauseFunc) (stop func()) {
-	ctx, cancel := context.WithCancelCause(ctx)
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		t := time.NewTicker(every)
-		defer t.Stop()
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-t.C:
-			}
-			if dir := j.folder(); !dirExists(dir) {
-				stopRun(&folderGone{dir})
-				return
-			}
-			j.checkpoint(false)
+	var mu sync.Mutex // held by a tick; stop waits for it
+	stopped := false
+	var t *time.Timer
+	mu.Lock() // the first tick sees t
+	defer mu.Unlock()
+	t = time.AfterFunc(every, func() {
+		mu.Lock()
+		defer mu.Unlock()
+		if stopped || ctx.Err() != nil {
+			return
 		}
-	}()
-	return func() { cancel(nil); <-done }
+		start := time.Now()
+		if dir := j.folder(); !dirExists(dir) {
+			stopRun(&folderGone{dir})
+			return
+		}
+		j.checkpoint(false)
+		t.Reset(max(every-time.Since(start), 0)) // a period, as a ticker's
+	})
+	return func() {
+		mu.Lock()
+		stopped = true
+		mu.Unlock()
+		t.Stop()
+	}
 }
 
 // checkpoint takes the pieces' progress, then flushes the file, then

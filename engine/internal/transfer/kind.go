@@ -2,7 +2,6 @@ package transfer
 
 import (
 	"errors"
-	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -22,18 +21,15 @@ type FolderReporter interface {
 // openFolder creates and opens the folder a job starts in: Spec.Dir, or
 // for a fresh download filed by kind the base folder, since its kind
 // folder follows the name it gets (see fileByKind).
-func openFolder(spec *Spec) (*os.Root, error) {
+func openFolder(env *Env, spec *Spec) (*openDir, error) {
 	if spec.KindBase != "" && !spec.Fixed {
 		spec.Dir = spec.KindBase
 	}
-	if err := os.MkdirAll(spec.Dir, 0o755); err != nil {
-		return nil, fmt.Errorf("creating the download folder: %w", err)
-	}
-	root, err := os.OpenRoot(spec.Dir)
+	d, err := env.dirs.open.open(spec.Dir)
 	if err != nil {
-		return nil, fmt.Errorf("opening the download folder: %w", err)
+		return nil, folderErr(err, "the download folder")
 	}
-	return root, nil
+	return d, nil
 }
 
 // fileByKind moves a fresh download filed by kind into the folder of the
@@ -47,18 +43,15 @@ func (j *Job) fileByKind(name string) error {
 	if dir == j.folder() {
 		return nil
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("creating the folder %s: %w", filekind.Of(name, "").Folder(), err)
-	}
-	root, err := os.OpenRoot(dir)
+	d, err := j.env.dirs.open.open(dir)
 	if err != nil {
-		return fmt.Errorf("opening the folder %s: %w", filekind.Of(name, "").Folder(), err)
+		return folderErr(err, "the folder "+filekind.Of(name, "").Folder())
 	}
 	j.mu.Lock()
-	old := j.root
-	j.root, j.spec.Dir = root, dir
+	old := j.dir
+	j.dir, j.root, j.spec.Dir = d, d.root, dir
 	j.mu.Unlock()
-	old.Close()
+	j.env.dirs.open.close(old)
 	if fr, ok := j.rep.(FolderReporter); ok {
 		fr.Filed(dir)
 	}

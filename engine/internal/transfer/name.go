@@ -72,6 +72,31 @@ func (j *Job) orphan(base string) (size int64, orphan, free bool) {
 	return st.Size(), true, false
 }
 
+// createFree reserves base and creates base.part when base is free — no
+// download owns it, nothing is at base, and no base.part is there, which
+// the exclusive create itself checks (one lookup fewer per file than
+// asking first). It returns nil, having reserved and created nothing, in
+// every other case: the caller then looks closer (an orphan .part to
+// adopt, another name, an error to report).
+func (j *Job) createFree(base string) *os.File {
+	dir := j.spec.Dir
+	if safename.Sanitize(base) != base || j.rep.Taken(dir, base) {
+		return nil
+	}
+	if _, err := j.root.Lstat(base); !errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if !j.rep.Reserve(dir, base) {
+		return nil
+	}
+	f, err := createPart(j.dir, base+PartSuffix)
+	if err != nil {
+		j.rep.Release(dir, base)
+		return nil
+	}
+	return f
+}
+
 // prepare turns the first answer of a fresh attempt into a reserved name,
 // a planned set of pieces (reported to the owner) and a new .part file.
 // A .part no download owns is adopted when its bytes can be proved at the
@@ -83,28 +108,33 @@ func (j *Job) prepare(st *Start) error {
 	j.mu.Unlock()
 	r := Resume{Total: st.Total, ETag: st.ETag, LastModified: st.LastModified, Ranges: st.Ranges, ServerDigest: st.ServerDigest, Warning: st.Warning}
 	var adoptSize int64 = -1
+	var f *os.File // the new .part, when createFree made it
 	if !fixed {
 		base := j.chooseName(st)
 		if err := j.fileByKind(base); err != nil {
 			return err
 		}
-		size, ok, free := j.orphan(base)
-		if ok {
-			verifiable := st.Ranges && st.Total > 0 && size <= st.Total && (st.ServerDigest != "" || j.spec.Checksum != "")
-			if verifiable && j.rep.Reserve(j.spec.Dir, base) {
-				name, adoptSize = base, size
-			} else {
-				r.Warning = joinWarn(r.Warning, fmt.Sprintf("an older %s that no download owns was left as it is", safename.Display(base+PartSuffix)))
+		if f = j.createFree(base); f != nil {
+			name = base
+		} else {
+			size, ok, free := j.orphan(base)
+			if ok {
+				verifiable := st.Ranges && st.Total > 0 && size <= st.Total && (st.ServerDigest != "" || j.spec.Checksum != "")
+				if verifiable && j.rep.Reserve(j.spec.Dir, base) {
+					name, adoptSize = base, size
+				} else {
+					r.Warning = joinWarn(r.Warning, fmt.Sprintf("an older %s that no download owns was left as it is", safename.Display(base+PartSuffix)))
+				}
 			}
-		}
-		switch {
-		case adoptSize >= 0:
-		case free && safename.Sanitize(base) == base && j.rep.Reserve(j.spec.Dir, base):
-			name = base // just checked: the O_EXCL create below closes the race
-		default:
-			var err error
-			if name, err = j.reserveName(base); err != nil {
-				return err
+			switch {
+			case adoptSize >= 0:
+			case free && safename.Sanitize(base) == base && j.rep.Reserve(j.spec.Dir, base):
+				name = base // just checked: the O_EXCL create below closes the race
+			default:
+				var err error
+				if name, err = j.reserveName(base); err != nil {
+					return err
+				}
 			}
 		}
 	}
@@ -128,16 +158,17 @@ func (j *Job) prepare(st *Start) error {
 	j.rep.Learned(name, r)
 
 	part := name + PartSuffix
-	var f *os.File
 	var err error
-	if adoptSize >= 0 {
+	switch {
+	case f != nil:
+	case adoptSize >= 0:
 		f, err = j.root.OpenFile(part, os.O_RDWR, 0)
-	} else {
-		f, err = j.root.OpenFile(part, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o644)
+	default:
+		f, err = createPart(j.dir, part)
 		if errors.Is(err, fs.ErrExist) && fixed {
 			// Ours from an earlier attempt that never recorded progress.
 			if err = j.root.Remove(part); err == nil {
-				f, err = j.root.OpenFile(part, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o644)
+				f, err = createPart(j.dir, part)
 			}
 		}
 	}
@@ -216,14 +247,13 @@ func (j *Job) complete(ctx context.Context) (Result, error) {
 	return Result{Name: final, Total: total}, nil
 }
 
-// syncDir flushes the download folder.
+// syncDir flushes the download folder, through the handle its
+// transfers share (see folders.go).
 func (j *Job) syncDir() error {
-	dir, err := j.root.Open(".")
-	if err != nil {
-		return err
-	}
-	defer dir.Close()
-	return dir.Sync()
+	j.mu.Lock()
+	d := j.dir
+	j.mu.Unlock()
+	return d.dir.Sync()
 }
 
 // place moves NAME.part to NAME, or to a free "NAME (n)" if something

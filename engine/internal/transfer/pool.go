@@ -52,8 +52,18 @@ func (j *Job) Pool(ctx context.Context, slot *Slot, body io.ReadCloser, alive fu
 	// Extra connections only for a file large enough to split (pieces
 	// never grow, so a small one never needs a second connection).
 	extra = extra && ps.hasWork(j.env.MinPiece)
+	if want, _, _ := j.wantConns(); !extra || want < 2 {
+		// One connection, and never another: it runs here, without a
+		// goroutine of its own (what most small files get).
+		p.mu.Lock()
+		p.countInLocked()
+		p.mu.Unlock()
+		p.wg.Add(1) // work's Done
+		p.work(slot, first, body, alive, nil)
+		return p.firstErr
+	}
 	p.spawn(slot, first, body, alive)
-	if want, _, _ := j.wantConns(); extra && want > 1 {
+	if want, _, _ := j.wantConns(); extra && want > 1 { // still, as before the spawn
 		ramped := make(chan struct{}, 1)
 		p.wg.Add(1)
 		go func() {
@@ -118,8 +128,7 @@ func (p *pool) spawn(slot *Slot, s *Span, body io.ReadCloser, alive func()) {
 }
 
 func (p *pool) startLocked(slot *Slot, s *Span, body io.ReadCloser, alive func(), extra bool) {
-	p.workers++
-	p.j.rep.Connections(int(p.j.live.Add(1)))
+	p.countInLocked()
 	var w *extraWorker
 	if extra {
 		ctx, cancel := context.WithCancelCause(p.ctx)
@@ -128,6 +137,12 @@ func (p *pool) startLocked(slot *Slot, s *Span, body io.ReadCloser, alive func()
 	}
 	p.wg.Add(1)
 	go p.work(slot, s, body, alive, w)
+}
+
+// countInLocked counts a worker in, before it starts.
+func (p *pool) countInLocked() {
+	p.workers++
+	p.j.rep.Connections(int(p.j.live.Add(1)))
 }
 
 // tooMany tells an extra worker to leave when the user lowered the

@@ -1,0 +1,45 @@
+package transfer
+
+import (
+	"net/url"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// A file that appeared at the final name while the download ran is never
+// replaced: the download takes "NAME (1)"; with nothing in the way it
+// takes NAME and leaves no .part behind.
+func TestPlaceNeverReplacesAFileThatAppeared(t *testing.T) {
+	dir := t.TempDir()
+	u, _ := url.Parse("http://127.0.0.1/report.pdf")
+	j, err := newJob(&Env{}, Spec{URL: u, Dir: dir, Name: "report.pdf", Fixed: true}, &memReporter{names: map[string]bool{"report.pdf": true}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	write := func(name, s string) {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("report.pdf.part", "downloaded")
+	write("report.pdf", "my own")
+	got, err := j.place("report.pdf")
+	if err != nil || got != "report (1).pdf" {
+		t.Fatalf("placed as %q (%v), want report (1).pdf", got, err)
+	}
+	for name, want := range map[string]string{"report.pdf": "my own", "report (1).pdf": "downloaded"} {
+		if b, err := os.ReadFile(filepath.Join(dir, name)); err != nil || string(b) != want {
+			t.Errorf("%s holds %q (%v), want %q", name, b, err, want)
+		}
+	}
+	write("other.bin.part", "x")
+	if got, err := j.place("other.bin"); err != nil || got != "other.bin" {
+		t.Errorf("a free name: placed as %q (%v)", got, err)
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 3 {
+		t.Errorf("the folder holds %d entries, want 3 (no .part left)", len(entries))
+	}
+	j.close()
+}
