@@ -30,8 +30,13 @@ func (w *syncWatch) WriteAt(p []byte, off int64) (int, error) {
 	return w.partFile.WriteAt(p, off)
 }
 
-func (w *syncWatch) Sync() error {
-	err := w.partFile.Sync()
+func (w *syncWatch) Sync() error { return w.flushed(w.partFile.Sync()) }
+
+// FlushedWithOthers: a flush of the whole file system covered the file
+// (see transfer.SharedFlushNoter).
+func (w *syncWatch) FlushedWithOthers() { _ = w.flushed(nil) }
+
+func (w *syncWatch) flushed(err error) error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if err == nil {

@@ -16,6 +16,10 @@ type dirSyncs struct {
 	m  map[string]*dirQueue
 
 	open openDirs // the folders open for transfers (see folders.go)
+
+	// flushFS, when set, replaces syncFS for the shared flush of finished
+	// files (tests count and fail it; see datasync.go).
+	flushFS func(*openDir) error
 }
 
 // dirQueue is one folder's flushes: the round running, and the next one
@@ -26,8 +30,9 @@ type dirQueue struct {
 }
 
 type syncRound struct {
-	done chan struct{}
-	err  error
+	done    chan struct{}
+	err     error
+	members int // calls the round answers, its leader's included
 }
 
 // sync flushes dir by calling flush, or waits for a flush of dir that
@@ -35,6 +40,13 @@ type syncRound struct {
 // dir before the call is durable (if the flush succeeded). It returns the
 // flush's error.
 func (d *dirSyncs) sync(dir string, flush func() error) error {
+	return d.round(dir, func(int) error { return flush() })
+}
+
+// round is sync for any key: flush is called by one caller of a round,
+// with the number of calls the round answers, and its error is every
+// member's.
+func (d *dirSyncs) round(dir string, flush func(members int) error) error {
 	d.mu.Lock()
 	if d.m == nil {
 		d.m = map[string]*dirQueue{}
@@ -46,13 +58,14 @@ func (d *dirSyncs) sync(dir string, flush func() error) error {
 	}
 	if q.next != nil { // a round not started yet: join it
 		r := q.next
+		r.members++
 		d.mu.Unlock()
 		<-r.done
 		return r.err
 	}
 	// Lead a new round, after the running one (which may have started
 	// before this call) ends.
-	r := &syncRound{done: make(chan struct{})}
+	r := &syncRound{done: make(chan struct{}), members: 1}
 	q.next = r
 	prev := q.running
 	d.mu.Unlock()
@@ -61,8 +74,9 @@ func (d *dirSyncs) sync(dir string, flush func() error) error {
 	}
 	d.mu.Lock()
 	q.next, q.running = nil, r // from now on, newcomers form the next round
+	members := r.members
 	d.mu.Unlock()
-	r.err = flush()
+	r.err = flush(members)
 	close(r.done)
 	d.mu.Lock()
 	if q.running == r {

@@ -225,7 +225,7 @@ func (j *Job) complete(ctx context.Context) (Result, error) {
 	if err := verify(ctx, f, sums); err != nil {
 		return Result{}, err
 	}
-	if err := f.Sync(); err != nil {
+	if err := j.flushFile(f); err != nil { // shared with files finishing at once
 		return Result{}, fmt.Errorf("flushing %s: %w", part, err)
 	}
 	j.mu.Lock()
@@ -250,10 +250,7 @@ func (j *Job) complete(ctx context.Context) (Result, error) {
 // syncDir flushes the download folder, through the handle its
 // transfers share (see folders.go).
 func (j *Job) syncDir() error {
-	j.mu.Lock()
-	d := j.dir
-	j.mu.Unlock()
-	return d.dir.Sync()
+	return j.folderHandle().dir.Sync()
 }
 
 // place moves NAME.part to NAME, or to a free "NAME (n)" if something
