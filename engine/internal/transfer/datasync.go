@@ -25,31 +25,38 @@ var errNotShared = errors.New("the flush covered one file only")
 // written (see syncFS).
 var errBusyCache = errors.New("too much data waits to be written for a shared flush")
 
-// dataKey prefixes the folder in the key of its files' data rounds, apart
-// from the folder flush rounds (dirsync.go).
-const dataKey = "data\x00"
-
 // flushFile makes every byte of f, the finished .part, durable.
 func (j *Job) flushFile(f File) error {
-	var own bool
-	var ownErr error
-	err := j.env.dirs.round(dataKey+j.spec.Dir, func(members int) error {
-		if members > 1 && j.env.dirs.fsFlush(j.folderHandle()) == nil {
-			return nil
-		}
-		own, ownErr = true, f.Sync()
-		return errNotShared
-	})
-	switch {
-	case own:
-		return ownErr
-	case err == nil:
+	shared, err := j.flush(f.Sync)
+	if shared {
 		if n, ok := f.(SharedFlushNoter); ok {
 			n.FlushedWithOthers()
 		}
-		return nil
 	}
-	return f.Sync() // the round's flush did not cover this file
+	return err
+}
+
+// flush makes durable what the job did in its folder so far, with the
+// next round of the folder's flushes: a flush of the whole file system
+// shared with the other files of the round, or own, the job's own flush
+// (of its file, or of the folder). shared says the round's flush did it.
+func (j *Job) flush(own func() error) (shared bool, err error) {
+	var mine bool
+	var ownErr error
+	err = j.env.dirs.round(j.spec.Dir, func(members int) error {
+		if members > 1 && j.env.dirs.fsFlush(j.folderHandle()) == nil {
+			return nil
+		}
+		mine, ownErr = true, own()
+		return errNotShared
+	})
+	switch {
+	case mine:
+		return false, ownErr
+	case err == nil:
+		return true, nil
+	}
+	return false, own() // the round's flush did not cover this job
 }
 
 // SharedFlushNoter is a File told when a shared flush, not its own Sync,

@@ -54,7 +54,7 @@ func flushTogether(t *testing.T, env *Env, n int) (first *syncCounter, rest []*s
 	}
 	for joined := 0; joined < n; { // they wait in the next round
 		env.dirs.mu.Lock()
-		if q := env.dirs.m[dataKey+dir]; q != nil && q.next != nil {
+		if q := env.dirs.m[dir]; q != nil && q.next != nil {
 			joined = q.next.members
 		}
 		env.dirs.mu.Unlock()

@@ -2,14 +2,15 @@ package transfer
 
 import "sync"
 
-// Group commit of folder flushes. A finished file is flushed (fsync), put
-// under its final name, and then its folder is flushed so the name itself
-// survives a crash. When many small files finish at once, one folder flush
-// can cover all of them: a flush that starts after a file was placed makes
-// that file's name durable. dirSyncs runs at most one flush per folder at a
-// time; files placed while one runs share the next one.
+// Group commit of flushes. A finished file is flushed, put under its
+// final name, and then its folder is flushed so the name itself survives
+// a crash. When many small files finish at once, one flush can cover many
+// of them: a flush that starts after a file was written (or placed) makes
+// its bytes (or its name) durable. dirSyncs runs at most one flush per
+// folder at a time, in rounds: the calls that come while one runs are the
+// next round, and share its flush (datasync.go says which flush that is).
 
-// dirSyncs coordinates the folder flushes of all transfers of one Env.
+// dirSyncs coordinates the flushes of all transfers of one Env.
 // The zero value is ready to use.
 type dirSyncs struct {
 	mu sync.Mutex
@@ -35,17 +36,11 @@ type syncRound struct {
 	members int // calls the round answers, its leader's included
 }
 
-// sync flushes dir by calling flush, or waits for a flush of dir that
+// round flushes dir by calling flush, or waits for a flush of dir that
 // starts after this call: either way, when it returns, everything done in
-// dir before the call is durable (if the flush succeeded). It returns the
-// flush's error.
-func (d *dirSyncs) sync(dir string, flush func() error) error {
-	return d.round(dir, func(int) error { return flush() })
-}
-
-// round is sync for any key: flush is called by one caller of a round,
-// with the number of calls the round answers, and its error is every
-// member's.
+// dir before the call is durable (if the flush succeeded). One caller of
+// each round calls flush, with the number of calls the round answers; its
+// error is every member's.
 func (d *dirSyncs) round(dir string, flush func(members int) error) error {
 	d.mu.Lock()
 	if d.m == nil {

@@ -45,7 +45,7 @@ func TestFolderFlushesAreSharedAndNeverEarly(t *testing.T) {
 		defer wg.Done()
 		called := seq.Add(1)
 		close(first)
-		d.sync("/dl", flush)
+		d.round("/dl", func(int) error { return flush() })
 		check(called)
 	}()
 	<-first
@@ -54,7 +54,7 @@ func TestFolderFlushesAreSharedAndNeverEarly(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			called := seq.Add(1)
-			d.sync("/dl", flush)
+			d.round("/dl", func(int) error { return flush() })
 			check(called)
 		}()
 	}
@@ -66,7 +66,7 @@ func TestFolderFlushesAreSharedAndNeverEarly(t *testing.T) {
 	}
 	// Another folder is flushed on its own.
 	other := 0
-	d.sync("/other", func() error { other++; return nil })
+	d.round("/other", func(int) error { other++; return nil })
 	if other != 1 {
 		t.Errorf("the other folder was flushed %d times, want 1", other)
 	}

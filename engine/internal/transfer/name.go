@@ -238,9 +238,11 @@ func (j *Job) complete(ctx context.Context) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	// The folder is flushed so the name survives a crash; files placed at
-	// the same time share one flush (see dirsync.go).
-	_ = j.env.dirs.sync(j.spec.Dir, j.syncDir)
+	// The folder is flushed so the name survives a crash, by the same
+	// stream of flushes as the files' bytes: one flush of the file system
+	// can cover the names of some files and the bytes of others (see
+	// datasync.go, dirsync.go).
+	_, _ = j.flush(j.syncDir)
 	j.mu.Lock()
 	j.name = final
 	j.mu.Unlock()
