@@ -335,6 +335,10 @@ func progressText(s engine.Snapshot, compact bool, now time.Time) string {
 		b.WriteString("  " + retry)
 		return b.String()
 	}
+	if s.Finishing { // every byte is in: the file is being flushed to disk
+		b.WriteString("  saving")
+		return b.String()
+	}
 	if s.Speed > 0 {
 		b.WriteString("  " + human.Speed(s.Speed))
 	}

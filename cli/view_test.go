@@ -255,3 +255,13 @@ func TestFailureAdviceIsWordedForTheTerminal(t *testing.T) {
 		t.Errorf("404 failure = %q: advice of another kind", got)
 	}
 }
+
+// TestAFileBeingFlushedSaysSaving: once every byte is in, the line says
+// the file is being saved rather than show a speed and time left.
+func TestAFileBeingFlushedSaysSaving(t *testing.T) {
+	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	s := engine.Snapshot{ID: "1", Name: "a.bin", State: engine.Active, Total: 100, Received: 100, Speed: 10, ETA: time.Second, Finishing: true}
+	if got, want := progressText(s, false, now), "100%  100 B / 100 B  saving"; got != want {
+		t.Errorf("finishing: %q, want %q", got, want)
+	}
+}
