@@ -153,8 +153,9 @@ func (p *reporter) Connections(n int) { p.d.conn.Store(int32(n)) }
 
 // Fetching gives the run's slot back while its file is finished (flushed,
 // placed, its folder flushed): another download can start fetching
-// meanwhile. The download stays Active until the file is in place, and
-// no more than MaxActive are finishing at once (see schedule). A run
+// meanwhile. The download stays Active until the file is in place; no
+// new download starts while twice MaxActive have a run, finishing ones
+// included (see schedule). A run
 // whose finishing failed and that tries again takes a slot again, even if
 // that puts one more over the limit for a moment (see
 // transfer.FetchReporter).
