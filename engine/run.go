@@ -155,10 +155,9 @@ func (p *reporter) Connections(n int) { p.d.conn.Store(int32(n)) }
 // placed, its folder flushed): another download can start fetching
 // meanwhile. The download stays Active until the file is in place; no
 // new download starts while twice MaxActive have a run, finishing ones
-// included (see schedule). A run
-// whose finishing failed and that tries again takes a slot again, even if
-// that puts one more over the limit for a moment (see
-// transfer.FetchReporter).
+// included (see schedule). A run whose finishing failed and that tries
+// again takes a slot again, even if that puts one more over the limit for
+// a moment (see transfer.FetchReporter).
 func (p *reporter) Fetching(on bool) {
 	p.m.mu.Lock()
 	defer p.m.unlock()
