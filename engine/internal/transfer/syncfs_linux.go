@@ -2,6 +2,7 @@ package transfer
 
 import (
 	"bytes"
+	"errors"
 	"os"
 	"strconv"
 
@@ -14,22 +15,50 @@ import (
 // (someone copying a big file, say) each file flushes itself instead.
 const maxDirtyForSyncFS = 64 << 20
 
-// syncFS flushes the whole file system that holds d (syncfs), when little
+// syncFS flushes the whole file system that holds d (syncfs), when it is
+// one whose syncfs is known to write everything to its disk and little
 // unrelated data waits to be written; otherwise it does nothing and says
 // so.
 func syncFS(d *openDir) error {
-	if dirty, ok := dirtyBytes(); !ok || dirty > maxDirtyForSyncFS {
-		return errBusyCache
-	}
 	rc, err := d.dir.SyscallConn()
 	if err != nil {
 		return err
 	}
 	var serr error
-	if err := rc.Control(func(fd uintptr) { serr = unix.Syncfs(int(fd)) }); err != nil {
+	if err := rc.Control(func(fd uintptr) {
+		var st unix.Statfs_t
+		if serr = unix.Fstatfs(int(fd), &st); serr != nil {
+			return
+		}
+		if !syncFSFlushes(int64(st.Type)) {
+			serr = errors.ErrUnsupported
+			return
+		}
+		if dirty, ok := dirtyBytes(); !ok || dirty > maxDirtyForSyncFS {
+			serr = errBusyCache
+			return
+		}
+		serr = unix.Syncfs(int(fd))
+	}); err != nil {
 		return err
 	}
 	return serr
+}
+
+// syncFSFlushes reports whether a file system of this type (statfs's
+// f_type) makes everything written durable on syncfs. Elsewhere — FUSE
+// (virtiofs, sshfs, rclone mounts), whose syncfs does nothing unless the
+// daemon implements it; network and unusual file systems — every file
+// flushes itself.
+func syncFSFlushes(fsType int64) bool {
+	switch fsType {
+	case unix.EXT4_SUPER_MAGIC, // also ext2 and ext3
+		unix.XFS_SUPER_MAGIC,
+		unix.BTRFS_SUPER_MAGIC,
+		unix.F2FS_SUPER_MAGIC:
+		return true
+	}
+	return false
 }
 
 // dirtyBytes is the system's data waiting to be written to disk (the
