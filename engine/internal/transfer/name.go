@@ -52,24 +52,19 @@ func (j *Job) reserveName(base string) (string, error) {
 
 // orphan reports whether base.part is on disk, a regular file no download
 // owns, with nothing at base: a partial file whose record was lost (a
-// corrupt list moved aside). It returns the file's size. free reports
-// that neither base nor base.part is there and no download owns base:
-// the checks safename.Unique would make again.
-func (j *Job) orphan(base string) (size int64, orphan, free bool) {
+// corrupt list moved aside). It returns the file's size.
+func (j *Job) orphan(base string) (int64, bool) {
 	if j.rep.Taken(j.spec.Dir, base) {
-		return 0, false, false
+		return 0, false
 	}
 	if _, err := j.root.Lstat(base); !errors.Is(err, fs.ErrNotExist) {
-		return 0, false, false
+		return 0, false
 	}
 	st, err := j.root.Lstat(base + PartSuffix)
-	if err != nil {
-		return 0, false, errors.Is(err, fs.ErrNotExist)
+	if err != nil || !st.Mode().IsRegular() {
+		return 0, false
 	}
-	if !st.Mode().IsRegular() {
-		return 0, false, false
-	}
-	return st.Size(), true, false
+	return st.Size(), true
 }
 
 // createFree reserves base and creates base.part when base is free — no
@@ -117,8 +112,7 @@ func (j *Job) prepare(st *Start) error {
 		if f = j.createFree(base); f != nil {
 			name = base
 		} else {
-			size, ok, free := j.orphan(base)
-			if ok {
+			if size, ok := j.orphan(base); ok {
 				verifiable := st.Ranges && st.Total > 0 && size <= st.Total && (st.ServerDigest != "" || j.spec.Checksum != "")
 				if verifiable && j.rep.Reserve(j.spec.Dir, base) {
 					name, adoptSize = base, size
@@ -126,11 +120,7 @@ func (j *Job) prepare(st *Start) error {
 					r.Warning = joinWarn(r.Warning, fmt.Sprintf("an older %s that no download owns was left as it is", safename.Display(base+PartSuffix)))
 				}
 			}
-			switch {
-			case adoptSize >= 0:
-			case free && safename.Sanitize(base) == base && j.rep.Reserve(j.spec.Dir, base):
-				name = base // just checked: the O_EXCL create below closes the race
-			default:
+			if adoptSize < 0 {
 				var err error
 				if name, err = j.reserveName(base); err != nil {
 					return err
