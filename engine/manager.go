@@ -187,8 +187,7 @@ func (m *Manager) load() error {
 		}
 		m.byID[d.id] = d
 		m.order = append(m.order, d)
-		k := dedupKey(d.url, d.dir)
-		m.byKey[k] = append(m.byKey[k], d)
+		m.keyLocked(d)
 	}
 	// The list keeps the order downloads were added in.
 	slices.SortStableFunc(m.order, func(a, b *download) int { return cmp.Compare(a.seq, b.seq) })

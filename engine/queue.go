@@ -117,8 +117,7 @@ func (m *Manager) AddAll(reqs []Request) []Added {
 		}
 		m.byID[d.id] = d
 		m.order = append(m.order, d)
-		k := dedupKey(p.u, p.dir)
-		m.byKey[k] = append(m.byKey[k], d)
+		m.keyLocked(d)
 		m.persistLocked(d)
 		out[i].ID = d.id
 	}
