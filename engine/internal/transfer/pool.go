@@ -63,7 +63,7 @@ func (j *Job) Pool(ctx context.Context, slot *Slot, body io.ReadCloser, alive fu
 		return p.firstErr
 	}
 	p.spawn(slot, first, body, alive)
-	if want, _, _ := j.wantConns(); extra && want > 1 { // still, as before the spawn
+	if want, _, _ := j.wantConns(); want > 1 { // still, as before the spawn
 		ramped := make(chan struct{}, 1)
 		p.wg.Add(1)
 		go func() {
