@@ -1,6 +1,9 @@
 package links
 
-import "net/url"
+import (
+	"net/url"
+	"strings"
+)
 
 // Redact returns s with the password of any URL in it replaced by
 // "xxxxx": url.URL.Redacted for a URL that parses, and the same rewrite
@@ -11,4 +14,52 @@ func Redact(s string) string {
 		return u.Redacted()
 	}
 	return redact(s, false)
+}
+
+// Scrub returns s with every URL in it cut to what a message may show:
+// its userinfo (user:pass@) removed, and its query and fragment, where
+// signed links keep their tokens, replaced by "…" ("https://host/a.zip?…").
+// It works on the text, like Redact, so it also covers URLs inside an
+// error message or that do not parse; a URL ends at a space, a quote or
+// an angle bracket. Scrubbing twice changes nothing more. Error text,
+// log lines and a row's error line go through Scrub; only a view the
+// user asked for (Details) shows the link itself, through Redact.
+func Scrub(s string) string {
+	var b strings.Builder
+	last := 0
+	for i := 0; i < len(s); {
+		k := strings.Index(s[i:], "://")
+		if k < 0 {
+			break
+		}
+		a := i + k + 3
+		end := a + authorityEnd(s[a:])
+		if at := strings.LastIndexByte(s[a:end], '@'); at >= 0 {
+			b.WriteString(s[last:a])
+			last = a + at + 1
+		}
+		stop := end + urlEnd(s[end:])
+		if q := strings.IndexAny(s[end:stop], "?#"); q >= 0 && !strings.HasPrefix(s[end+q+1:], "…") {
+			b.WriteString(s[last : end+q+1])
+			b.WriteString("…")
+			last = stop
+		}
+		i = max(stop, a)
+	}
+	if last == 0 {
+		return s
+	}
+	b.WriteString(s[last:])
+	return b.String()
+}
+
+// urlEnd returns the length of the rest of a URL (path, query, fragment)
+// at the start of s, in running text.
+func urlEnd(s string) int {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c <= ' ' || c == 0x7f || strings.IndexByte("\"'<>`\\", c) >= 0 {
+			return i
+		}
+	}
+	return len(s)
 }

@@ -18,3 +18,33 @@ func TestRedactForMessages(t *testing.T) {
 		}
 	}
 }
+
+func TestScrubHidesUserinfoAndTokens(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"http://x.example/a.zip", "http://x.example/a.zip"},
+		{"https://x.example/a.zip?token=SIGNED123", "https://x.example/a.zip?…"},
+		{"http://u:secret@x.example/a", "http://x.example/a"},
+		{"http://alice@x.example:8080/a?X-Amz-Signature=f00#part", "http://x.example:8080/a?…"},
+		{"https://x.example/cb#access_token=abc", "https://x.example/cb#…"},
+		{`Get "http://u:pw@127.0.0.1:9/x.zip?token=T": dial tcp 127.0.0.1:9: connect: connection refused`,
+			`Get "http://127.0.0.1:9/x.zip?…": dial tcp 127.0.0.1:9: connect: connection refused`},
+		{"404 Not Found: https://a.example/1?s=1 then https://b.example/2?s=2", "404 Not Found: https://a.example/1?… then https://b.example/2?…"},
+		{"http://u:secret@x.example/a b%zz?t=1", "http://x.example/a b%zz?t=1"}, // a raw space ends the URL
+		{"<https://x.example/?q=1>", "<https://x.example/?…>"},
+		{"not a url?x=1", "not a url?x=1"},
+		{"", ""},
+	}
+	for _, tc := range tests {
+		got := Scrub(tc.in)
+		if got != tc.want {
+			t.Errorf("Scrub(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+		if again := Scrub(got); again != got {
+			t.Errorf("Scrub(Scrub(%q)) = %q, want it unchanged", tc.in, again)
+		}
+	}
+	// Scrubbed text inside brackets keeps the bracket.
+	if got := Scrub("refused (" + Scrub("http://h.example/x?t=1") + ")"); got != "refused (http://h.example/x?…)" {
+		t.Errorf("Scrub of scrubbed text = %q", got)
+	}
+}
