@@ -121,6 +121,18 @@ func Listen(addr string) (*Server, error) {
 	return s, nil
 }
 
+// NewOn starts a plain HTTP server on a free port of the loopback address
+// host, such as "127.0.0.2": a second origin besides New's 127.0.0.1, for
+// what a client carries across a redirect. It panics if it cannot listen,
+// as New does.
+func NewOn(host string) *Server {
+	s, err := Listen(net.JoinHostPort(host, "0"))
+	if err != nil {
+		panic("testserver: " + err.Error())
+	}
+	return s
+}
+
 func newServer() *Server {
 	s := &Server{
 		files: make(map[string]*file),
@@ -251,6 +263,22 @@ func (s *Server) Requests(path string) []RecordedRequest {
 	for i, r := range p.reqs {
 		r.Header = r.Header.Clone()
 		out[i] = r
+	}
+	return out
+}
+
+// Received returns the value of the request header key on every request
+// for path, oldest first: "" where a request did not carry it.
+func (s *Server) Received(path, key string) []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p := s.paths[path]
+	if p == nil {
+		return nil
+	}
+	out := make([]string, len(p.reqs))
+	for i, r := range p.reqs {
+		out[i] = r.Header.Get(key)
 	}
 	return out
 }
