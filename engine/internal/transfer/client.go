@@ -11,10 +11,15 @@ import (
 	"os"
 	"strings"
 	"time"
+
+	"github.com/haul-dl/haul/engine/links"
 )
 
 // maxRedirects is how many redirects one request may follow.
 const maxRedirects = 10
+
+// userAgent is Haul's User-Agent, unless a browser handed over its own.
+const userAgent = "Haul/1.0"
 
 // maxHeaderBytes caps the size of a response's headers.
 const maxHeaderBytes = 64 << 10
@@ -90,13 +95,15 @@ func origin(u *url.URL) string {
 var credentialHeaders = []string{"Authorization", "Cookie", "Proxy-Authorization"}
 
 // redirectPolicy is Haul's CheckRedirect: at most maxRedirects hops, no
-// loops, http(s) only, no https→http downgrade unless allowed, and no
-// credentials sent to an origin other than the one they were given for.
-// (Go's default policy still sends Authorization on a same-host https→http
-// hop.)
+// loops, http(s) only, no https→http downgrade unless allowed, no
+// credentials or handed-over headers sent to an origin other than the
+// one they were given for (Go's default policy still sends Authorization
+// on a same-host https→http hop), and no Referer but the one the page
+// Referer allows for the new URL (Go's client would send the previous
+// URL, query and all).
 func redirectPolicy(allowDowngrade bool) func(*http.Request, []*http.Request) error {
 	return func(req *http.Request, via []*http.Request) error {
-		to := req.URL.Redacted()
+		to := links.Scrub(req.URL.Redacted())
 		// via holds every request so far, the first included: the hop
 		// being checked is redirect number len(via).
 		if len(via) > maxRedirects {
@@ -119,15 +126,19 @@ func redirectPolicy(allowDowngrade bool) func(*http.Request, []*http.Request) er
 		if last.URL.Scheme == "https" && req.URL.Scheme == "http" && !allowDowngrade {
 			return &RedirectError{"refused a redirect from https to plain http (" + to + ")"}
 		}
-		first := via[0]
-		if origin(req.URL) != origin(first.URL) {
-			for _, h := range credentialHeaders {
-				req.Header.Del(h)
+		h := handedOverOf(req.Context())
+		if origin(req.URL) != origin(via[0].URL) {
+			for _, name := range credentialHeaders {
+				req.Header.Del(name)
 			}
-			for _, h := range extraHeaderNames(req.Context()) {
-				req.Header.Del(h)
+			for _, name := range h.names {
+				req.Header.Del(name)
+			}
+			if req.Header.Get("User-Agent") == "" {
+				req.Header.Set("User-Agent", userAgent) // not Go's own
 			}
 		}
+		setReferer(req, h.page)
 		return nil
 	}
 }
@@ -136,26 +147,78 @@ func sameURL(a, b *url.URL) bool {
 	return origin(a) == origin(b) && a.EscapedPath() == b.EscapedPath() && a.RawQuery == b.RawQuery
 }
 
-// extraKey is the context key of the names of a request's extra headers.
-type extraKey struct{}
+// handedOverKey is the context key of a request's handedOver.
+type handedOverKey struct{}
 
-// withExtraHeaders records, in the request's context, which headers came
-// from the Request (a browser's Cookie, Referer, ...), so the redirect
-// policy drops them when a redirect leaves their origin.
-func withExtraHeaders(ctx context.Context, h http.Header) context.Context {
-	if len(h) == 0 {
-		return ctx
-	}
-	names := make([]string, 0, len(h))
-	for k := range h {
-		names = append(names, k)
-	}
-	return context.WithValue(ctx, extraKey{}, names)
+// handedOver is what the redirect policy must know of the headers a
+// Request handed over (a browser's Cookie, Referer, ...): their names, to
+// drop them when a redirect leaves their origin, and the page Referer,
+// to send it again as the referrer policy allows for each new URL.
+type handedOver struct {
+	names []string
+	page  *url.URL // nil: no usable page Referer
 }
 
-func extraHeaderNames(ctx context.Context) []string {
-	names, _ := ctx.Value(extraKey{}).([]string)
-	return names
+func handedOverOf(ctx context.Context) handedOver {
+	h, _ := ctx.Value(handedOverKey{}).(handedOver)
+	return h
+}
+
+// handOver adds a Request's extra headers h, given for the origin of
+// home, to req: all of them when req goes to that origin, and to any
+// origin the page Referer as refererFor allows. It records them in the
+// request's context for the redirect policy.
+func handOver(req *http.Request, home *url.URL, h http.Header) *http.Request {
+	if len(h) == 0 {
+		return req
+	}
+	ho := handedOver{names: make([]string, 0, len(h)), page: pageReferer(h.Get("Referer"))}
+	for k := range h {
+		ho.names = append(ho.names, k)
+	}
+	if origin(req.URL) == origin(home) {
+		for k, vs := range h {
+			req.Header[k] = append([]string(nil), vs...)
+		}
+	}
+	setReferer(req, ho.page)
+	return req.WithContext(context.WithValue(req.Context(), handedOverKey{}, ho))
+}
+
+// pageReferer parses a handed-over Referer: an absolute http or https
+// URL, else nil (nothing is sent for it).
+func pageReferer(s string) *url.URL {
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Hostname() == "" {
+		return nil
+	}
+	return u
+}
+
+// setReferer makes page's Referer for req's URL the request's only one.
+func setReferer(req *http.Request, page *url.URL) {
+	if ref := refererFor(page, req.URL); ref != "" {
+		req.Header.Set("Referer", ref)
+	} else {
+		req.Header.Del("Referer")
+	}
+}
+
+// refererFor is the Referer a request to target carries for the page it
+// came from, by the browsers' default policy, strict-origin-when-cross-origin:
+// the page's URL to the page's own origin, only its origin ("https://host/")
+// to another, and nothing from an https page to an http URL. Userinfo and
+// fragment are never sent, as in a browser. "" when there is no page.
+func refererFor(page, target *url.URL) string {
+	if page == nil || (page.Scheme == "https" && target.Scheme != "https") {
+		return ""
+	}
+	if origin(page) == origin(target) {
+		c := *page
+		c.User, c.Fragment, c.RawFragment = nil, "", ""
+		return c.String()
+	}
+	return (&url.URL{Scheme: page.Scheme, Host: page.Host, Path: "/"}).String()
 }
 
 // ownHeaders are set by Haul on every request and never taken from a

@@ -72,20 +72,16 @@ func (j *Job) Spec() Spec { return j.spec }
 func (j *Job) Client() *http.Client { return j.env.Client() }
 
 // NewRequest builds a GET for u that asks for the raw bytes and carries
-// the Spec's extra headers when u has the origin of the Spec's URL. The
-// client's redirect policy drops them if a redirect leaves that origin.
+// the Spec's extra headers when u has the origin of the Spec's URL, and
+// the page Referer as the referrer policy allows (see handOver). The
+// client's redirect policy applies the same rules to every redirect.
 func (j *Job) NewRequest(ctx context.Context, u string) (*http.Request, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 	if err != nil {
 		return nil, fmt.Errorf("building the request: %w", err)
 	}
-	req.Header.Set("User-Agent", "Haul/1.0")
-	if origin(req.URL) == origin(j.spec.URL) && len(j.spec.Header) > 0 {
-		for k, vs := range j.spec.Header {
-			req.Header[k] = append([]string(nil), vs...)
-		}
-		req = req.WithContext(withExtraHeaders(ctx, j.spec.Header))
-	}
+	req.Header.Set("User-Agent", userAgent)
+	req = handOver(req, j.spec.URL, j.spec.Header)
 	req.Header.Set("Accept-Encoding", "identity")
 	return req, nil
 }
