@@ -103,7 +103,7 @@ var credentialHeaders = []string{"Authorization", "Cookie", "Proxy-Authorization
 // URL, query and all).
 func redirectPolicy(allowDowngrade bool) func(*http.Request, []*http.Request) error {
 	return func(req *http.Request, via []*http.Request) error {
-		to := links.Scrub(req.URL.Redacted())
+		to := links.Scrub(req.URL.String())
 		// via holds every request so far, the first included: the hop
 		// being checked is redirect number len(via).
 		if len(via) > maxRedirects {

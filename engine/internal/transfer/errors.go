@@ -15,6 +15,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/haul-dl/haul/engine/links"
 )
 
 // Kind says what sort of failure a transfer met. The values match the
@@ -47,7 +49,7 @@ type Problem struct {
 type StatusError struct {
 	Code       int
 	Status     string        // e.g. "404 Not Found"
-	URL        string        // redacted
+	URL        string        // scrubbed (links.Scrub): no userinfo, no query
 	RetryAfter time.Duration // from a Retry-After header; 0 if none
 	Note       string        // advice added to the message, e.g. about a password not kept
 }
@@ -196,12 +198,14 @@ func isTLSError(err error) bool {
 	return errors.As(err, &ua) || errors.As(err, &hn) || errors.As(err, &ci) || errors.As(err, &ve)
 }
 
-// ProblemOf classifies an error and words it.
+// ProblemOf classifies an error and words it. The message never holds
+// a URL's userinfo or query (links.Scrub): Go's own errors quote the
+// whole URL, signed token and all.
 func ProblemOf(err error) Problem {
 	if err == nil {
 		return Problem{}
 	}
-	p := Problem{Kind: KindInternal, Message: Describe(err)}
+	p := Problem{Kind: KindInternal, Message: links.Scrub(Describe(err))}
 	if k, ok := hlsKind(err); ok {
 		p.Kind = k
 		return p
@@ -339,8 +343,9 @@ func parseRetryAfter(v string, now time.Time) time.Duration {
 	return min(d, maxWait)
 }
 
-// statusError builds a StatusError from a response.
-func statusError(resp *http.Response, redactedURL string) *StatusError {
+// statusError builds a StatusError from a response to a request for u,
+// which the message shows scrubbed.
+func statusError(resp *http.Response, u string) *StatusError {
 	status := resp.Status
 	if status == "" {
 		status = fmt.Sprintf("%d %s", resp.StatusCode, http.StatusText(resp.StatusCode))
@@ -348,7 +353,7 @@ func statusError(resp *http.Response, redactedURL string) *StatusError {
 	return &StatusError{
 		Code:       resp.StatusCode,
 		Status:     status,
-		URL:        redactedURL,
+		URL:        links.Scrub(u),
 		RetryAfter: parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()),
 	}
 }

@@ -209,7 +209,7 @@ func (j *Job) rangeRequest(ctx context.Context, pos, end int64) (*http.Response,
 // was not kept across a restart says how to fix it.
 func (j *Job) statusErr(resp *http.Response) error {
 	u := j.spec.URL
-	err := statusError(resp, u.Redacted())
+	err := statusError(resp, u.String())
 	if resp.StatusCode == http.StatusUnauthorized && u.User != nil {
 		if _, has := u.User.Password(); !has {
 			err.Note = "Haul does not save passwords: add the link again with its password"

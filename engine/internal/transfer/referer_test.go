@@ -2,8 +2,10 @@ package transfer
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/url"
+	"strings"
 	"testing"
 )
 
@@ -113,5 +115,29 @@ func TestRedirectPolicyChoosesTheReferer(t *testing.T) {
 	seg := handOver(&http.Request{URL: mustURL(t, "https://cdn.example/s1.ts"), Header: http.Header{}}, home, h)
 	if v, c := seg.Header.Get("Referer"), seg.Header.Get("Cookie"); v != "https://a.example/" || c != "" {
 		t.Errorf("request to another origin: Referer %q Cookie %q", v, c)
+	}
+}
+
+func TestProblemsNeverShowUserinfoOrQuery(t *testing.T) {
+	link := "http://alice:hunter2@127.0.0.1:9/x.zip?token=SIGNED123"
+	u := mustURL(t, link)
+	errs := map[string]error{
+		"status":    statusError(&http.Response{StatusCode: 404, Status: "404 Not Found", Header: http.Header{}}, link),
+		"go's own":  &url.Error{Op: "Get", URL: u.Redacted(), Err: errors.New("net/http: HTTP/1.x transport connection broken: malformed HTTP response")},
+		"redirect":  &url.Error{Op: "Get", URL: link, Err: &RedirectError{"refused a redirect from https to plain http (" + link + ")"}},
+		"gave up":   &gaveUp{attempts: 5, err: &url.Error{Op: "Get", URL: u.Redacted(), Err: errors.New("unexpected EOF")}},
+		"protocol":  &ProtocolError{"asked for bytes 0-9 of " + link + ", got Content-Range \"x\""},
+		"integrity": &IntegrityError{link + " is 3 bytes, shorter than the range the playlist gives"},
+	}
+	for name, err := range errs {
+		msg := ProblemOf(err).Message
+		for _, secret := range []string{"SIGNED123", "token=", "alice", "hunter2"} {
+			if strings.Contains(msg, secret) {
+				t.Errorf("%s: message %q shows %q", name, msg, secret)
+			}
+		}
+		if !strings.Contains(msg, "127.0.0.1:9/x.zip?…") {
+			t.Errorf("%s: message %q no longer names the file it was about", name, msg)
+		}
 	}
 }
