@@ -1,9 +1,9 @@
 package transfer
 
 import (
-	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -96,11 +96,11 @@ var credentialHeaders = []string{"Authorization", "Cookie", "Proxy-Authorization
 
 // redirectPolicy is Haul's CheckRedirect: at most maxRedirects hops, no
 // loops, http(s) only, no https→http downgrade unless allowed, no
-// credentials or handed-over headers sent to an origin other than the
-// one they were given for (Go's default policy still sends Authorization
-// on a same-host https→http hop), and no Referer but the one the page
-// Referer allows for the new URL (Go's client would send the previous
-// URL, query and all).
+// credentials sent to an origin other than the one they were given for
+// (Go's default policy still sends Authorization on a same-host
+// https→http hop), and no Referer: Go's client would send the previous
+// URL, query and all. A download's handed-over headers and page Referer
+// are its own client's business (handedOver.client).
 func redirectPolicy(allowDowngrade bool) func(*http.Request, []*http.Request) error {
 	return func(req *http.Request, via []*http.Request) error {
 		to := links.Scrub(req.URL.String())
@@ -126,19 +126,12 @@ func redirectPolicy(allowDowngrade bool) func(*http.Request, []*http.Request) er
 		if last.URL.Scheme == "https" && req.URL.Scheme == "http" && !allowDowngrade {
 			return &RedirectError{"refused a redirect from https to plain http (" + to + ")"}
 		}
-		h := handedOverOf(req.Context())
 		if origin(req.URL) != origin(via[0].URL) {
 			for _, name := range credentialHeaders {
 				req.Header.Del(name)
 			}
-			for _, name := range h.names {
-				req.Header.Del(name)
-			}
-			if req.Header.Get("User-Agent") == "" {
-				req.Header.Set("User-Agent", userAgent) // not Go's own
-			}
 		}
-		setReferer(req, h.page)
+		req.Header.Del("Referer")
 		return nil
 	}
 }
@@ -147,42 +140,62 @@ func sameURL(a, b *url.URL) bool {
 	return origin(a) == origin(b) && a.EscapedPath() == b.EscapedPath() && a.RawQuery == b.RawQuery
 }
 
-// handedOverKey is the context key of a request's handedOver.
-type handedOverKey struct{}
-
-// handedOver is what the redirect policy must know of the headers a
-// Request handed over (a browser's Cookie, Referer, ...): their names, to
-// drop them when a redirect leaves their origin, and the page Referer,
-// to send it again as the referrer policy allows for each new URL.
+// handedOver is a download's extra headers (a browser's Cookie, Referer,
+// User-Agent, ...), given for the origin of its URL, home.
 type handedOver struct {
-	names []string
-	page  *url.URL // nil: no usable page Referer
+	home   *url.URL
+	header http.Header
+	page   *url.URL // the page Referer; nil: none, or not an http(s) URL
 }
 
-func handedOverOf(ctx context.Context) handedOver {
-	h, _ := ctx.Value(handedOverKey{}).(handedOver)
-	return h
+func newHandedOver(home *url.URL, h http.Header) handedOver {
+	return handedOver{home: home, header: h, page: pageReferer(h.Get("Referer"))}
 }
 
-// handOver adds a Request's extra headers h, given for the origin of
-// home, to req: all of them when req goes to that origin, and to any
-// origin the page Referer as refererFor allows. It records them in the
-// request's context for the redirect policy.
-func handOver(req *http.Request, home *url.URL, h http.Header) *http.Request {
-	if len(h) == 0 {
-		return req
-	}
-	ho := handedOver{names: make([]string, 0, len(h)), page: pageReferer(h.Get("Referer"))}
-	for k := range h {
-		ho.names = append(ho.names, k)
-	}
-	if origin(req.URL) == origin(home) {
-		for k, vs := range h {
+// onRequest adds the headers to req, a first request: all of them when
+// it goes to home's origin, and to any origin the page Referer as
+// refererFor allows.
+func (ho handedOver) onRequest(req *http.Request) {
+	if origin(req.URL) == origin(ho.home) {
+		for k, vs := range ho.header {
 			req.Header[k] = append([]string(nil), vs...)
 		}
 	}
 	setReferer(req, ho.page)
-	return req.WithContext(context.WithValue(req.Context(), handedOverKey{}, ho))
+}
+
+// client returns c, or with headers to hand over a copy of it whose
+// redirect policy, after c's own, drops every one of them when a redirect
+// leaves the first request's origin (Haul's User-Agent replaces a
+// browser's) and gives each new URL the Referer the page allows. It is a
+// copy of the client, not a value in the request's context, so that a
+// request given another context keeps the rules.
+func (ho handedOver) client(c *http.Client) *http.Client {
+	if len(ho.header) == 0 {
+		return c
+	}
+	base := c.CheckRedirect
+	cc := *c
+	cc.CheckRedirect = func(req *http.Request, via []*http.Request) error {
+		if base != nil {
+			if err := base(req, via); err != nil {
+				return err
+			}
+		} else if len(via) >= 10 { // Go's default policy
+			return errors.New("stopped after 10 redirects")
+		}
+		if origin(req.URL) != origin(via[0].URL) {
+			for name := range ho.header {
+				req.Header.Del(name)
+			}
+			if req.Header.Get("User-Agent") == "" {
+				req.Header.Set("User-Agent", userAgent) // not Go's own
+			}
+		}
+		setReferer(req, ho.page)
+		return nil
+	}
+	return &cc
 }
 
 // pageReferer parses a handed-over Referer: an absolute http or https

@@ -68,20 +68,23 @@ func (j *Job) close() {
 // Spec returns the transfer's fixed inputs.
 func (j *Job) Spec() Spec { return j.spec }
 
-// Client is the HTTP client to use now.
-func (j *Job) Client() *http.Client { return j.env.Client() }
+// Client is the HTTP client to use now, its redirect policy told of the
+// Spec's extra headers (see handedOver.client).
+func (j *Job) Client() *http.Client {
+	return newHandedOver(j.spec.URL, j.spec.Header).client(j.env.Client())
+}
 
 // NewRequest builds a GET for u that asks for the raw bytes and carries
 // the Spec's extra headers when u has the origin of the Spec's URL, and
-// the page Referer as the referrer policy allows (see handOver). The
-// client's redirect policy applies the same rules to every redirect.
+// the page Referer as the referrer policy allows (see refererFor). The
+// redirect policy of Client applies the same rules to every redirect.
 func (j *Job) NewRequest(ctx context.Context, u string) (*http.Request, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 	if err != nil {
 		return nil, fmt.Errorf("building the request: %w", err)
 	}
 	req.Header.Set("User-Agent", userAgent)
-	req = handOver(req, j.spec.URL, j.spec.Header)
+	newHandedOver(j.spec.URL, j.spec.Header).onRequest(req)
 	req.Header.Set("Accept-Encoding", "identity")
 	return req, nil
 }

@@ -1,7 +1,6 @@
 package transfer
 
 import (
-	"context"
 	"errors"
 	"net/http"
 	"net/url"
@@ -44,26 +43,36 @@ func TestRefererForFollowsStrictOriginWhenCrossOrigin(t *testing.T) {
 	}
 }
 
-// redirect runs the redirect policy for a hop from the first request's
-// URL to next, with the headers Go's client would have put on it.
-func redirect(t *testing.T, first *http.Request, next string, goHeaders http.Header) *http.Request {
+// hop runs c's redirect policy for a hop from first to next, with the
+// headers Go's client would have put on it.
+func hop(t *testing.T, c *http.Client, first *http.Request, next string, goHeaders http.Header) *http.Request {
 	t.Helper()
-	req := (&http.Request{URL: mustURL(t, next), Header: goHeaders}).WithContext(first.Context())
-	if err := redirectPolicy(true)(req, []*http.Request{first}); err != nil {
+	req := &http.Request{URL: mustURL(t, next), Header: goHeaders}
+	if err := c.CheckRedirect(req, []*http.Request{first}); err != nil {
 		t.Fatalf("redirect to %s: %v", next, err)
 	}
 	return req
 }
 
+// firstRequest is the first request of a download of home with the
+// handed-over headers h, and the client for it.
+func firstRequest(t *testing.T, home *url.URL, h http.Header) (*http.Request, *http.Client) {
+	t.Helper()
+	ho := newHandedOver(home, h)
+	req := &http.Request{URL: home, Header: http.Header{}}
+	ho.onRequest(req)
+	return req, ho.client(&http.Client{CheckRedirect: redirectPolicy(true)})
+}
+
 func TestRedirectPolicyChoosesTheReferer(t *testing.T) {
 	home := mustURL(t, "https://a.example/x.zip?token=SIGNED123")
 	// Haul's own link, no page: whatever Go's client put as Referer goes.
-	own := handOver(&http.Request{URL: home, Header: http.Header{}}, home, nil).WithContext(context.Background())
+	own, c := firstRequest(t, home, nil)
 	if v := own.Header.Get("Referer"); v != "" {
 		t.Fatalf("first request: Referer %q", v)
 	}
 	for _, next := range []string{"https://a.example/y", "https://b.example/y", "http://b.example/y"} {
-		req := redirect(t, own, next, http.Header{"Referer": {home.String()}})
+		req := hop(t, c, own, next, http.Header{"Referer": {home.String()}})
 		if v := req.Header.Get("Referer"); v != "" {
 			t.Errorf("own redirect to %s: Referer %q, want none", next, v)
 		}
@@ -72,7 +81,7 @@ func TestRedirectPolicyChoosesTheReferer(t *testing.T) {
 	// A page handed over with the link: the first request and every
 	// redirect carry it as the policy allows for their URL.
 	h := http.Header{"Referer": {"https://a.example/page?session=42"}, "Cookie": {"sid=1"}, "X-Custom": {"v"}, "User-Agent": {"BrowserUA/1"}}
-	first := handOver(&http.Request{URL: home, Header: http.Header{}}, home, h)
+	first, c := firstRequest(t, home, h)
 	if v := first.Header.Get("Referer"); v != "https://a.example/page?session=42" {
 		t.Errorf("first request, same origin: Referer %q", v)
 	}
@@ -85,7 +94,7 @@ func TestRedirectPolicyChoosesTheReferer(t *testing.T) {
 		"https://a.example:8443/y": "https://a.example/",
 		"http://a.example/y":       "",
 	} {
-		req := redirect(t, first, next, goHeaders())
+		req := hop(t, c, first, next, goHeaders())
 		if v := req.Header.Get("Referer"); v != want {
 			t.Errorf("page redirect to %s: Referer %q, want %q", next, v, want)
 		}
@@ -102,19 +111,23 @@ func TestRedirectPolicyChoosesTheReferer(t *testing.T) {
 
 	// A page on another origin than the link: cut to its origin on the
 	// first request, and sent whole once a redirect reaches its origin.
-	other := http.Header{"Referer": {"https://page.example/list?id=7"}}
-	first = handOver(&http.Request{URL: home, Header: http.Header{}}, home, other)
+	first, c = firstRequest(t, home, http.Header{"Referer": {"https://page.example/list?id=7"}})
 	if v := first.Header.Get("Referer"); v != "https://page.example/" {
 		t.Errorf("first request, page of another origin: Referer %q", v)
 	}
-	if v := redirect(t, first, "https://page.example/dl", http.Header{}).Header.Get("Referer"); v != "https://page.example/list?id=7" {
+	if v := hop(t, c, first, "https://page.example/dl", http.Header{}).Header.Get("Referer"); v != "https://page.example/list?id=7" {
 		t.Errorf("redirect to the page's origin: Referer %q", v)
 	}
 	// A request of the download to another origin than its link's (an
 	// HLS segment on a CDN) gets the page's Referer, never its cookies.
-	seg := handOver(&http.Request{URL: mustURL(t, "https://cdn.example/s1.ts"), Header: http.Header{}}, home, h)
+	seg := &http.Request{URL: mustURL(t, "https://cdn.example/s1.ts"), Header: http.Header{}}
+	newHandedOver(home, h).onRequest(seg)
 	if v, c := seg.Header.Get("Referer"), seg.Header.Get("Cookie"); v != "https://a.example/" || c != "" {
 		t.Errorf("request to another origin: Referer %q Cookie %q", v, c)
+	}
+	// The policy still refuses what Haul's own refuses.
+	if err := c.CheckRedirect(&http.Request{URL: mustURL(t, "ftp://b.example/"), Header: http.Header{}}, []*http.Request{first}); err == nil {
+		t.Error("the download's client followed a redirect to ftp:")
 	}
 }
 
