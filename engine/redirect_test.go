@@ -194,3 +194,47 @@ func TestHLSRedirectsCarryOnlyTheRefererAllowed(t *testing.T) {
 		})
 	}
 }
+
+func TestErrorsShowNoUserinfoOrQuery(t *testing.T) {
+	srv := testserver.New()
+	defer srv.Close()
+	tls := testserver.NewTLS()
+	defer tls.Close()
+	srv.Add("/gone.zip", nil, testserver.Status(404, testserver.Always, ""))
+	srv.Add("/toftp", nil, testserver.Redirect(302, "ftp://bob:hunter2@127.0.0.1/x?sig=SECRET2"))
+	tls.Add("/down", nil, testserver.Redirect(302, srv.URL("/x.zip?sig=SECRET3")))
+	ca := filepath.Join(t.TempDir(), "ca.pem")
+	if err := os.WriteFile(ca, tls.CertPEM(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	e := newEnv(t, func(o *Options) { o.CACertFile = ca })
+	withLogin := func(u string) string { return strings.Replace(u, "://", "://alice:pw1@", 1) }
+	for link, want := range map[string]string{
+		withLogin(srv.URL("/gone.zip?token=SIGNED123")): "404 Not Found: " + srv.URL("/gone.zip?…"),
+		withLogin(srv.URL("/toftp?token=SIGNED123")):    `refused a redirect to "ftp://127.0.0.1/x?…"`,
+		withLogin(tls.URL("/down?token=SIGNED123")):     "(" + srv.URL("/x.zip?…") + ")",
+	} {
+		s := e.wait(e.add(link))
+		if s.State != Failed || !strings.Contains(s.Err, want) {
+			t.Errorf("%s: state %v err %q, want it to say %q", link, s.State, s.Err, want)
+		}
+		texts := []string{s.Err, s.Problem.Message}
+		if d, ok := e.m.Details(s.ID); ok {
+			for _, a := range d.Attempts {
+				texts = append(texts, a.Problem.Message)
+			}
+		}
+		for _, text := range texts {
+			for _, secret := range []string{"SIGNED123", "SECRET", "alice", "pw1", "bob", "hunter2"} {
+				if strings.Contains(text, secret) {
+					t.Errorf("%s: error text %q shows %q", link, text, secret)
+				}
+			}
+		}
+	}
+	// A link refused before any request names it without its secrets too.
+	_, err := e.m.Add(Request{URL: "http://alice:pw1@[::1/x.zip?token=SIGNED123"})
+	if err == nil || strings.Contains(err.Error(), "SIGNED123") || strings.Contains(err.Error(), "pw1") {
+		t.Errorf("a malformed link refused with %v", err)
+	}
+}

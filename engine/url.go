@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+
+	"github.com/haul-dl/haul/engine/links"
 )
 
 // withoutPassword returns a copy of u that keeps the user name but not the
@@ -22,6 +24,9 @@ func ParseURL(s string) (*url.URL, error) {
 	s = strings.TrimSpace(s)
 	u, err := url.Parse(s)
 	if err != nil {
+		if ue, ok := err.(*url.Error); ok {
+			ue.URL = links.Scrub(ue.URL) // it quotes the whole link
+		}
 		return nil, fmt.Errorf("malformed URL: %w", err)
 	}
 	switch strings.ToLower(u.Scheme) {
@@ -32,7 +37,7 @@ func ParseURL(s string) (*url.URL, error) {
 		return nil, fmt.Errorf("unsupported scheme %q: only http and https links can be downloaded", u.Scheme)
 	}
 	if u.Host == "" || u.Hostname() == "" {
-		return nil, fmt.Errorf("malformed URL: %q has no host", truncate(u.Redacted(), 80))
+		return nil, fmt.Errorf("malformed URL: %q has no host", truncate(links.Scrub(u.String()), 80))
 	}
 	u.Scheme = strings.ToLower(u.Scheme)
 	u.Fragment = ""
