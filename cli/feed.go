@@ -184,7 +184,7 @@ func (s *session) onFeed(ev feedEvent) {
 	}
 	if ev.err != nil {
 		s.release()
-		s.finish(result{URL: links.Redact(ev.url), Err: ev.err.Error()})
+		s.finish(result{URL: links.Redact(ev.url), Err: links.Scrub(ev.err.Error())})
 		return
 	}
 	s.added++

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/haul-dl/haul/engine"
+	"github.com/haul-dl/haul/engine/links"
 	"github.com/haul-dl/haul/engine/safename"
 	"github.com/haul-dl/haul/internal/human"
 	"github.com/haul-dl/haul/internal/outcome"
@@ -109,7 +110,7 @@ func (v *view) resultLine(r result) string {
 		}
 		return line
 	}
-	url := safename.Display(r.URL)
+	url := safename.Display(links.Scrub(r.URL)) // a line that may go to a log
 	reason := safename.Display(r.Err)
 	if url != "" && strings.Contains(reason, url) {
 		return v.paint("FAILED", ansiRed) + "  " + reason

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/haul-dl/haul/engine"
+	"github.com/haul-dl/haul/engine/links"
 	"github.com/haul-dl/haul/engine/safename"
 	"github.com/haul-dl/haul/internal/human"
 )
@@ -18,8 +19,9 @@ import (
 // FILE" on the terminal and "add its CA in Settings" in the window.
 type Advice map[engine.ErrorKind]string
 
-// Failed is why a failed download failed, safe to show: the engine's
-// message and, when adv has some for its kind, the advice after it. It
+// Failed is why a failed download failed, safe to show (no URL's
+// userinfo or query, even in a message stored by an older Haul): the
+// engine's message and, when adv has some for its kind, the advice after it. It
 // is "" when s carries no error.
 func Failed(s engine.Snapshot, adv Advice) string {
 	msg := s.Problem.Message
@@ -29,7 +31,7 @@ func Failed(s engine.Snapshot, adv Advice) string {
 	if msg == "" {
 		return ""
 	}
-	msg = safename.Display(msg)
+	msg = safename.Display(links.Scrub(msg))
 	if a := adv[s.Problem.Kind]; a != "" {
 		msg += "; " + a
 	}
@@ -52,7 +54,7 @@ func Retrying(s engine.Snapshot, now time.Time) string {
 		text += fmt.Sprintf(" (attempt %d of %d)", min(r.Attempt+1, r.Of), r.Of)
 	}
 	if msg := r.Problem.Message; msg != "" {
-		text += ": " + safename.Display(msg)
+		text += ": " + safename.Display(links.Scrub(msg))
 	}
 	return text
 }

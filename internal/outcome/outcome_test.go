@@ -1,6 +1,7 @@
 package outcome
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -45,5 +46,18 @@ func TestRetryingSaysWhenAndWhy(t *testing.T) {
 	s.Retry = nil
 	if got := Retrying(s, now); got != "" {
 		t.Errorf("Retrying without RetryInfo = %q, want \"\"", got)
+	}
+}
+
+func TestOutcomesShowNoUserinfoOrQuery(t *testing.T) {
+	// As a record saved by an older Haul may still hold it.
+	msg := `gave up after 5 attempts: Get "http://alice:xxxxx@h.example/a.zip?token=SIGNED123": EOF`
+	p := engine.Problem{Kind: engine.KindNetwork, Message: msg}
+	failed := Failed(engine.Snapshot{State: engine.Failed, Err: msg, Problem: p}, nil)
+	retry := Retrying(engine.Snapshot{State: engine.Active, Retry: &engine.RetryInfo{Attempt: 1, Of: 5, Problem: p}}, time.Now())
+	for _, got := range []string{failed, retry} {
+		if strings.Contains(got, "SIGNED123") || strings.Contains(got, "alice") || !strings.Contains(got, `"http://h.example/a.zip?…"`) {
+			t.Errorf("shown as %q", got)
+		}
 	}
 }
