@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/haul-dl/haul/engine/internal/transfer"
+	"github.com/haul-dl/haul/engine/links"
 	"github.com/haul-dl/haul/engine/safename"
 )
 
@@ -208,7 +209,7 @@ func (d *download) snapshot() Snapshot {
 	}
 	if d.state == Failed {
 		s.Problem = d.problem
-		s.Problem.Message = safename.Display(d.problem.Message)
+		s.Problem.Message = safename.Display(links.Scrub(d.problem.Message)) // also one stored by an older Haul
 		s.Err = s.Problem.Message
 	}
 	if d.run != nil {

@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/haul-dl/haul/engine/internal/transfer"
+	"github.com/haul-dl/haul/engine/links"
 	"github.com/haul-dl/haul/engine/safename"
 )
 
@@ -126,7 +127,7 @@ func shortMessage(msg string) string {
 func (h *history) newestFirst(received int64) []Attempt {
 	out := make([]Attempt, len(h.attempts))
 	for i, a := range h.attempts {
-		a.Problem.Message = safename.Display(a.Problem.Message)
+		a.Problem.Message = safename.Display(links.Scrub(a.Problem.Message))
 		if a.Outcome == AttemptRunning {
 			a.Bytes = max(received-h.from, 0)
 		}

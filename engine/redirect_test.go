@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -236,5 +237,36 @@ func TestErrorsShowNoUserinfoOrQuery(t *testing.T) {
 	_, err := e.m.Add(Request{URL: "http://alice:pw1@[::1/x.zip?token=SIGNED123"})
 	if err == nil || strings.Contains(err.Error(), "SIGNED123") || strings.Contains(err.Error(), "pw1") {
 		t.Errorf("a malformed link refused with %v", err)
+	}
+}
+
+func TestStoredErrorsFromBeforeAreShownWithoutUserinfoOrQuery(t *testing.T) {
+	// A record an older Haul saved, its message holding the token.
+	msg := "404 Not Found: http://alice:xxxxx@h.example/a.zip?token=SIGNED123"
+	hist, err := json.Marshal(historyRecord{Attempts: []attemptRecord{{Outcome: "failed", Kind: "http", Status: 404, Message: msg}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := json.Marshal(record{V: 1, ID: "x", URL: "http://alice@h.example/a.zip?token=SIGNED123", Dir: t.TempDir(),
+		State: "failed", Err: msg, Kind: "http", Status: 404, History: hist})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := downloadFromRecord(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := d.snapshot()
+	shown := []string{s.Err, s.Problem.Message}
+	for _, a := range d.hist.newestFirst(0) {
+		shown = append(shown, a.Problem.Message)
+	}
+	if len(shown) != 3 {
+		t.Fatalf("the stored attempt was not restored: %q", shown)
+	}
+	for _, text := range shown {
+		if text != "404 Not Found: http://h.example/a.zip?…" {
+			t.Errorf("shown as %q", text)
+		}
 	}
 }
