@@ -1,6 +1,7 @@
 package links
 
 import (
+	"iter"
 	"net/url"
 	"strings"
 )
@@ -27,24 +28,24 @@ func Redact(s string) string {
 func Scrub(s string) string {
 	var b strings.Builder
 	last := 0
-	for i := 0; i < len(s); {
-		k := strings.Index(s[i:], "://")
-		if k < 0 {
-			break
+	for a, end := range authorities(s) {
+		if a < last {
+			continue // inside a query already cut
 		}
-		a := i + k + 3
-		end := a + authorityEnd(s[a:])
 		if at := strings.LastIndexByte(s[a:end], '@'); at >= 0 {
 			b.WriteString(s[last:a])
 			last = a + at + 1
 		}
 		stop := end + urlEnd(s[end:])
-		if q := strings.IndexAny(s[end:stop], "?#"); q >= 0 && !strings.HasPrefix(s[end+q+1:], "…") {
+		rest := s[end:stop]
+		if n := strings.Index(rest, "://"); n >= 0 {
+			rest = rest[:n] // a URL in this one's path is scrubbed on its own
+		}
+		if q := strings.IndexAny(rest, "?#"); q >= 0 && !strings.HasPrefix(s[end+q+1:], "…") {
 			b.WriteString(s[last : end+q+1])
 			b.WriteString("…")
 			last = stop
 		}
-		i = max(stop, a)
 	}
 	if last == 0 {
 		return s
@@ -62,4 +63,23 @@ func urlEnd(s string) int {
 		}
 	}
 	return len(s)
+}
+
+// authorities yields, for each "://" in s from the left, where the URL
+// authority after it starts and ends.
+func authorities(s string) iter.Seq2[int, int] {
+	return func(yield func(int, int) bool) {
+		for i := 0; i < len(s); {
+			k := strings.Index(s[i:], "://")
+			if k < 0 {
+				return
+			}
+			a := i + k + 3
+			end := a + authorityEnd(s[a:])
+			if !yield(a, end) {
+				return
+			}
+			i = max(end, a)
+		}
+	}
 }

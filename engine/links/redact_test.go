@@ -1,6 +1,9 @@
 package links
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestRedactForMessages(t *testing.T) {
 	tests := []struct{ in, want string }{
@@ -31,6 +34,8 @@ func TestScrubHidesUserinfoAndTokens(t *testing.T) {
 		{"404 Not Found: https://a.example/1?s=1 then https://b.example/2?s=2", "404 Not Found: https://a.example/1?… then https://b.example/2?…"},
 		{"http://u:secret@x.example/a b%zz?t=1", "http://x.example/a b%zz?t=1"}, // a raw space ends the URL
 		{"<https://x.example/?q=1>", "<https://x.example/?…>"},
+		{"https://archive.example/web/https://u:p@b.example/x?t=1", "https://archive.example/web/https://b.example/x?…"},
+		{"https://r.example/go?to=https://u:p@b.example/x", "https://r.example/go?…"},
 		{"not a url?x=1", "not a url?x=1"},
 		{"", ""},
 	}
@@ -47,4 +52,35 @@ func TestScrubHidesUserinfoAndTokens(t *testing.T) {
 	if got := Scrub("refused (" + Scrub("http://h.example/x?t=1") + ")"); got != "refused (http://h.example/x?…)" {
 		t.Errorf("Scrub of scrubbed text = %q", got)
 	}
+}
+
+// FuzzScrub: scrubbing is stable, and no URL left in the text has a
+// userinfo or a query or fragment other than the "…" that replaced it.
+func FuzzScrub(f *testing.F) {
+	for _, s := range []string{
+		"https://u:p@h.example/a?t=1#f",
+		`Get "http://u:p@h/x?token=T": EOF`,
+		"https://a.example/web/https://u:p@b.example/x?t=1",
+		"x://@?#://", "://://?", "http://h/a?…?b",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		out := Scrub(s)
+		if again := Scrub(out); again != out {
+			t.Fatalf("Scrub(%q) = %q, and again %q", s, out, again)
+		}
+		for a, end := range authorities(out) {
+			if strings.Contains(out[a:end], "@") {
+				t.Fatalf("Scrub(%q) = %q keeps a userinfo", s, out)
+			}
+			rest := out[end : end+urlEnd(out[end:])]
+			if n := strings.Index(rest, "://"); n >= 0 {
+				rest = rest[:n]
+			}
+			if q := strings.IndexAny(rest, "?#"); q >= 0 && !strings.HasPrefix(rest[q+1:], "…") {
+				t.Fatalf("Scrub(%q) = %q keeps a query", s, out)
+			}
+		}
+	})
 }

@@ -57,13 +57,7 @@ func unsafeRune(r rune) bool {
 func redact(s string, cut bool) string {
 	var b strings.Builder
 	last := 0
-	for i := 0; i < len(s); {
-		k := strings.Index(s[i:], "://")
-		if k < 0 {
-			break
-		}
-		a := i + k + 3
-		end := a + authorityEnd(s[a:])
+	for a, end := range authorities(s) {
 		auth := s[a:end]
 		if at := strings.LastIndexByte(auth, '@'); at >= 0 {
 			if c := strings.IndexByte(auth[:at], ':'); c >= 0 {
@@ -78,7 +72,6 @@ func redact(s string, cut bool) string {
 				last = len(s)
 			}
 		}
-		i = max(end, a)
 	}
 	if last == 0 {
 		return s
