@@ -2,6 +2,7 @@ package cli
 
 import (
 	"encoding/json"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -58,4 +59,29 @@ func TestFailedLineShowsNoUserinfoOrQuery(t *testing.T) {
 	if want := "FAILED  404 Not Found: " + srv.URL + "/gone.zip?…\n"; !strings.Contains(stdout, want) || showsSecret(stdout+stderr) {
 		t.Errorf("stdout %q, want %q and no secret; stderr %q", stdout, want, stderr)
 	}
+}
+
+// The report, as a new user runs it: a signed link redirected to
+// another origin must not hand that origin the token as Referer.
+func TestGetSendsNoRefererToTheOriginARedirectReaches(t *testing.T) {
+	srv := newFileServer(t)
+	other := testserver.NewOn("127.0.0.2")
+	defer other.Close()
+	content := pattern(4000, 7)
+	other.Add("/x.zip", content)
+	srv.Add("/x.zip", nil, testserver.Redirect(302, other.URL("/x.zip")))
+	iv := newInvocation(t)
+	if stdout, stderr, code := iv.get(srv.URL + "/x.zip?token=SIGNED123"); code != 0 {
+		t.Fatalf("exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	got := other.Received("/x.zip", "Referer")
+	if len(got) == 0 {
+		t.Fatal("the redirect was not followed")
+	}
+	for _, ref := range got {
+		if ref != "" {
+			t.Errorf("the other origin received Referer %q", ref)
+		}
+	}
+	assertFile(t, filepath.Join(iv.dir, "x.zip"), content)
 }
