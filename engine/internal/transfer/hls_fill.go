@@ -37,9 +37,6 @@ func (h *HLS) fillSpan(ctx context.Context, j *Job, sp *Span, st hlsState) error
 	if err != nil {
 		return err
 	}
-	if af != nil {
-		defer af.Close()
-	}
 	st.Next = from
 	st.At, _, _ = j.Position(sp)
 	j.SetState(st.encode()) // the fingerprint, before any byte of this run
@@ -85,9 +82,6 @@ func (h *HLS) fillSpan(ctx context.Context, j *Job, sp *Span, st hlsState) error
 			if _, err := af.WriteAt(data, st.AudioAt); err != nil {
 				return fmt.Errorf("writing %s: %w", AudioPart(j.currentName()), err)
 			}
-			if err := af.Sync(); err != nil { // before the state claims it
-				return fmt.Errorf("flushing %s: %w", AudioPart(j.currentName()), err)
-			}
 			st.AudioAt += int64(len(data))
 		}
 		// Part k is in: a resume goes on from part k+1, where it starts.
@@ -98,8 +92,8 @@ func (h *HLS) fillSpan(ctx context.Context, j *Job, sp *Span, st hlsState) error
 		prog.report(j)
 	}
 	if h.stream.Audio != nil {
-		if af != nil {
-			af.Close()
+		if err := j.CloseSide(AudioPart(j.currentName())); err != nil {
+			return err
 		}
 		return h.finishAudio(ctx, j, sp, st)
 	}
@@ -169,27 +163,12 @@ func (p *part) describe() string {
 
 // openAudio opens the audio side file at the position the state gives,
 // when the stream has separate audio and parts are left; nil otherwise.
-func (h *HLS) openAudio(j *Job, from, n int, at int64) (*os.File, error) {
+// The job flushes it with each checkpoint.
+func (h *HLS) openAudio(j *Job, from, n int, at int64) (File, error) {
 	if h.stream.Audio == nil || from >= n {
 		return nil, nil
 	}
-	name := AudioPart(j.currentName())
-	f, err := j.root.OpenFile(name, os.O_RDWR|os.O_CREATE, 0o644)
-	if err != nil {
-		return nil, fmt.Errorf("opening %s: %w", name, err)
-	}
-	fi, err := f.Stat()
-	if err == nil && fi.Size() < at {
-		err = fmt.Errorf("%s is shorter than recorded: %w", name, ErrChanged)
-	}
-	if err == nil {
-		err = f.Truncate(at)
-	}
-	if err != nil {
-		f.Close()
-		return nil, err
-	}
-	return f, nil
+	return j.OpenSide(AudioPart(j.currentName()), at)
 }
 
 // finishAudio joins the video (the .part file) and the audio side file
