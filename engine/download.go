@@ -64,6 +64,8 @@ type download struct {
 	conn     atomic.Int32 // connections transferring, live
 	segs     atomic.Int64 // HLS: segments done<<32 | segments in all, live
 	estimate atomic.Int64 // HLS: the file's estimated size; 0 if none
+	kind     string       // a stream's kind ("HLS", "DASH") once its manifest is read
+	chosen   string       // a stream's chosen video quality ("720p"); "" unknown
 	speed    float64
 	lastRecv int64
 	lastTick time.Time
@@ -75,7 +77,7 @@ type runState struct {
 	cancel context.CancelCauseFunc
 	done   chan struct{}
 	// written reads the pieces as the transfer wrote them (see
-	// transfer.LiveReporter); nil until it is handed over.
+	// transfer.Reporter.Live); nil until it is handed over.
 	written func() []transfer.Piece
 	// finishing is whether the run gave its slot back while its file is
 	// being finished (see reporter.Fetching).
@@ -200,6 +202,7 @@ func (d *download) snapshot() Snapshot {
 		Total: d.res.Total, Received: d.received.Load(), Speed: d.speed, ETA: -1,
 		Warning: d.res.Warning, Added: d.added, Seq: d.seq, Page: d.page, Stream: d.proto == protoHLS,
 	}
+	s.StreamKind, s.Quality = d.kind, d.chosen
 	if segs := d.segs.Load(); segs != 0 {
 		s.SegmentsDone, s.Segments = int(segs>>32), int(segs&(1<<32-1))
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/haul-dl/haul/engine/filekind"
 	"github.com/haul-dl/haul/engine/hls"
 	"github.com/haul-dl/haul/engine/internal/transfer"
+	hlsproto "github.com/haul-dl/haul/engine/internal/transfer/hls"
 	"github.com/haul-dl/haul/engine/safename"
 )
 
@@ -112,7 +113,7 @@ func (m *Manager) AddAll(reqs []Request) []Added {
 		if p.name == "" {
 			d.name = transfer.TentativeName(p.u)
 			if p.proto == protoHLS {
-				d.name = transfer.TentativeStreamName(p.u)
+				d.name = hlsproto.TentativeName(p.u)
 			}
 		}
 		m.byID[d.id] = d

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/haul-dl/haul/engine/internal/transfer"
+	hlsproto "github.com/haul-dl/haul/engine/internal/transfer/hls"
 )
 
 // start launches the transfer of one download with a copy of its inputs.
@@ -65,7 +66,7 @@ const protoHLS = "hls"
 // protocol is the transfer protocol of a download stored with proto.
 func protocol(proto, quality string) transfer.Protocol {
 	if proto == protoHLS {
-		return &transfer.HLS{Quality: quality}
+		return hlsproto.New(quality)
 	}
 	return transfer.HTTP{}
 }
@@ -144,7 +145,7 @@ type reporter struct {
 
 func (p *reporter) Progress(n int64) { p.d.received.Store(n) }
 
-// Segments is an HLS stream's progress (see transfer.SegmentReporter).
+// Segments is a stream's progress (see transfer.Reporter).
 func (p *reporter) Segments(done, total int, estimate int64) {
 	p.d.segs.Store(int64(done)<<32 | int64(total))
 	p.d.estimate.Store(estimate)
@@ -157,7 +158,7 @@ func (p *reporter) Connections(n int) { p.d.conn.Store(int32(n)) }
 // new download starts while twice MaxActive have a run, finishing ones
 // included (see schedule). A run whose finishing failed and that tries
 // again takes a slot again, even if that puts one more over the limit for
-// a moment (see transfer.FetchReporter).
+// a moment (see transfer.Reporter.Fetching).
 func (p *reporter) Fetching(on bool) {
 	p.m.mu.Lock()
 	defer p.m.unlock()

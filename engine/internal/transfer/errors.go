@@ -15,6 +15,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/haul-dl/haul/engine/hls"
 )
 
 // Kind says what sort of failure a transfer met. The values match the
@@ -245,7 +247,7 @@ func Describe(err error) string {
 		return ""
 	}
 	var g *gaveUp
-	var sg *segmentError
+	var sg *SegmentError
 	var se *StatusError
 	var re *RedirectError
 	var ie *IntegrityError
@@ -259,7 +261,7 @@ func Describe(err error) string {
 	case errors.As(err, &g):
 		return fmt.Sprintf("gave up after %d attempts: %s", g.attempts, Describe(g.err))
 	case errors.As(err, &sg):
-		return sg.what + ": " + Describe(sg.err)
+		return sg.What + ": " + Describe(sg.Err)
 	case errors.As(err, &se):
 		return se.Error()
 	case errors.As(err, &re):
@@ -351,4 +353,17 @@ func statusError(resp *http.Response, redactedURL string) *StatusError {
 		URL:        redactedURL,
 		RetryAfter: parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()),
 	}
+}
+
+// hlsKind classifies an HLS playlist refusal.
+func hlsKind(err error) (Kind, bool) {
+	var pe *hls.ParseError
+	if !errors.As(err, &pe) {
+		return KindNone, false
+	}
+	switch {
+	case errors.Is(err, hls.ErrLive), errors.Is(err, hls.ErrDRM), errors.Is(err, hls.ErrKeyMethod), errors.Is(err, hls.ErrTooLarge):
+		return KindPolicy, true
+	}
+	return KindProtocol, true
 }

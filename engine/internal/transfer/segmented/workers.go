@@ -1,6 +1,8 @@
-package transfer
+package segmented
 
 import (
+	"github.com/haul-dl/haul/engine/internal/transfer"
+
 	"context"
 	"sync"
 )
@@ -23,13 +25,13 @@ type fetchTask struct {
 // changes), at most a few parts ahead of the writer. It returns, in part
 // order, a channel per part that delivers it; stop ends the workers and
 // waits for them.
-func (h *HLS) fetchAhead(ctx context.Context, j *Job, parts []part, from int) (<-chan chan fetched, func()) {
+func (p *Protocol) fetchAhead(ctx context.Context, j *transfer.Job, parts []part, from int) (<-chan chan fetched, func()) {
 	ctx, cancel := context.WithCancel(ctx)
-	want, _, _ := j.wantConns()
+	want, _, _ := j.WantConns()
 	order := make(chan chan fetched, 2*max(want, 4)) // what may wait in memory
 	tasks := make(chan fetchTask)
 	fed := make(chan struct{})
-	w := &fetchWorkers{h: h, j: j, parts: parts, ctx: ctx, tasks: tasks}
+	w := &fetchWorkers{p: p, j: j, parts: parts, ctx: ctx, tasks: tasks}
 	w.wg.Add(2)
 	go func() {
 		defer w.wg.Done()
@@ -53,8 +55,8 @@ func (h *HLS) fetchAhead(ctx context.Context, j *Job, parts []part, from int) (<
 	go func() {  // more workers when the setting or a freed slot allows
 		defer w.wg.Done()
 		for {
-			_, global, own := j.wantConns()
-			freed := j.env.Hosts.freedCh()
+			_, global, own := j.WantConns()
+			freed := j.SlotFreed()
 			for w.more() {
 			}
 			select {
@@ -73,8 +75,8 @@ func (h *HLS) fetchAhead(ctx context.Context, j *Job, parts []part, from int) (<
 
 // fetchWorkers are the connections of fetchAhead.
 type fetchWorkers struct {
-	h     *HLS
-	j     *Job
+	p     *Protocol
+	j     *transfer.Job
 	parts []part
 	ctx   context.Context
 	tasks chan fetchTask
@@ -87,13 +89,13 @@ type fetchWorkers struct {
 // more starts a worker if the download wants more connections and the
 // host has a fair free slot.
 func (w *fetchWorkers) more() bool {
-	want, _, _ := w.j.wantConns()
+	want, _, _ := w.j.WantConns()
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if w.n >= want {
 		return false
 	}
-	slot := w.j.env.Hosts.tryTake(w.j.spec.URL.Host, w.n)
+	slot := w.j.TrySlot(w.n)
 	if slot == nil {
 		return false
 	}
@@ -101,7 +103,7 @@ func (w *fetchWorkers) more() bool {
 	return true
 }
 
-func (w *fetchWorkers) start(slot *Slot) {
+func (w *fetchWorkers) start(slot *transfer.Slot) {
 	w.mu.Lock()
 	w.startLocked(slot)
 	w.mu.Unlock()
@@ -110,21 +112,21 @@ func (w *fetchWorkers) start(slot *Slot) {
 // startLocked runs a worker: the first (slot nil) is counted as a
 // connection by the pool already; an extra one leaves, giving its slot
 // back, when the user lowers the connection count.
-func (w *fetchWorkers) startLocked(slot *Slot) {
+func (w *fetchWorkers) startLocked(slot *transfer.Slot) {
 	w.n++
 	extra := slot != nil
 	if extra {
-		w.j.rep.Connections(int(w.j.live.Add(1)))
+		w.j.Joined(1)
 	}
 	w.wg.Add(1)
 	go func() {
 		defer w.wg.Done()
 		if extra {
-			defer w.j.rep.Connections(int(w.j.live.Add(-1)))
-			defer slot.release()
+			defer w.j.Joined(-1)
+			defer slot.Release()
 		}
 		for t := range w.tasks {
-			b, err := w.h.fetchPart(w.ctx, w.j, &w.parts[t.k])
+			b, err := w.p.fetchPart(w.ctx, w.j, &w.parts[t.k])
 			t.out <- fetched{b, err}
 			if extra && w.tooMany() {
 				return
@@ -138,7 +140,7 @@ func (w *fetchWorkers) startLocked(slot *Slot) {
 
 // tooMany counts a leaving worker out when there are more than wanted.
 func (w *fetchWorkers) tooMany() bool {
-	want, _, _ := w.j.wantConns()
+	want, _, _ := w.j.WantConns()
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if w.n > want {
