@@ -20,13 +20,18 @@ const MaxPartBytes = 1 << 30
 
 // fetchPart fetches one part, asking again (with backoff) for one the
 // server says is not there.
-func (p *Protocol) fetchPart(ctx context.Context, j *transfer.Job, pt *part) ([]byte, error) {
+func (p *Protocol) fetchPart(ctx context.Context, j *transfer.Job, pt *part, win *window, k int) ([]byte, error) {
 	for try := 1; ; try++ {
-		got := p.arrived(j)
-		if pt.audio {
-			got = func(int64) {} // the progress counts the video file's bytes
+		arrived := p.arrived(j)
+		got := func(n int64) {
+			win.add(n)
+			if !pt.audio { // the progress counts the video file's bytes
+				arrived(n)
+			}
 		}
-		b, err := fetchPartOnce(ctx, j, pt, got)
+		b, err := fetchPartOnce(ctx, j, pt, got, func(r io.Reader, alive func()) io.Reader {
+			return &reader{ctx: ctx, w: win, k: k, r: r, alive: alive}
+		})
 		if err == nil {
 			return b, nil
 		}
@@ -59,7 +64,8 @@ func (p *Protocol) arrived(j *transfer.Job) func(int64) {
 
 // fetchPartOnce fetches a part's bytes (its byte range only) and checks
 // their length against what the server and the manifest announced.
-func fetchPartOnce(ctx context.Context, j *transfer.Job, pt *part, got func(int64)) ([]byte, error) {
+// got counts the bytes read (negative: not kept); gate wraps the body.
+func fetchPartOnce(ctx context.Context, j *transfer.Job, pt *part, got func(int64), gate func(io.Reader, func()) io.Reader) ([]byte, error) {
 	r := pt.Range
 	resp, alive, err := j.Get(ctx, pt.URL, func(req *http.Request) {
 		if r != nil {
@@ -95,7 +101,7 @@ func fetchPartOnce(ctx context.Context, j *transfer.Job, pt *part, got func(int6
 	if want > MaxPartBytes {
 		return nil, &transfer.PolicyError{Msg: fmt.Sprintf("a segment of %d bytes is too large", want)}
 	}
-	body := io.Reader(resp.Body)
+	body := gate(resp.Body, alive)
 	if skip > 0 {
 		if _, err := io.CopyN(io.Discard, body, skip); err != nil {
 			return nil, err

@@ -66,7 +66,7 @@ func (p *Protocol) fillSpan(ctx context.Context, j *transfer.Job, sp *transfer.S
 
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
-	order, stop := p.fetchAhead(ctx, j, parts, from)
+	order, win, stop := p.fetchAhead(ctx, j, parts, from)
 	defer func() {
 		stop()
 		p.inflight.Store(0) // what was fetched and not written is lost
@@ -88,6 +88,7 @@ func (p *Protocol) fillSpan(ctx context.Context, j *transfer.Job, sp *transfer.S
 		if r.err != nil {
 			return r.err
 		}
+		win.written(k, int64(len(r.data))) // its bytes are the writer's now
 		pt := &parts[k]
 		data, err := pt.decode(r.data)
 		if err != nil {

@@ -81,6 +81,10 @@ type Protocol struct {
 	// inflight counts the bytes of segments fetched but not yet written,
 	// so that the progress (and the speed) moves while they arrive.
 	inflight atomic.Int64
+	// ReadAhead caps the segments and bytes fetched ahead of the writer;
+	// zero fields take the defaults (twice the connections, at least 8;
+	// DefaultReadAheadBytes).
+	ReadAhead ReadAhead
 }
 
 // state is the saved progress.

@@ -23,21 +23,33 @@ type fetchTask struct {
 // download may use (the first on the attempt's slot, the others on free
 // slots of the host, coming and going as the connection setting
 // changes), at most a few parts ahead of the writer. It returns, in part
-// order, a channel per part that delivers it; stop ends the workers and
+// order, a channel per part that delivers it, and the window the writer
+// moves as it writes them (see ReadAhead); stop ends the workers and
 // waits for them.
-func (p *Protocol) fetchAhead(ctx context.Context, j *transfer.Job, parts []part, from int) (<-chan chan fetched, func()) {
+func (p *Protocol) fetchAhead(ctx context.Context, j *transfer.Job, parts []part, from int) (<-chan chan fetched, *window, func()) {
 	ctx, cancel := context.WithCancel(ctx)
 	want, _, _ := j.WantConns()
-	order := make(chan chan fetched, 2*max(want, 4)) // what may wait in memory
+	lim := p.ReadAhead
+	if lim.Segments <= 0 {
+		lim.Segments = 2 * max(want, 4)
+	}
+	if lim.Bytes <= 0 {
+		lim.Bytes = DefaultReadAheadBytes
+	}
+	win := newWindow(lim, from)
+	order := make(chan chan fetched, lim.Segments+1) // the window bounds what waits
 	tasks := make(chan fetchTask)
 	fed := make(chan struct{})
-	w := &fetchWorkers{p: p, j: j, parts: parts, ctx: ctx, tasks: tasks}
+	w := &fetchWorkers{p: p, j: j, parts: parts, ctx: ctx, tasks: tasks, win: win}
 	w.wg.Add(2)
 	go func() {
 		defer w.wg.Done()
 		defer close(fed)
 		defer close(tasks)
 		for k := from; k < len(parts); k++ {
+			if win.waitStart(ctx, k) != nil {
+				return
+			}
 			out := make(chan fetched, 1)
 			select {
 			case order <- out:
@@ -70,7 +82,7 @@ func (p *Protocol) fetchAhead(ctx context.Context, j *transfer.Job, parts []part
 			}
 		}
 	}()
-	return order, func() { cancel(); w.wg.Wait() }
+	return order, win, func() { cancel(); w.wg.Wait() }
 }
 
 // fetchWorkers are the connections of fetchAhead.
@@ -80,6 +92,7 @@ type fetchWorkers struct {
 	parts []part
 	ctx   context.Context
 	tasks chan fetchTask
+	win   *window
 	wg    sync.WaitGroup
 
 	mu sync.Mutex
@@ -126,7 +139,7 @@ func (w *fetchWorkers) startLocked(slot *transfer.Slot) {
 			defer slot.Release()
 		}
 		for t := range w.tasks {
-			b, err := w.p.fetchPart(w.ctx, w.j, &w.parts[t.k])
+			b, err := w.p.fetchPart(w.ctx, w.j, &w.parts[t.k], w.win, t.k)
 			t.out <- fetched{b, err}
 			if extra && w.tooMany() {
 				return

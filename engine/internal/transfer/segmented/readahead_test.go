@@ -1,0 +1,140 @@
+package segmented
+
+import (
+	"context"
+	"strings"
+	"testing"
+)
+
+func TestReadAheadDecisions(t *testing.T) {
+	lim := ReadAhead{Segments: 3, Bytes: 100}
+	for _, c := range []struct {
+		name       string
+		k, next    int
+		held       int64
+		start, got bool // mayStart, mayRead
+	}{
+		{"the next part, nothing held", 4, 4, 0, true, true},
+		{"the next part over the bytes", 4, 4, 500, true, true},
+		{"one ahead, under the bytes", 5, 4, 99, true, true},
+		{"one ahead, at the bytes", 5, 4, 100, false, false},
+		{"the last within the segments", 6, 4, 0, true, true},
+		{"past the segments", 7, 4, 0, false, true},
+		{"far past, over the bytes", 9, 4, 1 << 30, false, false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			if got := lim.mayStart(c.k, c.next, c.held); got != c.start {
+				t.Errorf("mayStart(%d, next %d, held %d) = %v, want %v", c.k, c.next, c.held, got, c.start)
+			}
+			if got := lim.mayRead(c.k, c.next, c.held); got != c.got {
+				t.Errorf("mayRead(%d, next %d, held %d) = %v, want %v", c.k, c.next, c.held, got, c.got)
+			}
+		})
+	}
+}
+
+// simulate runs workers that fetch parts of sizes in chunks under lim,
+// one step at a time (each worker reads a chunk or starts a part; the
+// writer writes the next part once it is whole), and returns the most
+// bytes ever held for parts other than the next, and the most parts
+// started and not written. It fails t if the parts do not all get
+// written.
+func simulate(t *testing.T, lim ReadAhead, sizes []int64, workers int, chunk int64) (maxAhead int64, maxParts int) {
+	t.Helper()
+	got := make([]int64, len(sizes))
+	started := make([]bool, len(sizes))
+	w := make([]int, workers) // the part each works on; -1: idle
+	for i := range w {
+		w[i] = -1
+	}
+	next, held, issue := 0, int64(0), 0
+	for steps := 0; next < len(sizes); steps++ {
+		if steps > 1_000_000 {
+			t.Fatalf("stuck at part %d of %d with %d bytes held", next, len(sizes), held)
+		}
+		for i := range w {
+			switch k := w[i]; {
+			case k < 0 && issue < len(sizes) && lim.mayStart(issue, next, held):
+				w[i], started[issue] = issue, true
+				issue++
+			case k >= 0 && got[k] < sizes[k] && lim.mayRead(k, next, held):
+				n := min(chunk, sizes[k]-got[k])
+				got[k] += n
+				held += n
+			case k >= 0 && got[k] == sizes[k]:
+				w[i] = -1
+			}
+		}
+		ahead := held - got[next]
+		maxAhead = max(maxAhead, ahead)
+		maxParts = max(maxParts, issue-next)
+		if got[next] == sizes[next] {
+			held -= sizes[next]
+			next++
+		}
+	}
+	return maxAhead, maxParts
+}
+
+func TestReadAheadIsCappedInBytesAndSegments(t *testing.T) {
+	const mib = 1 << 20
+	repeat := func(n int, size int64) []int64 {
+		s := make([]int64, n)
+		for i := range s {
+			s[i] = size
+		}
+		return s
+	}
+	for _, c := range []struct {
+		name    string
+		lim     ReadAhead
+		sizes   []int64
+		workers int
+		chunk   int64
+	}{
+		{"small segments: the segment count binds", ReadAhead{Segments: 8, Bytes: 64 * mib}, repeat(40, mib), 4, 256 << 10},
+		{"1 GiB segments: the bytes bind", ReadAhead{Segments: 8, Bytes: 64 * mib}, repeat(6, 1<<30), 4, 256 << 10},
+		{"one huge segment among small ones", ReadAhead{Segments: 8, Bytes: 16 * mib}, append(append(repeat(3, mib), 512*mib), repeat(10, mib)...), 4, 256 << 10},
+		{"one connection", ReadAhead{Segments: 8, Bytes: 4 * mib}, repeat(20, 3*mib), 1, 256 << 10},
+		{"a cap smaller than a read", ReadAhead{Segments: 4, Bytes: 1}, repeat(10, mib), 3, 256 << 10},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			ahead, parts := simulate(t, c.lim, c.sizes, c.workers, c.chunk)
+			// Each worker may read one chunk past the cap.
+			if limit := c.lim.Bytes + int64(c.workers)*c.chunk; ahead > limit {
+				t.Errorf("%d bytes held ahead of the writer, over %d (cap %d + a read per worker)", ahead, limit, c.lim.Bytes)
+			}
+			if parts > c.lim.Segments {
+				t.Errorf("%d parts started ahead, over %d", parts, c.lim.Segments)
+			}
+		})
+	}
+}
+
+// A reader of a part ahead of the writer waits while the bytes held are
+// at the cap and goes on once the writer writes the part before it.
+func TestReadAheadReaderWaitsForTheWriter(t *testing.T) {
+	win := newWindow(ReadAhead{Segments: 4, Bytes: 10}, 0)
+	win.add(10) // part 0 whole, not yet written
+	r := &reader{ctx: context.Background(), w: win, k: 1, r: strings.NewReader("abc"), alive: func() {}}
+	if win.lim.mayRead(1, win.next, win.held) {
+		t.Fatal("part 1 may read while part 0's bytes fill the window")
+	}
+	done := make(chan string)
+	go func() {
+		b := make([]byte, 3)
+		n, _ := r.Read(b)
+		done <- string(b[:n])
+	}()
+	win.written(0, 10)
+	if got := <-done; got != "abc" {
+		t.Errorf("read %q after the writer moved on", got)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	win.add(10)
+	r2 := &reader{ctx: ctx, w: win, k: 3, r: strings.NewReader("x"), alive: func() {}}
+	cancel()
+	if _, err := r2.Read(make([]byte, 1)); err == nil {
+		t.Error("a waiting reader did not end with its context")
+	}
+}
