@@ -44,7 +44,7 @@ type download struct {
 	explicit  bool // name given by the user
 	checksum  string
 	limits    *transfer.Limits // this download's own limits, live
-	proto     string           // protoHLS for an HLS stream; "" for a file over HTTP
+	proto     string           // protoHLS or protoDASH for a stream; "" for a file over HTTP
 	quality   string           // the HLS variant asked for ("" = best)
 	added     time.Time
 	seq       int64 // position in the list, kept across restarts
@@ -116,7 +116,7 @@ type record struct {
 	Ranges    bool             `json:"ranges,omitempty"`
 	Pieces    []transfer.Piece `json:"pieces,omitempty"`
 	Proto     json.RawMessage  `json:"protoState,omitempty"`
-	Protocol  string           `json:"protocol,omitempty"` // "hls" or "" (HTTP)
+	Protocol  string           `json:"protocol,omitempty"` // "hls", "dash" or "" (HTTP)
 	Quality   string           `json:"quality,omitempty"`
 	Refreshed bool             `json:"refreshed,omitempty"`
 	History   json.RawMessage  `json:"history,omitempty"`
@@ -200,7 +200,7 @@ func (d *download) snapshot() Snapshot {
 	s := Snapshot{
 		ID: d.id, URL: d.url.Redacted(), Dir: d.dir, Name: d.name, State: d.state,
 		Total: d.res.Total, Received: d.received.Load(), Speed: d.speed, ETA: -1,
-		Warning: d.res.Warning, Added: d.added, Seq: d.seq, Page: d.page, Stream: d.proto == protoHLS,
+		Warning: d.res.Warning, Added: d.added, Seq: d.seq, Page: d.page, Stream: isStream(d.proto),
 	}
 	s.StreamKind, s.Quality = d.kind, d.chosen
 	if segs := d.segs.Load(); segs != 0 {

@@ -15,7 +15,6 @@ import (
 	"github.com/haul-dl/haul/engine/filekind"
 	"github.com/haul-dl/haul/engine/hls"
 	"github.com/haul-dl/haul/engine/internal/transfer"
-	hlsproto "github.com/haul-dl/haul/engine/internal/transfer/hls"
 	"github.com/haul-dl/haul/engine/safename"
 )
 
@@ -112,8 +111,8 @@ func (m *Manager) AddAll(reqs []Request) []Added {
 		}
 		if p.name == "" {
 			d.name = transfer.TentativeName(p.u)
-			if p.proto == protoHLS {
-				d.name = hlsproto.TentativeName(p.u)
+			if isStream(p.proto) {
+				d.name = tentativeStreamName(p.proto, p.u)
 			}
 		}
 		m.byID[d.id] = d
@@ -172,12 +171,10 @@ func (m *Manager) prepare(req Request) (p prepared, err error) {
 			p.quality = hq.String()
 		}
 	}
-	if hls.IsPlaylistURL(p.u) {
-		p.proto = protoHLS
-	}
+	p.proto = streamProtoOfURL(p.u)
 	if m.byKind.Load() {
 		kind := filekind.Video // a stream is saved as a video
-		if p.proto != protoHLS {
+		if !isStream(p.proto) {
 			name := p.name
 			if name == "" {
 				name = transfer.TentativeName(p.u)

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/haul-dl/haul/engine/internal/transfer"
-	hlsproto "github.com/haul-dl/haul/engine/internal/transfer/hls"
 )
 
 // start launches the transfer of one download with a copy of its inputs.
@@ -44,31 +43,21 @@ func (m *Manager) start(d *download) {
 		// transfer under it, for as long as the Manager is open.
 		defer cancel(nil)
 		res, err := transfer.Run(ctx, m.env, spec, protocol(proto, quality), rep)
-		if errors.Is(err, transfer.ErrPlaylist) && proto != protoHLS && ctx.Err() == nil {
-			// The server said the link is an HLS playlist: from now on
-			// the download is a stream (nothing was written yet).
+		if next := streamProto(err); next != "" && proto != next && ctx.Err() == nil {
+			// The server said the link is an HLS playlist or a DASH
+			// manifest: from now on the download is a stream (nothing was
+			// written yet).
 			m.mu.Lock()
 			if d.run == r {
-				d.proto = protoHLS
+				d.proto = next
 				m.touch(d)
 				m.persistLocked(d)
 			}
 			m.mu.Unlock()
-			res, err = transfer.Run(ctx, m.env, spec, protocol(protoHLS, quality), rep)
+			res, err = transfer.Run(ctx, m.env, spec, protocol(next, quality), rep)
 		}
 		m.finish(ctx, d, r, res, err)
 	}()
-}
-
-// protoHLS is the protocol of a download that is an HLS stream.
-const protoHLS = "hls"
-
-// protocol is the transfer protocol of a download stored with proto.
-func protocol(proto, quality string) transfer.Protocol {
-	if proto == protoHLS {
-		return hlsproto.New(quality)
-	}
-	return transfer.HTTP{}
 }
 
 // finish records how a run ended. The download counts as running until

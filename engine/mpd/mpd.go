@@ -48,7 +48,7 @@ type Error struct {
 	Msg  string
 }
 
-func (e *Error) Error() string { return "DASH manifest: " + e.Msg }
+func (e *Error) Error() string { return "DASH manifest: " + e.Kind.Error() + ": " + e.Msg }
 func (e *Error) Unwrap() error { return e.Kind }
 
 func fail(kind error, format string, args ...any) *Error {

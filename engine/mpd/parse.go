@@ -66,7 +66,7 @@ func Parse(r io.Reader, base *url.URL) (*MPD, error) {
 	switch strings.TrimSpace(x.Type) {
 	case "", "static":
 	case "dynamic":
-		return nil, fail(ErrLive, "a live presentation (type=\"dynamic\") cannot be saved while it runs")
+		return nil, fail(ErrLive, "Haul saves only presentations that have ended")
 	default:
 		return nil, fail(ErrMalformed, "type %q", clip(x.Type))
 	}

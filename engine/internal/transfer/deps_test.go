@@ -31,6 +31,7 @@ func TestProtocolsUseOnlyTheSeam(t *testing.T) {
 	allowed := map[string][]string{
 		"engine/internal/transfer/segmented": {"engine/internal/transfer", "engine/hls", "engine/safename"},
 		"engine/internal/transfer/hls":       {"engine/internal/transfer", "engine/internal/transfer/segmented", "engine/hls"},
+		"engine/internal/transfer/dash":      {"engine/internal/transfer", "engine/internal/transfer/segmented", "engine/hls", "engine/mpd"},
 	}
 	for pkg, ok := range allowed {
 		out, err := exec.Command("go", "list", "-f", `{{join .Imports "\n"}}`, mod+pkg).CombinedOutput()

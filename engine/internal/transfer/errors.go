@@ -134,7 +134,7 @@ func Retryable(err error) (bool, time.Duration) {
 	if errors.As(err, &re) || errors.As(err, &ie) || errors.As(err, &pe) || errors.As(err, &po) || isDiskError(err) || isTLSError(err) {
 		return false, 0
 	}
-	if _, ok := hlsKind(err); ok || errors.Is(err, ErrPlaylist) {
+	if _, ok := hlsKind(err); ok || errors.Is(err, ErrPlaylist) || errors.Is(err, ErrManifest) {
 		return false, 0
 	}
 	if errors.Is(err, context.Canceled) || errors.Is(err, ErrFolderGone) {

@@ -271,3 +271,8 @@ func AudioPart(name string) string { return name + ".audio" + PartSuffix }
 // be an HLS playlist (by its Content-Type): the owner should run the
 // download again with HLS.
 var ErrPlaylist = errors.New("the link is an HLS playlist")
+
+// ErrManifest is what HTTP's Begin returns when the link turned out to
+// be a DASH manifest (by its Content-Type): the owner should run the
+// download again with DASH.
+var ErrManifest = errors.New("the link is a DASH manifest")

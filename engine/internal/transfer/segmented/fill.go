@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"strings"
 
 	"github.com/haul-dl/haul/engine/hls"
 	"github.com/haul-dl/haul/engine/internal/transfer"
@@ -160,7 +161,11 @@ func (p *Protocol) finishAudio(ctx context.Context, j *transfer.Job, sp *transfe
 			j.FinishOpen(sp) // placed by an earlier attempt
 			return nil
 		}
-		stem := name[:len(name)-len(path.Ext(name))]
+		stem, ok := strings.CutSuffix(name, p.videoExt())
+		if !ok {
+			stem = name[:len(name)-len(path.Ext(name))]
+		}
+		stem = strings.TrimSuffix(stem, ".video")
 		final, err := safename.Unique(root, stem+".audio"+p.plan.Audio.Ext, j.NameTaken)
 		if err != nil {
 			return fmt.Errorf("choosing the audio file's name: %w", err)

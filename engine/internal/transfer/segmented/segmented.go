@@ -43,6 +43,9 @@ type Plan struct {
 	ContentType string // of the video file
 	Video       *Track
 	Audio       *Track // a separate audio track; nil when none
+	// ApartExt, if set, is the video file's extension when its separate
+	// audio is kept beside it (no ffmpeg): DASH's ".video.mp4".
+	ApartExt string
 	// Estimate is a first guess of the video file's size (0: none),
 	// shown until segments arrive.
 	Estimate int64
@@ -133,12 +136,21 @@ func haveFFmpeg() bool {
 
 // fileName is the stem with the video's extension, or .mp4 when a
 // separate audio will be joined with it.
-func (p *Protocol) fileName() string {
-	ext := p.plan.Video.Ext
-	if p.plan.Audio != nil && haveFFmpeg() {
-		ext = ".mp4"
+func (p *Protocol) fileName() string { return NameOf(p.plan.Stem, p.videoExt()) }
+
+// videoExt is the video file's extension: .mp4 when a separate audio
+// will be joined with it, else the track's (or ApartExt when the audio
+// stays apart).
+func (p *Protocol) videoExt() string {
+	switch {
+	case p.plan.Audio == nil:
+		return p.plan.Video.Ext
+	case haveFFmpeg():
+		return ".mp4"
+	case p.plan.ApartExt != "":
+		return p.plan.ApartExt
 	}
-	return NameOf(p.plan.Stem, ext)
+	return p.plan.Video.Ext
 }
 
 // NameOf is stem+ext made a safe file name; "video"+ext when nothing of
