@@ -23,21 +23,37 @@ type part struct {
 	index int  // 1-based segment number within its track, for messages
 }
 
-// parts lists everything to fetch, in the order it is written: the
-// video's init section and segments, then the audio's.
+// parts lists everything to fetch, in the order it is written: each
+// track's init section first, then the video's and the audio's segments
+// interleaved by their place in the stream (the track less far along
+// next), so that the two are fetched in parallel rather than one after
+// the other. The order depends only on the plan: a resume lists the same.
 func (p *Protocol) parts() []part {
 	var out []part
-	add := func(t *Track, audio bool) {
+	tracks := []*Track{p.plan.Video}
+	if p.plan.Audio != nil {
+		tracks = append(tracks, p.plan.Audio)
+	}
+	for k, t := range tracks {
 		if t.Init != nil {
-			out = append(out, part{Part: *t.Init, track: t, audio: audio, init: true})
-		}
-		for i := range t.Segments {
-			out = append(out, part{Part: t.Segments[i], track: t, audio: audio, index: i + 1})
+			out = append(out, part{Part: *t.Init, track: t, audio: k == 1, init: true})
 		}
 	}
-	add(p.plan.Video, false)
+	video, audio := p.plan.Video.Segments, []Part(nil)
 	if p.plan.Audio != nil {
-		add(p.plan.Audio, true)
+		audio = p.plan.Audio.Segments
+	}
+	v, a := 0, 0
+	for v < len(video) || a < len(audio) {
+		// The one less far along, video first on a tie:
+		// v/len(video) <= a/len(audio).
+		if a >= len(audio) || v < len(video) && v*len(audio) <= a*len(video) {
+			out = append(out, part{Part: video[v], track: p.plan.Video, index: v + 1})
+			v++
+		} else {
+			out = append(out, part{Part: audio[a], track: p.plan.Audio, audio: true, index: a + 1})
+			a++
+		}
 	}
 	return out
 }

@@ -2,6 +2,7 @@ package segmented
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -136,5 +137,44 @@ func TestReadAheadReaderWaitsForTheWriter(t *testing.T) {
 	cancel()
 	if _, err := r2.Read(make([]byte, 1)); err == nil {
 		t.Error("a waiting reader did not end with its context")
+	}
+}
+
+// The video's and the audio's parts are interleaved by their place in
+// the stream, init sections first, so both are fetched in parallel.
+func TestPartsInterleaveVideoAndAudio(t *testing.T) {
+	seg := func(n int) []Part { return make([]Part, n) }
+	for _, c := range []struct {
+		name         string
+		video, audio int
+		want         string
+	}{
+		{"no audio", 3, 0, "Vi v1 v2 v3"},
+		{"as many", 3, 3, "Vi Ai v1 a1 v2 a2 v3 a3"},
+		{"audio in longer segments", 4, 2, "Vi Ai v1 a1 v2 v3 a2 v4"},
+		{"more audio", 2, 4, "Vi Ai v1 a1 a2 v2 a3 a4"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			pl := &Plan{Video: &Track{Init: &Part{}, Segments: seg(c.video)}}
+			if c.audio > 0 {
+				pl.Audio = &Track{Init: &Part{}, Segments: seg(c.audio)}
+			}
+			var got []string
+			for _, pt := range (&Protocol{plan: pl}).parts() {
+				s := "v"
+				if pt.audio {
+					s = "a"
+				}
+				if pt.init {
+					s = strings.ToUpper(s) + "i"
+				} else {
+					s += fmt.Sprint(pt.index)
+				}
+				got = append(got, s)
+			}
+			if strings.Join(got, " ") != c.want {
+				t.Errorf("order %q, want %q", strings.Join(got, " "), c.want)
+			}
+		})
 	}
 }

@@ -97,6 +97,10 @@ type state struct {
 	At      int64  `json:"at"`               // .part position where part Next starts (video parts)
 	AudioAt int64  `json:"audioAt"`          // AudioPart position where part Next starts (audio parts)
 	Muxing  bool   `json:"muxing,omitempty"` // every part is in; the mux replaces the .part
+	// Mixed says Next counts parts with the video's and audio's
+	// segments interleaved (see parts); a state saved before they were
+	// counted video first is not continued.
+	Mixed bool `json:"mixed,omitempty"`
 }
 
 func (s state) encode() []byte {
@@ -209,8 +213,10 @@ func (p *Protocol) Fill(ctx context.Context, j *transfer.Job, _ *transfer.Start,
 		return fmt.Errorf("the manifest changed since the download began: %w", transfer.ErrChanged)
 	case st.Muxing:
 		return fmt.Errorf("the download stopped while joining video and audio: %w", transfer.ErrChanged)
+	case st.FP != "" && p.plan.Audio != nil && !st.Mixed:
+		return fmt.Errorf("the saved progress counts the audio after the video: %w", transfer.ErrChanged)
 	}
-	st.FP = fp
+	st.FP, st.Mixed = fp, true
 	return j.Pool(ctx, slot, nil, nil, func(ctx context.Context, sp *transfer.Span, _ io.ReadCloser, _ func()) error {
 		if err := p.fillSpan(ctx, j, sp, st); err != nil {
 			return err
