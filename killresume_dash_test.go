@@ -72,7 +72,7 @@ func TestHaulGetDASHSavesAFileThatPlays(t *testing.T) {
 }
 
 // TestKillAndResumeDASH kills `haul get` with SIGKILL while a DASH
-// stream's audio is held mid-way (its video all in), runs it again, and
+// stream's last audio segment is held (the rest all in), runs it again, and
 // checks the file plays while the video segments were not fetched again.
 func TestKillAndResumeDASH(t *testing.T) {
 	if testing.Short() {
@@ -82,7 +82,7 @@ func TestKillAndResumeDASH(t *testing.T) {
 	srv := testserver.New()
 	defer srv.Close()
 	release := make(chan struct{})
-	held := "timeline/chunk-1-18432.m4s" // the second audio segment
+	held := "timeline/chunk-1-62464.m4s" // the last audio segment
 	srv.AddDASH("/d", testserver.ThrottleSegments(16<<10), testserver.HLSFile(held, testserver.Hold(0, release)))
 	dir := t.TempDir()
 	out, state := filepath.Join(dir, "out"), filepath.Join(dir, "state")
@@ -94,8 +94,9 @@ func TestKillAndResumeDASH(t *testing.T) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	// With one connection the parts come in order: the held one is asked
-	// for once the video's three segments and the first audio one are in.
+	// With one connection the parts come in their order (video and audio
+	// interleaved): the held one, the last, is asked for once every other
+	// part is in.
 	deadline := time.Now().Add(60 * time.Second)
 	for srv.HLSFetches("/d")[held] == 0 && time.Now().Before(deadline) {
 		time.Sleep(10 * time.Millisecond) // polls the server's counter
