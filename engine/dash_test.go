@@ -64,19 +64,28 @@ func TestDASHEveryFormDownloads(t *testing.T) {
 	t.Setenv("PATH", t.TempDir()) // no ffmpeg: the audio stays beside
 	srv := testserver.New()
 	defer srv.Close()
+	// Hand-written: a lone BaseURL per representation, each file fetched
+	// whole, under a BaseURL of the MPD that points to another folder.
+	whole := `<?xml version="1.0"?><MPD xmlns="urn:mpeg:dash:schema:mpd:2011" type="static" mediaPresentationDuration="PT3S">
+<BaseURL>/d/base/</BaseURL><Period>
+<AdaptationSet contentType="video"><Representation id="v" bandwidth="84000" width="160" height="90" mimeType="video/mp4"><BaseURL>manifest-stream0.mp4</BaseURL></Representation></AdaptationSet>
+<AdaptationSet contentType="audio"><Representation id="a" bandwidth="24000" mimeType="audio/mp4"><BaseURL>manifest-stream1.mp4</BaseURL></Representation></AdaptationSet>
+</Period></MPD>`
 	for _, c := range []struct {
-		dir      string
-		segments int // video and audio
+		dir, link string
+		segments  int // video and audio
 	}{
-		{"number", 3 + 3},   // SegmentTemplate with $Number%05d$
-		{"timeline", 3 + 4}, // $Time$ and a SegmentTimeline
-		{"list", 3 + 4},     // SegmentList of mediaRanges
-		{"base", 3 + 4},     // SegmentBase, read through its sidx
+		{"number", "/d/number/manifest.mpd", 3 + 3},     // SegmentTemplate with $Number%05d$
+		{"timeline", "/d/timeline/manifest.mpd", 3 + 4}, // $Time$ and a SegmentTimeline
+		{"list", "/d/list/manifest.mpd", 3 + 4},         // SegmentList of mediaRanges
+		{"base", "/d/base/manifest.mpd", 3 + 4},         // SegmentBase, read through its sidx
+		{"base", "/w/manifest.mpd", 1 + 1},              // a lone BaseURL, fetched whole
 	} {
-		t.Run(c.dir, func(t *testing.T) {
+		t.Run(c.link, func(t *testing.T) {
 			srv.AddDASH("/d") // fresh counters
+			srv.Add("/w/manifest.mpd", []byte(whole), testserver.ContentType("application/dash+xml"))
 			e := newEnv(t)
-			s := e.mustDASHApart(e.add(srv.URL("/d/"+c.dir+"/manifest.mpd")), c.dir, "video")
+			s := e.mustDASHApart(e.add(srv.URL(c.link)), c.dir, "video")
 			if s.Segments != c.segments || s.Quality != "90p" {
 				t.Errorf("segments %d, quality %q; want %d and 90p", s.Segments, s.Quality, c.segments)
 			}
@@ -229,5 +238,23 @@ func TestDASHRefusals(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+func TestUserLanguageComesFromTheLocale(t *testing.T) {
+	for _, c := range []struct{ all, messages, lang, want string }{
+		{"", "", "fr_FR.UTF-8", "fr"},
+		{"", "de_AT", "fr_FR.UTF-8", "de"},
+		{"pt_BR.UTF-8", "de_AT", "fr_FR", "pt"},
+		{"", "", "C.UTF-8", ""},
+		{"", "", "POSIX", ""},
+		{"", "", "", ""},
+	} {
+		t.Setenv("LC_ALL", c.all)
+		t.Setenv("LC_MESSAGES", c.messages)
+		t.Setenv("LANG", c.lang)
+		if got := userLanguage(); got != c.want {
+			t.Errorf("LC_ALL=%q LC_MESSAGES=%q LANG=%q: %q, want %q", c.all, c.messages, c.lang, got, c.want)
+		}
 	}
 }
