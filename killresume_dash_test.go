@@ -3,55 +3,17 @@ package main
 import (
 	"context"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"slices"
-	"strconv"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/haul-dl/haul/engine/testserver"
 )
 
-// needFFmpeg skips a test without ffmpeg and ffprobe, and fails it
-// under CI=true, whose test command installs them.
-func needFFmpeg(t *testing.T) {
-	t.Helper()
-	for _, tool := range []string{"ffmpeg", "ffprobe"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			if os.Getenv("CI") == "true" {
-				t.Fatalf("%s is not installed, and CI=true needs it (apt-get install ffmpeg)", tool)
-			}
-			t.Skipf("SKIPPED: %s is not installed (apt-get install ffmpeg)", tool)
-		}
-	}
-}
-
-// mustPlay checks with ffprobe and ffmpeg that path holds a video and an
-// audio stream of about 3 s that decode cleanly.
-func mustPlay(t *testing.T, path string) {
-	t.Helper()
-	out, err := exec.Command("ffprobe", "-v", "error", "-show_entries", "stream=codec_type:format=duration", "-of", "csv=p=0", path).Output()
-	if err != nil {
-		t.Fatalf("ffprobe %s: %v", path, err)
-	}
-	f := strings.Fields(string(out))
-	if !slices.Contains(f, "video") || !slices.Contains(f, "audio") {
-		t.Errorf("streams %q, want a video and an audio", out)
-	}
-	if d, err := strconv.ParseFloat(f[len(f)-1], 64); err != nil || d < 2.8 || d > 3.3 {
-		t.Errorf("duration %q, want about 3 s", f[len(f)-1])
-	}
-	if out, err := exec.Command("ffmpeg", "-v", "error", "-i", path, "-f", "null", "-").CombinedOutput(); err != nil || len(strings.TrimSpace(string(out))) > 0 {
-		t.Errorf("%s does not decode cleanly: %v %s", filepath.Base(path), err, out)
-	}
-}
-
 // `haul get URL.mpd` saves one file that plays, for every form of MPD the
 // fixtures hold.
 func TestHaulGetDASHSavesAFileThatPlays(t *testing.T) {
-	needFFmpeg(t)
+	testserver.NeedFFmpeg(t)
 	srv := testserver.New()
 	defer srv.Close()
 	srv.AddDASH("/d")
@@ -66,7 +28,9 @@ func TestHaulGetDASHSavesAFileThatPlays(t *testing.T) {
 			if err != nil || len(entries) != 1 || entries[0].Name() != "manifest.mp4" {
 				t.Fatalf("saved %v (%v), want only manifest.mp4", entries, err)
 			}
-			mustPlay(t, filepath.Join(out, "manifest.mp4"))
+			if err := testserver.Plays(filepath.Join(out, "manifest.mp4"), 3); err != nil {
+				t.Error(err)
+			}
 		})
 	}
 }
@@ -78,7 +42,7 @@ func TestKillAndResumeDASH(t *testing.T) {
 	if testing.Short() {
 		t.Skip("kills and restarts a process; skipped in -short mode")
 	}
-	needFFmpeg(t)
+	testserver.NeedFFmpeg(t)
 	srv := testserver.New()
 	defer srv.Close()
 	release := make(chan struct{})
@@ -114,7 +78,9 @@ func TestKillAndResumeDASH(t *testing.T) {
 	if err := cmd.Run(); err != nil {
 		t.Fatalf("second run: %v\n%s", err, logs)
 	}
-	mustPlay(t, filepath.Join(out, "manifest.mp4"))
+	if err := testserver.Plays(filepath.Join(out, "manifest.mp4"), 3); err != nil {
+		t.Error(err)
+	}
 	f := srv.HLSFetches("/d")
 	t.Logf("fetches: %v", f)
 	if f["timeline/chunk-0-0.m4s"] != 1 || f["timeline/chunk-0-10240.m4s"] != 1 {

@@ -2,30 +2,13 @@ package engine
 
 import (
 	"io/fs"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/haul-dl/haul/engine/testserver"
 )
-
-// needFFmpeg skips a test that needs ffmpeg and ffprobe when they are
-// missing, and fails it under CI=true, whose test command installs them.
-func needFFmpeg(t *testing.T) {
-	t.Helper()
-	for _, tool := range []string{"ffmpeg", "ffprobe"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			if os.Getenv("CI") == "true" {
-				t.Fatalf("%s is not installed, and CI=true needs it (apt-get install ffmpeg)", tool)
-			}
-			t.Skipf("SKIPPED: %s is not installed (apt-get install ffmpeg)", tool)
-		}
-	}
-}
 
 // mustDASHApart waits for a DASH download made without ffmpeg and checks
 // its two files against the fixture dir's sums of video (which) and
@@ -146,7 +129,7 @@ func TestDASHByContentTypeBecomesAStream(t *testing.T) {
 // With ffmpeg, the video and audio are joined into NAME.mp4, which plays
 // with both streams and the presentation's duration.
 func TestDASHIsMuxedIntoOneFileThatPlays(t *testing.T) {
-	needFFmpeg(t)
+	testserver.NeedFFmpeg(t)
 	srv := testserver.New()
 	defer srv.Close()
 	srv.AddDASH("/d")
@@ -160,19 +143,8 @@ func TestDASHIsMuxedIntoOneFileThatPlays(t *testing.T) {
 			if files := e.files(); !slices.Equal(files, []string{"manifest.mp4"}) {
 				t.Errorf("files %v, want only manifest.mp4", files)
 			}
-			out, err := exec.Command("ffprobe", "-v", "error", "-show_entries", "stream=codec_type:format=duration", "-of", "csv=p=0", s.Path()).Output()
-			if err != nil {
-				t.Fatalf("ffprobe: %v", err)
-			}
-			f := strings.Fields(string(out))
-			if !slices.Contains(f, "video") || !slices.Contains(f, "audio") {
-				t.Errorf("streams %q, want a video and an audio", out)
-			}
-			if d, err := strconv.ParseFloat(f[len(f)-1], 64); err != nil || d < 2.8 || d > 3.3 {
-				t.Errorf("duration %q, want about 3 s", f[len(f)-1])
-			}
-			if out, err := exec.Command("ffmpeg", "-v", "error", "-i", s.Path(), "-f", "null", "-").CombinedOutput(); err != nil || len(strings.TrimSpace(string(out))) > 0 {
-				t.Errorf("%s does not decode cleanly: %v %s", s.Name, err, out)
+			if err := testserver.Plays(s.Path(), 3); err != nil {
+				t.Error(err)
 			}
 		})
 	}
