@@ -148,9 +148,6 @@ func (j *Job) Name() string {
 	return j.name
 }
 
-// Folder is the folder the download's files go to.
-func (j *Job) Folder() string { return j.folder() }
-
 // Root is the download folder, opened: side files live there.
 func (j *Job) Root() *os.Root {
 	j.mu.Lock()
