@@ -22,16 +22,11 @@ const MaxPartBytes = 1 << 30
 // server says is not there.
 func (p *Protocol) fetchPart(ctx context.Context, j *transfer.Job, pt *part, win *window, k int) ([]byte, error) {
 	for try := 1; ; try++ {
-		arrived := p.arrived(j)
-		got := func(n int64) {
-			win.add(n)
-			if !pt.audio { // the progress counts the video file's bytes
-				arrived(n)
-			}
+		got := p.arrived(j)
+		if pt.audio {
+			got = func(int64) {} // the progress counts the video file's bytes
 		}
-		b, err := fetchPartOnce(ctx, j, pt, got, func(r io.Reader, alive func()) io.Reader {
-			return &reader{ctx: ctx, w: win, k: k, r: r, alive: alive}
-		})
+		b, err := fetchPartOnce(ctx, j, pt, got, win, k)
 		if err == nil {
 			return b, nil
 		}
@@ -64,8 +59,9 @@ func (p *Protocol) arrived(j *transfer.Job) func(int64) {
 
 // fetchPartOnce fetches a part's bytes (its byte range only) and checks
 // their length against what the server and the manifest announced.
-// got counts the bytes read (negative: not kept); gate wraps the body.
-func fetchPartOnce(ctx context.Context, j *transfer.Job, pt *part, got func(int64), gate func(io.Reader, func()) io.Reader) ([]byte, error) {
+// got counts the bytes read (negative: not kept). The bytes held wait
+// in win as part k (see ReadAhead).
+func fetchPartOnce(ctx context.Context, j *transfer.Job, pt *part, got func(int64), win *window, k int) (_ []byte, err error) {
 	r := pt.Range
 	resp, alive, err := j.Get(ctx, pt.URL, func(req *http.Request) {
 		if r != nil {
@@ -101,7 +97,22 @@ func fetchPartOnce(ctx context.Context, j *transfer.Job, pt *part, got func(int6
 	if want > MaxPartBytes {
 		return nil, &transfer.PolicyError{Msg: fmt.Sprintf("a segment of %d bytes is too large", want)}
 	}
-	body := gate(resp.Body, alive)
+	var body io.Reader
+	if want >= 0 { // its bytes are taken from the cap at once
+		if err := win.reserve(ctx, k, want, alive); err != nil {
+			return nil, err
+		}
+		defer func() {
+			if err != nil {
+				win.add(-want) // not kept
+			}
+		}()
+		body = resp.Body
+	} else { // taken as they arrive
+		body = &reader{ctx: ctx, w: win, k: k, r: resp.Body, alive: alive}
+		counted := got
+		got = func(n int64) { win.add(n); counted(n) }
+	}
 	if skip > 0 {
 		if _, err := io.CopyN(io.Discard, body, skip); err != nil {
 			return nil, err

@@ -13,10 +13,12 @@ import (
 const DefaultReadAheadBytes = 64 << 20
 
 // ReadAhead caps what the workers fetch ahead of the writer: at most
-// Segments parts started past the one it writes next, and no more bytes
-// read for them once Bytes are held. Each worker may overshoot Bytes by
-// one read (a read buffer), so memory stays under Bytes plus the next
-// segment plus a buffer per connection.
+// Segments parts started past the one it writes next, and at most Bytes
+// held for them. A part whose size its answer announces takes its bytes
+// from the cap before it is read (its buffer is that large at once); one
+// of unknown size takes them as they arrive, and may overshoot Bytes by
+// one read. So memory stays under Bytes plus the next segment (or, when
+// nothing else is held, one larger segment) plus a read per connection.
 type ReadAhead struct {
 	Segments int
 	Bytes    int64
@@ -33,6 +35,13 @@ func (r ReadAhead) mayStart(k, next int, held int64) bool {
 // next part's always, another's while under Bytes.
 func (r ReadAhead) mayRead(k, next int, held int64) bool {
 	return k == next || held < r.Bytes
+}
+
+// mayReserve says whether the worker of part k may take n bytes of the
+// cap for it at once: the next part's always, another's when they fit or
+// when nothing is held (a part larger than the cap still goes, alone).
+func (r ReadAhead) mayReserve(k, next int, held, n int64) bool {
+	return k == next || held == 0 || held+n <= r.Bytes
 }
 
 // window is the read-ahead shared by the writer and the workers of one
@@ -77,6 +86,21 @@ func (w *window) changedLocked() {
 // waitStart waits until part k may be started.
 func (w *window) waitStart(ctx context.Context, k int) error {
 	return w.wait(ctx, func() bool { return w.lim.mayStart(k, w.next, w.held) })
+}
+
+// reserve waits until part k may take n bytes of the cap, and takes
+// them; alive is called at each change meanwhile (waiting for the writer
+// is not a stall).
+func (w *window) reserve(ctx context.Context, k int, n int64, alive func()) error {
+	return w.wait(ctx, func() bool {
+		alive()
+		if !w.lim.mayReserve(k, w.next, w.held, n) {
+			return false
+		}
+		w.held += n
+		w.changedLocked()
+		return true
+	})
 }
 
 // add counts n bytes of a part as held (negative: given back, a fetch

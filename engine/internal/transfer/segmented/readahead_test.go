@@ -3,6 +3,7 @@ package segmented
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -10,18 +11,22 @@ import (
 func TestReadAheadDecisions(t *testing.T) {
 	lim := ReadAhead{Segments: 3, Bytes: 100}
 	for _, c := range []struct {
-		name       string
-		k, next    int
-		held       int64
-		start, got bool // mayStart, mayRead
+		name            string
+		k, next         int
+		held, size      int64
+		start, got, res bool // mayStart, mayRead, mayReserve(size)
 	}{
-		{"the next part, nothing held", 4, 4, 0, true, true},
-		{"the next part over the bytes", 4, 4, 500, true, true},
-		{"one ahead, under the bytes", 5, 4, 99, true, true},
-		{"one ahead, at the bytes", 5, 4, 100, false, false},
-		{"the last within the segments", 6, 4, 0, true, true},
-		{"past the segments", 7, 4, 0, false, true},
-		{"far past, over the bytes", 9, 4, 1 << 30, false, false},
+		{"the next part, nothing held", 4, 4, 0, 50, true, true, true},
+		{"the next part over the bytes", 4, 4, 500, 50, true, true, true},
+		{"one ahead, under the bytes", 5, 4, 49, 50, true, true, true},
+		{"one ahead, fits exactly", 5, 4, 50, 50, true, true, true},
+		{"one ahead, does not fit", 5, 4, 51, 50, true, true, false},
+		{"one ahead, at the bytes", 5, 4, 100, 50, false, false, false},
+		{"a part larger than the cap, nothing held", 5, 4, 0, 1 << 30, true, true, true},
+		{"a part larger than the cap, some held", 5, 4, 1, 1 << 30, true, true, false},
+		{"the last within the segments", 6, 4, 0, 50, true, true, true},
+		{"past the segments", 7, 4, 0, 50, false, true, true},
+		{"far past, over the bytes", 9, 4, 1 << 30, 50, false, false, false},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			if got := lim.mayStart(c.k, c.next, c.held); got != c.start {
@@ -29,6 +34,9 @@ func TestReadAheadDecisions(t *testing.T) {
 			}
 			if got := lim.mayRead(c.k, c.next, c.held); got != c.got {
 				t.Errorf("mayRead(%d, next %d, held %d) = %v, want %v", c.k, c.next, c.held, got, c.got)
+			}
+			if got := lim.mayReserve(c.k, c.next, c.held, c.size); got != c.res {
+				t.Errorf("mayReserve(%d, next %d, held %d, %d) = %v, want %v", c.k, c.next, c.held, c.size, got, c.res)
 			}
 		})
 	}
@@ -38,9 +46,11 @@ func TestReadAheadDecisions(t *testing.T) {
 // one step at a time (each worker reads a chunk or starts a part; the
 // writer writes the next part once it is whole), and returns the most
 // bytes ever held for parts other than the next, and the most parts
-// started and not written. It fails t if the parts do not all get
+// started and not written. With known, a part's size is known when it
+// starts and taken from the cap at once (mayReserve); else its bytes are
+// taken as they arrive (mayRead). It fails t if the parts do not all get
 // written.
-func simulate(t *testing.T, lim ReadAhead, sizes []int64, workers int, chunk int64) (maxAhead int64, maxParts int) {
+func simulate(t *testing.T, lim ReadAhead, sizes []int64, workers int, chunk int64, known bool) (maxAhead int64, maxParts int) {
 	t.Helper()
 	got := make([]int64, len(sizes))
 	started := make([]bool, len(sizes))
@@ -49,6 +59,7 @@ func simulate(t *testing.T, lim ReadAhead, sizes []int64, workers int, chunk int
 		w[i] = -1
 	}
 	next, held, issue := 0, int64(0), 0
+	reserved := make([]bool, len(sizes))
 	for steps := 0; next < len(sizes); steps++ {
 		if steps > 1_000_000 {
 			t.Fatalf("stuck at part %d of %d with %d bytes held", next, len(sizes), held)
@@ -58,15 +69,25 @@ func simulate(t *testing.T, lim ReadAhead, sizes []int64, workers int, chunk int
 			case k < 0 && issue < len(sizes) && lim.mayStart(issue, next, held):
 				w[i], started[issue] = issue, true
 				issue++
-			case k >= 0 && got[k] < sizes[k] && lim.mayRead(k, next, held):
+			case k >= 0 && known && !reserved[k]:
+				if lim.mayReserve(k, next, held, sizes[k]) {
+					reserved[k] = true
+					held += sizes[k]
+				}
+			case k >= 0 && got[k] < sizes[k] && (known || lim.mayRead(k, next, held)):
 				n := min(chunk, sizes[k]-got[k])
 				got[k] += n
-				held += n
+				if !known {
+					held += n
+				}
 			case k >= 0 && got[k] == sizes[k]:
 				w[i] = -1
 			}
 		}
 		ahead := held - got[next]
+		if known && reserved[next] {
+			ahead = held - sizes[next]
+		}
 		maxAhead = max(maxAhead, ahead)
 		maxParts = max(maxParts, issue-next)
 		if got[next] == sizes[next] {
@@ -92,17 +113,27 @@ func TestReadAheadIsCappedInBytesAndSegments(t *testing.T) {
 		sizes   []int64
 		workers int
 		chunk   int64
+		known   bool // the sizes are announced
 	}{
-		{"small segments: the segment count binds", ReadAhead{Segments: 8, Bytes: 64 * mib}, repeat(40, mib), 4, 256 << 10},
-		{"1 GiB segments: the bytes bind", ReadAhead{Segments: 8, Bytes: 64 * mib}, repeat(6, 1<<30), 4, 256 << 10},
-		{"one huge segment among small ones", ReadAhead{Segments: 8, Bytes: 16 * mib}, append(append(repeat(3, mib), 512*mib), repeat(10, mib)...), 4, 256 << 10},
-		{"one connection", ReadAhead{Segments: 8, Bytes: 4 * mib}, repeat(20, 3*mib), 1, 256 << 10},
-		{"a cap smaller than a read", ReadAhead{Segments: 4, Bytes: 1}, repeat(10, mib), 3, 256 << 10},
+		{"small segments: the segment count binds", ReadAhead{Segments: 8, Bytes: 64 * mib}, repeat(40, mib), 4, 256 << 10, false},
+		{"1 GiB segments: the bytes bind", ReadAhead{Segments: 8, Bytes: 64 * mib}, repeat(6, 1<<30), 4, 256 << 10, false},
+		{"one huge segment among small ones", ReadAhead{Segments: 8, Bytes: 16 * mib}, append(append(repeat(3, mib), 512*mib), repeat(10, mib)...), 4, 256 << 10, false},
+		{"one connection", ReadAhead{Segments: 8, Bytes: 4 * mib}, repeat(20, 3*mib), 1, 256 << 10, false},
+		{"a cap smaller than a read", ReadAhead{Segments: 4, Bytes: 1}, repeat(10, mib), 3, 256 << 10, false},
+		{"announced 1 GiB segments", ReadAhead{Segments: 8, Bytes: 64 * mib}, repeat(6, 1<<30), 4, 256 << 10, true},
+		{"announced 32 MiB segments", ReadAhead{Segments: 8, Bytes: 64 * mib}, repeat(12, 32*mib), 4, 256 << 10, true},
+		{"announced small segments", ReadAhead{Segments: 8, Bytes: 64 * mib}, repeat(40, mib), 4, 256 << 10, true},
+		{"announced, one huge among small ones", ReadAhead{Segments: 8, Bytes: 16 * mib}, append(append(repeat(3, mib), 512*mib), repeat(10, mib)...), 4, 256 << 10, true},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			ahead, parts := simulate(t, c.lim, c.sizes, c.workers, c.chunk)
-			// Each worker may read one chunk past the cap.
-			if limit := c.lim.Bytes + int64(c.workers)*c.chunk; ahead > limit {
+			ahead, parts := simulate(t, c.lim, c.sizes, c.workers, c.chunk, c.known)
+			// A part taken as it arrives may overshoot by a read per worker;
+			// one taken at once, by nothing, unless it is alone and larger.
+			limit := c.lim.Bytes + int64(c.workers)*c.chunk
+			if c.known {
+				limit = max(c.lim.Bytes, slices.Max(c.sizes))
+			}
+			if ahead > limit {
 				t.Errorf("%d bytes held ahead of the writer, over %d (cap %d + a read per worker)", ahead, limit, c.lim.Bytes)
 			}
 			if parts > c.lim.Segments {
