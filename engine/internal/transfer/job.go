@@ -27,7 +27,7 @@ type Job struct {
 	livePieces atomic.Pointer[pieceSet]
 	wb         writeback // hints the .part's pages to the disk as they are written
 	// finishing is whether the owner was told the data is all in (see
-	// FetchReporter); used only by the goroutine running the attempts.
+	// Reporter.Fetching); used only by the goroutine running the attempts.
 	finishing bool
 
 	mu      sync.Mutex // guards what follows, for checkpoints and restarts

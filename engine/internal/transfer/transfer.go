@@ -48,7 +48,7 @@ type Spec struct {
 	// the folder of its name's kind under KindBase (filekind.Kind.Folder),
 	// decided with the name, before its .part file is created, and Dir
 	// (where the download was filed by the name its link gives) is
-	// replaced (see FolderReporter). A resume (Fixed) stays in Dir.
+	// replaced (see Reporter.Filed). A resume (Fixed) stays in Dir.
 	KindBase string
 }
 
