@@ -15,8 +15,6 @@ import (
 	"strings"
 	"syscall"
 	"time"
-
-	"github.com/haul-dl/haul/engine/hls"
 )
 
 // Kind says what sort of failure a transfer met. The values match the
@@ -353,17 +351,4 @@ func statusError(resp *http.Response, redactedURL string) *StatusError {
 		URL:        redactedURL,
 		RetryAfter: parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()),
 	}
-}
-
-// hlsKind classifies an HLS playlist refusal.
-func hlsKind(err error) (Kind, bool) {
-	var pe *hls.ParseError
-	if !errors.As(err, &pe) {
-		return KindNone, false
-	}
-	switch {
-	case errors.Is(err, hls.ErrLive), errors.Is(err, hls.ErrDRM), errors.Is(err, hls.ErrKeyMethod), errors.Is(err, hls.ErrTooLarge):
-		return KindPolicy, true
-	}
-	return KindProtocol, true
 }

@@ -10,6 +10,8 @@ import (
 	"os"
 	"path/filepath"
 	"time"
+
+	"github.com/haul-dl/haul/engine/hls"
 )
 
 // What a protocol of its own package (transfer/hls, transfer/dash) uses
@@ -273,3 +275,16 @@ var ErrPlaylist = errors.New("the link is an HLS playlist")
 // be a DASH manifest (by its Content-Type): the owner should run the
 // download again with DASH.
 var ErrManifest = errors.New("the link is a DASH manifest")
+
+// hlsKind classifies an HLS playlist refusal.
+func hlsKind(err error) (Kind, bool) {
+	var pe *hls.ParseError
+	if !errors.As(err, &pe) {
+		return KindNone, false
+	}
+	switch {
+	case errors.Is(err, hls.ErrLive), errors.Is(err, hls.ErrDRM), errors.Is(err, hls.ErrKeyMethod), errors.Is(err, hls.ErrTooLarge):
+		return KindPolicy, true
+	}
+	return KindProtocol, true
+}
