@@ -121,8 +121,8 @@ func TestDASHByContentTypeBecomesAStream(t *testing.T) {
 		t.Error("watch.video.mp4 is not the video representation")
 	}
 	e.reopen()
-	if s, _ := e.m.Get(id); !s.Stream || s.State != Completed {
-		t.Errorf("after a restart: stream %v, state %v", s.Stream, s.State)
+	if s, _ := e.m.Get(id); !s.Stream || s.State != Completed || s.StreamKind != "DASH" || s.Quality != "90p" {
+		t.Errorf("after a restart: stream %v, state %v, kind %q, quality %q", s.Stream, s.State, s.StreamKind, s.Quality)
 	}
 }
 

@@ -120,6 +120,8 @@ type record struct {
 	Quality   string           `json:"quality,omitempty"`
 	Refreshed bool             `json:"refreshed,omitempty"`
 	History   json.RawMessage  `json:"history,omitempty"`
+	Stream    string           `json:"stream,omitempty"` // a stream's kind as read: "HLS", "DASH"
+	Chosen    string           `json:"chosen,omitempty"` // the video quality chosen: "720p"
 }
 
 // record is d as stored, with slices shared with d: the saver copies
@@ -136,7 +138,7 @@ func (d *download) record() record {
 		Added: d.added, Seq: d.seq, State: st.String(), Err: d.problem.Message, Kind: d.problem.Kind.String(),
 		Status: d.problem.Status, Warning: d.res.Warning, Total: d.res.Total,
 		ETag: d.res.ETag, LastMod: d.res.LastModified, Ranges: d.res.Ranges, Pieces: d.res.Pieces, Proto: d.res.State, Refreshed: d.refreshed,
-		Protocol: d.proto, Quality: d.quality, History: d.hist.stored(),
+		Protocol: d.proto, Quality: d.quality, History: d.hist.stored(), Stream: d.kind, Chosen: d.chosen,
 	}
 	return r
 }
@@ -175,7 +177,7 @@ func downloadFromRecord(data []byte) (*download, error) {
 	d := &download{
 		id: r.ID, url: u, headers: r.Headers, page: r.Page, dir: r.Dir, kindBase: r.KindBase, name: r.Name, nameFixed: r.NameFixed, explicit: r.Explicit,
 		checksum: r.Checksum, limits: transfer.NewLimits(r.Conns, max(r.Rate, 0)), added: r.Added, seq: r.Seq, state: st,
-		proto: r.Protocol, quality: r.Quality, refreshed: r.Refreshed,
+		proto: r.Protocol, quality: r.Quality, refreshed: r.Refreshed, kind: r.Stream, chosen: r.Chosen,
 		res: transfer.Resume{Total: r.Total, ETag: r.ETag, LastModified: r.LastMod, Ranges: r.Ranges,
 			ServerDigest: r.Server, Warning: r.Warning, Pieces: r.Pieces, State: r.Proto},
 	}

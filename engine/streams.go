@@ -92,6 +92,12 @@ func (p *reporter) Stream(kind, quality string) {
 	if p.d.run != p.r {
 		return
 	}
+	if p.d.kind == kind && p.d.chosen == quality {
+		return
+	}
 	p.d.kind, p.d.chosen = kind, quality
 	p.m.touch(p.d)
+	if p.current() {
+		p.m.persistLocked(p.d) // the row says it after a restart too
+	}
 }
