@@ -46,9 +46,10 @@ as arguments may use the same patterns as -i (quote them for the shell).
                   (for your own servers); certificates are always checked
   --allow-https-downgrade
                   follow redirects from https to plain http (refused otherwise)
-  --quality Q     for a video stream (an HLS .m3u8 playlist): which variant of
-                  a master playlist to save, best (default), worst, or a
-                  height such as 720 (that height, or the closest below)
+  --quality Q     for a video stream (an HLS .m3u8 playlist or a DASH .mpd
+                  manifest): which variant or representation to save, best
+                  (default), worst, or a height such as 720 (that height, or
+                  the closest below)
   -h, --help      show this help
 
 On a terminal, each running download shows a line with its progress, speed

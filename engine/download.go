@@ -45,7 +45,7 @@ type download struct {
 	explicit  bool // name given by the user
 	checksum  string
 	limits    *transfer.Limits // this download's own limits, live
-	proto     string           // protoHLS for an HLS stream; "" for a file over HTTP
+	proto     string           // protoHLS or protoDASH for a stream; "" for a file over HTTP
 	quality   string           // the HLS variant asked for ("" = best)
 	added     time.Time
 	seq       int64 // position in the list, kept across restarts
@@ -65,6 +65,8 @@ type download struct {
 	conn     atomic.Int32 // connections transferring, live
 	segs     atomic.Int64 // HLS: segments done<<32 | segments in all, live
 	estimate atomic.Int64 // HLS: the file's estimated size; 0 if none
+	kind     string       // a stream's kind ("HLS", "DASH") once its manifest is read
+	chosen   string       // a stream's chosen video quality ("720p"); "" unknown
 	speed    float64
 	lastRecv int64
 	lastTick time.Time
@@ -76,7 +78,7 @@ type runState struct {
 	cancel context.CancelCauseFunc
 	done   chan struct{}
 	// written reads the pieces as the transfer wrote them (see
-	// transfer.LiveReporter); nil until it is handed over.
+	// transfer.Reporter.Live); nil until it is handed over.
 	written func() []transfer.Piece
 	// finishing is whether the run gave its slot back while its file is
 	// being finished (see reporter.Fetching).
@@ -115,10 +117,12 @@ type record struct {
 	Ranges    bool             `json:"ranges,omitempty"`
 	Pieces    []transfer.Piece `json:"pieces,omitempty"`
 	Proto     json.RawMessage  `json:"protoState,omitempty"`
-	Protocol  string           `json:"protocol,omitempty"` // "hls" or "" (HTTP)
+	Protocol  string           `json:"protocol,omitempty"` // "hls", "dash" or "" (HTTP)
 	Quality   string           `json:"quality,omitempty"`
 	Refreshed bool             `json:"refreshed,omitempty"`
 	History   json.RawMessage  `json:"history,omitempty"`
+	Stream    string           `json:"stream,omitempty"` // a stream's kind as read: "HLS", "DASH"
+	Chosen    string           `json:"chosen,omitempty"` // the video quality chosen: "720p"
 }
 
 // record is d as stored, with slices shared with d: the saver copies
@@ -135,7 +139,7 @@ func (d *download) record() record {
 		Added: d.added, Seq: d.seq, State: st.String(), Err: d.problem.Message, Kind: d.problem.Kind.String(),
 		Status: d.problem.Status, Warning: d.res.Warning, Total: d.res.Total,
 		ETag: d.res.ETag, LastMod: d.res.LastModified, Ranges: d.res.Ranges, Pieces: d.res.Pieces, Proto: d.res.State, Refreshed: d.refreshed,
-		Protocol: d.proto, Quality: d.quality, History: d.hist.stored(),
+		Protocol: d.proto, Quality: d.quality, History: d.hist.stored(), Stream: d.kind, Chosen: d.chosen,
 	}
 	return r
 }
@@ -174,7 +178,7 @@ func downloadFromRecord(data []byte) (*download, error) {
 	d := &download{
 		id: r.ID, url: u, headers: r.Headers, page: r.Page, dir: r.Dir, kindBase: r.KindBase, name: r.Name, nameFixed: r.NameFixed, explicit: r.Explicit,
 		checksum: r.Checksum, limits: transfer.NewLimits(r.Conns, max(r.Rate, 0)), added: r.Added, seq: r.Seq, state: st,
-		proto: r.Protocol, quality: r.Quality, refreshed: r.Refreshed,
+		proto: r.Protocol, quality: r.Quality, refreshed: r.Refreshed, kind: r.Stream, chosen: r.Chosen,
 		res: transfer.Resume{Total: r.Total, ETag: r.ETag, LastModified: r.LastMod, Ranges: r.Ranges,
 			ServerDigest: r.Server, Warning: r.Warning, Pieces: r.Pieces, State: r.Proto},
 	}
@@ -199,8 +203,9 @@ func (d *download) snapshot() Snapshot {
 	s := Snapshot{
 		ID: d.id, URL: d.url.Redacted(), Dir: d.dir, Name: d.name, State: d.state,
 		Total: d.res.Total, Received: d.received.Load(), Speed: d.speed, ETA: -1,
-		Warning: d.res.Warning, Added: d.added, Seq: d.seq, Page: d.page, Stream: d.proto == protoHLS,
+		Warning: d.res.Warning, Added: d.added, Seq: d.seq, Page: d.page, Stream: isStream(d.proto),
 	}
+	s.StreamKind, s.Quality = d.kind, d.chosen
 	if segs := d.segs.Load(); segs != 0 {
 		s.SegmentsDone, s.Segments = int(segs>>32), int(segs&(1<<32-1))
 	}

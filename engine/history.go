@@ -239,7 +239,7 @@ func (p *reporter) attemptRetrying(info *transfer.RetryInfo) {
 }
 
 // Live keeps the transfer's reader of its pieces as written (see
-// transfer.LiveReporter), for Details.
+// transfer.Reporter.Live), for Details.
 func (p *reporter) Live(written func() []transfer.Piece) {
 	p.m.mu.Lock()
 	defer p.m.mu.Unlock()

@@ -43,8 +43,8 @@ func (e *env) mustStream(id, dir, want string) Snapshot {
 	if got := fileSum(e.t, s.Path()); got != expectedSum(e.t, dir) {
 		e.t.Fatalf("%s: %s is not the decrypted segments in order (sha256 %s)", dir, s.Name, got)
 	}
-	if !s.Stream || s.Segments == 0 || s.SegmentsDone != s.Segments {
-		e.t.Errorf("%s: stream %v, segments %d of %d", dir, s.Stream, s.SegmentsDone, s.Segments)
+	if !s.Stream || s.StreamKind != "HLS" || s.Segments == 0 || s.SegmentsDone != s.Segments {
+		e.t.Errorf("%s: stream %v kind %q, segments %d of %d", dir, s.Stream, s.StreamKind, s.SegmentsDone, s.Segments)
 	}
 	for _, f := range e.files() {
 		if strings.HasSuffix(f, partSuffix) {
@@ -98,13 +98,15 @@ func TestHLSQualityChoosesTheVariant(t *testing.T) {
 	srv := testserver.New()
 	defer srv.Close()
 	srv.AddHLS("/v")
-	for _, c := range []struct{ quality, dir string }{
-		{"", "ts"}, {"best", "ts"}, {"worst", "master/lo"}, {"54", "master/lo"}, {"90", "ts"}, {"720", "ts"},
+	for _, c := range []struct{ quality, dir, shown string }{
+		{"", "ts", "90p"}, {"best", "ts", "90p"}, {"worst", "master/lo", "54p"}, {"54", "master/lo", "54p"}, {"90", "ts", "90p"}, {"720", "ts", "90p"},
 	} {
 		t.Run("quality="+c.quality, func(t *testing.T) {
 			e := newEnv(t)
 			id := e.add(srv.URL("/v/master/master.m3u8"), func(r *Request) { r.Quality = c.quality })
-			e.mustStream(id, c.dir, "master.ts")
+			if s := e.mustStream(id, c.dir, "master.ts"); s.Quality != c.shown {
+				t.Errorf("quality shown %q, want %q", s.Quality, c.shown)
+			}
 		})
 	}
 	e := newEnv(t)

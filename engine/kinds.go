@@ -23,7 +23,7 @@ func (m *Manager) sameLink(p prepared) []*download {
 }
 
 // Filed moves a download filed by kind into the folder of the kind of the
-// name its transfer chose (see transfer.FolderReporter), before its name
+// name its transfer chose (see transfer.Reporter.Filed), before its name
 // is reserved there.
 func (p *reporter) Filed(dir string) {
 	p.m.mu.Lock()

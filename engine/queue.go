@@ -111,8 +111,8 @@ func (m *Manager) AddAll(reqs []Request) []Added {
 		}
 		if p.name == "" {
 			d.name = transfer.TentativeName(p.u)
-			if p.proto == protoHLS {
-				d.name = transfer.TentativeStreamName(p.u)
+			if isStream(p.proto) {
+				d.name = tentativeStreamName(p.proto, p.u)
 			}
 		}
 		m.byID[d.id] = d
@@ -171,12 +171,10 @@ func (m *Manager) prepare(req Request) (p prepared, err error) {
 			p.quality = hq.String()
 		}
 	}
-	if hls.IsPlaylistURL(p.u) {
-		p.proto = protoHLS
-	}
+	p.proto = streamProtoOfURL(p.u)
 	if m.byKind.Load() {
 		kind := filekind.Video // a stream is saved as a video
-		if p.proto != protoHLS {
+		if !isStream(p.proto) {
 			name := p.name
 			if name == "" {
 				name = transfer.TentativeName(p.u)

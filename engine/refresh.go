@@ -49,7 +49,7 @@ func (m *Manager) SetURL(id, rawURL string) error {
 		if d.problem == needHeadersAgain {
 			d.problem = Problem{}
 		}
-		if !d.nameFixed && !d.explicit && d.proto != protoHLS {
+		if !d.nameFixed && !d.explicit && !isStream(d.proto) {
 			d.name = transfer.TentativeName(u)
 		}
 		d.res.Warning = strings.ReplaceAll(d.res.Warning, startedOverNote, "")

@@ -43,31 +43,21 @@ func (m *Manager) start(d *download) {
 		// transfer under it, for as long as the Manager is open.
 		defer cancel(nil)
 		res, err := transfer.Run(ctx, m.env, spec, protocol(proto, quality), rep)
-		if errors.Is(err, transfer.ErrPlaylist) && proto != protoHLS && ctx.Err() == nil {
-			// The server said the link is an HLS playlist: from now on
-			// the download is a stream (nothing was written yet).
+		if next := streamProto(err); next != "" && proto != next && ctx.Err() == nil {
+			// The server said the link is an HLS playlist or a DASH
+			// manifest: from now on the download is a stream (nothing was
+			// written yet).
 			m.mu.Lock()
 			if d.run == r {
-				d.proto = protoHLS
+				d.proto = next
 				m.touch(d)
 				m.persistLocked(d)
 			}
 			m.mu.Unlock()
-			res, err = transfer.Run(ctx, m.env, spec, protocol(protoHLS, quality), rep)
+			res, err = transfer.Run(ctx, m.env, spec, protocol(next, quality), rep)
 		}
 		m.finish(ctx, d, r, res, err)
 	}()
-}
-
-// protoHLS is the protocol of a download that is an HLS stream.
-const protoHLS = "hls"
-
-// protocol is the transfer protocol of a download stored with proto.
-func protocol(proto, quality string) transfer.Protocol {
-	if proto == protoHLS {
-		return &transfer.HLS{Quality: quality}
-	}
-	return transfer.HTTP{}
 }
 
 // finish records how a run ended. The download counts as running until
@@ -144,7 +134,7 @@ type reporter struct {
 
 func (p *reporter) Progress(n int64) { p.d.received.Store(n) }
 
-// Segments is an HLS stream's progress (see transfer.SegmentReporter).
+// Segments is a stream's progress (see transfer.Reporter).
 func (p *reporter) Segments(done, total int, estimate int64) {
 	p.d.segs.Store(int64(done)<<32 | int64(total))
 	p.d.estimate.Store(estimate)
@@ -157,7 +147,7 @@ func (p *reporter) Connections(n int) { p.d.conn.Store(int32(n)) }
 // new download starts while twice MaxActive have a run, finishing ones
 // included (see schedule). A run whose finishing failed and that tries
 // again takes a slot again, even if that puts one more over the limit for
-// a moment (see transfer.FetchReporter).
+// a moment (see transfer.Reporter.Fetching).
 func (p *reporter) Fetching(on bool) {
 	p.m.mu.Lock()
 	defer p.m.unlock()

@@ -94,7 +94,13 @@ type Snapshot struct {
 	// counts a segment's bytes as they arrive, before the segment is
 	// written (segments are written whole, in order).
 	Stream bool
-	Added  time.Time
+	// StreamKind is a stream's format once its manifest is read: "HLS"
+	// or "DASH"; "" before (and for a file).
+	StreamKind string
+	// Quality is a stream's chosen video quality, such as "720p"; "" when
+	// the manifest does not say.
+	Quality string
+	Added   time.Time
 	// Seq is the download's place in the engine's order (time added, or
 	// the queue order Manager.Move sets): lower comes first.
 	Seq     int64

@@ -17,7 +17,6 @@ import (
 	"github.com/haul-dl/haul/engine"
 	"github.com/haul-dl/haul/engine/filekind"
 	"github.com/haul-dl/haul/engine/safename"
-	"github.com/haul-dl/haul/internal/human"
 	"github.com/haul-dl/haul/internal/outcome"
 )
 
@@ -176,7 +175,7 @@ func stateWord(s engine.Snapshot) string {
 
 func sizeText(s engine.Snapshot) string {
 	if s.State == engine.Completed {
-		return human.Bytes(s.Received)
+		return completedText(s)
 	}
 	return progressText(s)
 }

@@ -286,7 +286,7 @@ func detailText(s engine.Snapshot) string {
 	var parts []string
 	switch s.State {
 	case engine.Completed:
-		parts = append(parts, human.Bytes(s.Received))
+		parts = append(parts, completedText(s))
 	case engine.Canceled:
 		return ""
 	case engine.Active:

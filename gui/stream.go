@@ -25,7 +25,7 @@ func newQualitySelect() *widget.Select {
 
 // qualityRow lays the choice out with its label and what it is for.
 func qualityRow(s *widget.Select) fyne.CanvasObject {
-	hint := widget.NewLabel("for video streams (.m3u8) with several qualities")
+	hint := widget.NewLabel("for video streams (.m3u8, .mpd) with several qualities")
 	hint.Importance = widget.LowImportance
 	return container.NewHBox(widget.NewLabel("Video quality"), s, hint)
 }
@@ -42,10 +42,14 @@ func qualityOf(choice string) string {
 	return strings.TrimSuffix(choice, "p")
 }
 
-// streamProgress is progressText for a video stream: "1.2 MiB of about
-// 3.4 MiB (35%), segment 4 of 10" while its size is estimated.
+// streamProgress is progressText for a video stream: "DASH 720p, 1.2 MiB
+// of about 3.4 MiB (35%), segment 4 of 10" while its size is estimated
+// (the kind and quality once its manifest is read).
 func streamProgress(s engine.Snapshot) string {
 	t := human.Bytes(s.Received)
+	if k := streamKindText(s); k != "" {
+		t = k + ", " + t
+	}
 	switch {
 	case s.Total >= 0 && s.Estimated:
 		t += " of about " + human.Bytes(s.Total)
@@ -56,4 +60,19 @@ func streamProgress(s engine.Snapshot) string {
 		t += fmt.Sprintf(" (%d%%)", int(p*100))
 	}
 	return t + fmt.Sprintf(", segment %d of %d", s.SegmentsDone, s.Segments)
+}
+
+// streamKindText is a stream's kind and chosen quality, "DASH 720p" or
+// "HLS"; "" before its manifest is read and for a file.
+func streamKindText(s engine.Snapshot) string {
+	return strings.TrimSpace(s.StreamKind + " " + s.Quality)
+}
+
+// completedText is a completed download's size, with a stream's kind and
+// quality: "12.3 MiB, HLS 720p".
+func completedText(s engine.Snapshot) string {
+	if k := streamKindText(s); k != "" {
+		return human.Bytes(s.Received) + ", " + k
+	}
+	return human.Bytes(s.Received)
 }

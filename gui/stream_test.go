@@ -54,6 +54,25 @@ func TestStreamProgressSaysEstimatedAndSegments(t *testing.T) {
 	}
 }
 
+func TestStreamRowAndDetailsSayTheKindAndQuality(t *testing.T) {
+	s := engine.Snapshot{State: engine.Active, Received: 1 << 20, Total: 4 << 20, Estimated: true, Segments: 10, SegmentsDone: 3,
+		Stream: true, StreamKind: "DASH", Quality: "720p"}
+	want := "DASH 720p, 1.0 MiB of about 4.0 MiB (25%), segment 3 of 10"
+	if got := detailText(s); !strings.Contains(got, want) {
+		t.Errorf("detailText = %q, want it to say %q", got, want)
+	}
+	if got := sizeText(s); got != want {
+		t.Errorf("sizeText = %q, want %q", got, want)
+	}
+	s.State, s.Received, s.StreamKind, s.Quality = engine.Completed, 3<<20, "HLS", ""
+	if got, want := detailText(s), "3.0 MiB, HLS"; got != want {
+		t.Errorf("completed detailText = %q, want %q", got, want)
+	}
+	if got, want := sizeText(s), "3.0 MiB, HLS"; got != want {
+		t.Errorf("completed sizeText = %q, want %q", got, want)
+	}
+}
+
 func TestStreamRowShowsSegmentsBeforeTheFirstByte(t *testing.T) {
 	s := engine.Snapshot{State: engine.Active, Total: -1, Segments: 40}
 	if got := detailText(s); !strings.Contains(got, "segment 0 of 40") {

@@ -48,6 +48,9 @@ func ParseQuality(s string) (Quality, error) {
 	return Height(n), nil
 }
 
+// Height is the height asked for: 0 for Best, -1 for Worst.
+func (q Quality) Height() int { return q.height }
+
 // String gives "best", "worst" or the height, as ParseQuality reads.
 func (q Quality) String() string {
 	switch {

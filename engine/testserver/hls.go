@@ -97,7 +97,11 @@ func (s *Server) AddHLS(prefix string, opts ...HLSOption) {
 	for _, o := range opts {
 		o(cfg)
 	}
-	root := HLSFixtures()
+	s.addFixtures(prefix, HLSFixtures(), cfg, "HLS")
+}
+
+// addFixtures serves the fixtures of root under prefix as cfg says.
+func (s *Server) addFixtures(prefix string, root fs.FS, cfg *hlsConfig, what string) {
 	names := map[string]bool{}
 	err := fs.WalkDir(root, ".", func(name string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
@@ -126,12 +130,12 @@ func (s *Server) AddHLS(prefix string, opts ...HLSOption) {
 		return nil
 	})
 	if err != nil {
-		panic("testserver: HLS fixtures: " + err.Error()) // cannot happen: they are embedded
+		panic("testserver: " + what + " fixtures: " + err.Error()) // cannot happen: they are embedded
 	}
 	for _, m := range []map[string]bool{keys(cfg.files), cfg.live, keys(cfg.change)} {
 		for name := range m {
 			if !names[name] {
-				panic(fmt.Sprintf("testserver: %q is not an HLS fixture", name))
+				panic(fmt.Sprintf("testserver: %q is not an %s fixture", name, what))
 			}
 		}
 	}
@@ -165,6 +169,8 @@ func hlsType(name string) string {
 	switch path.Ext(name) {
 	case ".m3u8":
 		return "application/vnd.apple.mpegurl"
+	case ".mpd":
+		return "application/dash+xml"
 	case ".ts":
 		return "video/mp2t"
 	case ".m4s":

@@ -134,7 +134,7 @@ func Retryable(err error) (bool, time.Duration) {
 	if errors.As(err, &re) || errors.As(err, &ie) || errors.As(err, &pe) || errors.As(err, &po) || isDiskError(err) || isTLSError(err) {
 		return false, 0
 	}
-	if _, ok := hlsKind(err); ok || errors.Is(err, ErrPlaylist) {
+	if _, ok := hlsKind(err); ok || errors.Is(err, ErrPlaylist) || errors.Is(err, ErrManifest) {
 		return false, 0
 	}
 	if errors.Is(err, context.Canceled) || errors.Is(err, ErrFolderGone) {
@@ -249,7 +249,7 @@ func Describe(err error) string {
 		return ""
 	}
 	var g *gaveUp
-	var sg *segmentError
+	var sg *SegmentError
 	var se *StatusError
 	var re *RedirectError
 	var ie *IntegrityError
@@ -263,7 +263,7 @@ func Describe(err error) string {
 	case errors.As(err, &g):
 		return fmt.Sprintf("gave up after %d attempts: %s", g.attempts, Describe(g.err))
 	case errors.As(err, &sg):
-		return sg.what + ": " + Describe(sg.err)
+		return sg.What + ": " + Describe(sg.Err)
 	case errors.As(err, &se):
 		return se.Error()
 	case errors.As(err, &re):

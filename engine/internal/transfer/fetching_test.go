@@ -40,7 +40,7 @@ func (r *fetchingReporter) Fetching(on bool) {
 	}
 }
 
-// TestATransferSaysWhenItNoLongerNeedsTheNetwork: a FetchReporter hears
+// TestATransferSaysWhenItNoLongerNeedsTheNetwork: a Reporter hears
 // Fetching(false) once, after every byte is in the .part and the
 // connection's host slot is free, before the file gets its final name.
 func TestATransferSaysWhenItNoLongerNeedsTheNetwork(t *testing.T) {

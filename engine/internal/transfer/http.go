@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/haul-dl/haul/engine/hls"
+	"github.com/haul-dl/haul/engine/mpd"
 )
 
 // HTTP is the Protocol for http and https URLs: a first request for the
@@ -64,6 +65,9 @@ func (HTTP) Begin(ctx context.Context, j *Job) (*Start, error) {
 	}
 	if hls.IsPlaylistType(st.ContentType) {
 		return fail(ErrPlaylist) // the owner runs it again as HLS
+	}
+	if mpd.IsManifestType(st.ContentType) {
+		return fail(ErrManifest) // the owner runs it again as DASH
 	}
 	if resp.StatusCode == http.StatusOK && resp.ContentLength < 0 && len(resp.TransferEncoding) == 0 {
 		st.Warning = "the server did not announce the size: completeness cannot be verified"

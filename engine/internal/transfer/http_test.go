@@ -20,6 +20,11 @@ func (nopReporter) Retrying(*RetryInfo)         {}
 func (nopReporter) Taken(string, string) bool   { return false }
 func (nopReporter) Reserve(string, string) bool { return true }
 func (nopReporter) Release(string, string)      {}
+func (nopReporter) Segments(int, int, int64)    {}
+func (nopReporter) Stream(string, string)       {}
+func (nopReporter) Filed(string)                {}
+func (nopReporter) Live(func() []Piece)         {}
+func (nopReporter) Fetching(bool)               {}
 
 // testJob is a Job for u whose saved size is total.
 func testJob(t *testing.T, u string, total int64) *Job {

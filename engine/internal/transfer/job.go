@@ -27,7 +27,7 @@ type Job struct {
 	livePieces atomic.Pointer[pieceSet]
 	wb         writeback // hints the .part's pages to the disk as they are written
 	// finishing is whether the owner was told the data is all in (see
-	// FetchReporter); used only by the goroutine running the attempts.
+	// Reporter.Fetching); used only by the goroutine running the attempts.
 	finishing bool
 
 	mu      sync.Mutex // guards what follows, for checkpoints and restarts
@@ -37,7 +37,8 @@ type Job struct {
 	name    string
 	fixed   bool // name reserved by this download
 	state   []byte
-	adopted bool // the .part was found on disk, owned by no download
+	sides   []side // files beside the .part (see OpenSide)
+	adopted bool   // the .part was found on disk, owned by no download
 }
 
 func newJob(env *Env, spec Spec, rep Reporter) (*Job, error) {
@@ -260,11 +261,15 @@ func (j *Job) checkpoint(closing bool) {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	if j.file == nil || j.ps == nil {
+		if closing {
+			_ = j.syncSidesLocked(true) // nothing to report without a .part
+		}
 		return
 	}
 	recs := j.ps.records() // before Sync: claims only bytes already written
 	state := j.state
 	ok := j.file.Sync() == nil
+	ok = j.syncSidesLocked(closing) == nil && ok // the state counts their bytes too
 	if closing {
 		j.file.Close()
 		j.file = nil

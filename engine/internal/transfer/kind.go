@@ -9,15 +9,6 @@ import (
 	"github.com/haul-dl/haul/engine/filekind"
 )
 
-// FolderReporter is a Reporter told when a download filed by kind (see
-// Spec.KindBase) goes into its folder (optional).
-type FolderReporter interface {
-	// Filed reports the folder the download's files go to from now on:
-	// the folder of its kind under Spec.KindBase. It is called before the
-	// name is reserved there and before the .part file is created.
-	Filed(dir string)
-}
-
 // openFolder creates and opens the folder a job starts in: Spec.Dir, or
 // for a fresh download filed by kind the base folder, since its kind
 // folder follows the name it gets (see fileByKind).
@@ -52,9 +43,7 @@ func (j *Job) fileByKind(name string) error {
 	j.dir, j.root, j.spec.Dir = d, d.root, dir
 	j.mu.Unlock()
 	j.env.dirs.open.close(old)
-	if fr, ok := j.rep.(FolderReporter); ok {
-		fr.Filed(dir)
-	}
+	j.rep.Filed(dir)
 	return nil
 }
 

@@ -5,8 +5,8 @@ import (
 	"io"
 )
 
-// Protocol is what a way of fetching (HTTP(S) today, HLS video next)
-// adds to the shared machinery of a transfer. Run calls it once per
+// Protocol is what a way of fetching (HTTP(S) here; the streams of
+// transfer/segmented, HLS and DASH, in packages of their own) adds to the shared machinery of a transfer. Run calls it once per
 // attempt, in this order:
 //
 //  1. Begin, only when there is no partial file to continue: make the
@@ -32,7 +32,14 @@ import (
 // ErrChanged restarts the download from zero; anything else fails it.
 // Return context.Cause(ctx) (or any error) when ctx ends.
 //
-// A protocol that fetches many segment URLs into one .part (HLS) returns
+// A protocol of another package reaches the job only through its
+// exported methods (seam.go): requests under the stall timer (Get),
+// reads under the speed limits (ReadAll), whole segments appended (Put),
+// side files flushed with the checkpoints (OpenSide), the connection
+// setting and host slots (WantConns, TrySlot), and the reports.
+//
+// A protocol that fetches many segment URLs into one .part (see
+// transfer/segmented, which does this for HLS and DASH) returns
 // a Start with Total -1 (one piece [0,-1)) and Ranges true (it can go on
 // from a segment). In Fill it runs j.Pool(ctx, slot, nil, nil, fetch,
 // false) — one worker, which gets that piece — and fetch copies segment

@@ -68,6 +68,11 @@ func (r *memReporter) Progress(n int64)         { r.mu.Lock(); r.received = n; r
 func (r *memReporter) Connections(int)          {}
 func (r *memReporter) Learned(string, Resume)   {}
 func (r *memReporter) Retrying(*RetryInfo)      {}
+func (r *memReporter) Segments(int, int, int64) {}
+func (r *memReporter) Stream(string, string)    {}
+func (r *memReporter) Filed(string)             {}
+func (r *memReporter) Live(func() []Piece)      {}
+func (r *memReporter) Fetching(bool)            {}
 func (r *memReporter) Release(dir, name string) { r.mu.Lock(); delete(r.names, name); r.mu.Unlock() }
 func (r *memReporter) Taken(dir, name string) bool {
 	r.mu.Lock()

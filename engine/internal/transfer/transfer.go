@@ -4,8 +4,9 @@
 //
 // It knows nothing of the engine's queue, list or store: a running
 // transfer reads only its Spec and its Env, and reports back through a
-// Reporter. What is specific to a protocol (HTTP today, HLS video later)
-// sits behind the Protocol interface; everything else — the .part file,
+// Reporter. What is specific to a protocol (HTTP here; HLS and DASH in
+// transfer/hls and transfer/dash, over transfer/segmented) sits behind
+// the Protocol interface; everything else — the .part file,
 // the pieces and their checkpoints, speed and connection limits, host
 // slots, retries with backoff, the file name, verification and the final
 // placement — is shared by every protocol.
@@ -47,7 +48,7 @@ type Spec struct {
 	// the folder of its name's kind under KindBase (filekind.Kind.Folder),
 	// decided with the name, before its .part file is created, and Dir
 	// (where the download was filed by the name its link gives) is
-	// replaced (see FolderReporter). A resume (Fixed) stays in Dir.
+	// replaced (see Reporter.Filed). A resume (Fixed) stays in Dir.
 	KindBase string
 }
 
@@ -92,6 +93,36 @@ type Reporter interface {
 	Checkpoint(pieces []Piece, state []byte)
 	// Retrying reports a wait before the next attempt; nil when it ends.
 	Retrying(info *RetryInfo)
+	// Segments reports a segmented download's progress (HLS, DASH):
+	// segments written of all, and the file's size as estimated so far
+	// (exact once every segment is in).
+	Segments(done, total int, estimate int64)
+	// Stream reports that the download is a stream of kind ("HLS",
+	// "DASH") at quality (the chosen video's, such as "720p"; "" when the
+	// manifest does not say), once its manifest is read.
+	Stream(kind, quality string)
+	// Filed reports the folder a download filed by kind (see
+	// Spec.KindBase) goes to from now on: the folder of its kind under
+	// Spec.KindBase. It is called before the name is reserved there and
+	// before the .part file is created.
+	Filed(dir string)
+	// Live hands over written, which returns the pieces' progress as
+	// written to the .part file so far: bytes the next checkpoint will
+	// flush, not yet known to be on disk (Checkpoint reports those). It
+	// returns nil while there is no .part file. written takes only the
+	// pieces' own lock, briefly, and does no I/O; it may be called from
+	// any goroutine, at any time, also after the transfer ended. Run
+	// calls it once, first.
+	Live(written func() []Piece)
+	// Fetching reports false when all the data is in and the file is
+	// being finished, and true when a transfer that reported false goes
+	// back to the network (finishing failed and it tries again). Once
+	// every byte of the file is in, what is left (verifying, flushing,
+	// placing, flushing the folder) needs no connection, and the owner may
+	// start another download meanwhile; the transfer is not done until Run
+	// returns. It is called from the transfer's goroutine, only when the
+	// answer changes.
+	Fetching(on bool)
 	// Names guards the file names of all downloads in a folder.
 	Names
 }
@@ -160,9 +191,7 @@ func Run(ctx context.Context, env *Env, spec Spec, p Protocol, rep Reporter) (Re
 		return Result{}, err
 	}
 	defer job.close()
-	if lr, ok := rep.(LiveReporter); ok {
-		lr.Live(job.written)
-	}
+	rep.Live(job.written)
 	runCtx, stopRun := context.WithCancelCause(ctx)
 	defer stopRun(nil)
 	stopCheckpoints := job.checkpointEvery(runCtx, env.Checkpoint, stopRun)

@@ -1,12 +1,13 @@
 // Command haul-testserver serves generated files on loopback for manual
 // testing, screenshots and benchmarks: data files of a chosen size, small
-// real PNG and JPEG images and, with -hls, the HLS test streams. It
+// real PNG and JPEG images and, with -hls and -dash, the HLS and DASH
+// test streams. It
 // prints the URLs, one per line, and serves until interrupted (SIGINT or
 // SIGTERM). On SIGUSR1 it prints "sent N" to standard error: the body
 // bytes it has sent so far.
 //
 //	haul-testserver -files 3 -size 100M -throttle 2M
-//	haul-testserver -files 0 -images 0 -hls -throttle 20K
+//	haul-testserver -files 0 -images 0 -hls -dash -throttle 20K
 package main
 
 import (
@@ -81,6 +82,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	throttle := byteSize(0)
 	fs.Var(&throttle, "throttle", "limit each response to `bytes/s` (0: unlimited)")
 	hls := fs.Bool("hls", false, "also serve the HLS fixtures under /hls/ and print their playlists' URLs")
+	dash := fs.Bool("dash", false, "also serve the DASH fixtures under /dash/ and print their manifests' URLs")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return err
@@ -129,6 +131,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 
 	if *hls {
 		paths = append(paths, addHLS(s, int64(throttle))...)
+	}
+	if *dash {
+		var opts []testserver.HLSOption
+		if throttle > 0 {
+			opts = append(opts, testserver.ThrottleSegments(int64(throttle)))
+		}
+		s.AddDASH("/dash", opts...)
+		for _, d := range []string{"number", "timeline", "list", "base"} {
+			paths = append(paths, "/dash/"+d+"/manifest.mpd")
+		}
 	}
 
 	// SIGUSR1 prints the body bytes sent so far, for benchmarks that

@@ -103,21 +103,24 @@ func TestParseSize(t *testing.T) {
 	}
 }
 
-func TestServesHLSFixtures(t *testing.T) {
+// servesStreams runs the server with flag and checks the n URLs it
+// prints answer 200 with contentType and a body that starts with head.
+func servesStreams(t *testing.T, flag string, n int, contentType, head string) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	pr, pw := io.Pipe()
 	done := make(chan error, 1)
 	go func() {
-		done <- run(ctx, []string{"-addr", "127.0.0.1:0", "-files", "0", "-images", "0", "-hls"}, pw, io.Discard)
+		done <- run(ctx, []string{"-addr", "127.0.0.1:0", "-files", "0", "-images", "0", flag}, pw, io.Discard)
 		pw.Close()
 	}()
 	sc := bufio.NewScanner(pr)
 	var urls []string
-	for len(urls) < 6 && sc.Scan() {
+	for len(urls) < n && sc.Scan() {
 		urls = append(urls, sc.Text())
 	}
-	if len(urls) != 6 {
+	if len(urls) != n {
 		t.Fatalf("printed %q", urls)
 	}
 	tr := &http.Transport{}
@@ -130,7 +133,7 @@ func TestServesHLSFixtures(t *testing.T) {
 		}
 		body, _ := io.ReadAll(resp.Body)
 		resp.Body.Close()
-		if resp.StatusCode != 200 || !strings.HasPrefix(string(body), "#EXTM3U\n") || resp.Header.Get("Content-Type") != "application/vnd.apple.mpegurl" {
+		if resp.StatusCode != 200 || !strings.HasPrefix(string(body), head) || resp.Header.Get("Content-Type") != contentType {
 			t.Errorf("%s: %d %q %.20q", u, resp.StatusCode, resp.Header.Get("Content-Type"), body)
 		}
 	}
@@ -138,6 +141,14 @@ func TestServesHLSFixtures(t *testing.T) {
 	if err := <-done; err != nil {
 		t.Fatalf("run: %v", err)
 	}
+}
+
+func TestServesHLSFixtures(t *testing.T) {
+	servesStreams(t, "-hls", 6, "application/vnd.apple.mpegurl", "#EXTM3U\n")
+}
+
+func TestServesDASHFixtures(t *testing.T) {
+	servesStreams(t, "-dash", 4, "application/dash+xml", "<?xml")
 }
 
 func TestSIGUSR1PrintsTheBytesSent(t *testing.T) {

@@ -1,6 +1,8 @@
-package transfer
+package segmented
 
 import (
+	"github.com/haul-dl/haul/engine/internal/transfer"
+
 	"context"
 	"sync"
 )
@@ -21,21 +23,33 @@ type fetchTask struct {
 // download may use (the first on the attempt's slot, the others on free
 // slots of the host, coming and going as the connection setting
 // changes), at most a few parts ahead of the writer. It returns, in part
-// order, a channel per part that delivers it; stop ends the workers and
+// order, a channel per part that delivers it, and the window the writer
+// moves as it writes them (see ReadAhead); stop ends the workers and
 // waits for them.
-func (h *HLS) fetchAhead(ctx context.Context, j *Job, parts []part, from int) (<-chan chan fetched, func()) {
+func (p *Protocol) fetchAhead(ctx context.Context, j *transfer.Job, parts []part, from int) (<-chan chan fetched, *window, func()) {
 	ctx, cancel := context.WithCancel(ctx)
-	want, _, _ := j.wantConns()
-	order := make(chan chan fetched, 2*max(want, 4)) // what may wait in memory
+	want, _, _ := j.WantConns()
+	lim := p.ReadAhead
+	if lim.Segments <= 0 {
+		lim.Segments = 2 * max(want, 4)
+	}
+	if lim.Bytes <= 0 {
+		lim.Bytes = DefaultReadAheadBytes
+	}
+	win := newWindow(lim, from)
+	order := make(chan chan fetched, lim.Segments+1) // the window bounds what waits
 	tasks := make(chan fetchTask)
 	fed := make(chan struct{})
-	w := &fetchWorkers{h: h, j: j, parts: parts, ctx: ctx, tasks: tasks}
+	w := &fetchWorkers{p: p, j: j, parts: parts, ctx: ctx, tasks: tasks, win: win}
 	w.wg.Add(2)
 	go func() {
 		defer w.wg.Done()
 		defer close(fed)
 		defer close(tasks)
 		for k := from; k < len(parts); k++ {
+			if win.waitStart(ctx, k) != nil {
+				return
+			}
 			out := make(chan fetched, 1)
 			select {
 			case order <- out:
@@ -53,8 +67,8 @@ func (h *HLS) fetchAhead(ctx context.Context, j *Job, parts []part, from int) (<
 	go func() {  // more workers when the setting or a freed slot allows
 		defer w.wg.Done()
 		for {
-			_, global, own := j.wantConns()
-			freed := j.env.Hosts.freedCh()
+			_, global, own := j.WantConns()
+			freed := j.SlotFreed()
 			for w.more() {
 			}
 			select {
@@ -68,16 +82,17 @@ func (h *HLS) fetchAhead(ctx context.Context, j *Job, parts []part, from int) (<
 			}
 		}
 	}()
-	return order, func() { cancel(); w.wg.Wait() }
+	return order, win, func() { cancel(); w.wg.Wait() }
 }
 
 // fetchWorkers are the connections of fetchAhead.
 type fetchWorkers struct {
-	h     *HLS
-	j     *Job
+	p     *Protocol
+	j     *transfer.Job
 	parts []part
 	ctx   context.Context
 	tasks chan fetchTask
+	win   *window
 	wg    sync.WaitGroup
 
 	mu sync.Mutex
@@ -87,13 +102,13 @@ type fetchWorkers struct {
 // more starts a worker if the download wants more connections and the
 // host has a fair free slot.
 func (w *fetchWorkers) more() bool {
-	want, _, _ := w.j.wantConns()
+	want, _, _ := w.j.WantConns()
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if w.n >= want {
 		return false
 	}
-	slot := w.j.env.Hosts.tryTake(w.j.spec.URL.Host, w.n)
+	slot := w.j.TrySlot(w.n)
 	if slot == nil {
 		return false
 	}
@@ -101,7 +116,7 @@ func (w *fetchWorkers) more() bool {
 	return true
 }
 
-func (w *fetchWorkers) start(slot *Slot) {
+func (w *fetchWorkers) start(slot *transfer.Slot) {
 	w.mu.Lock()
 	w.startLocked(slot)
 	w.mu.Unlock()
@@ -110,21 +125,21 @@ func (w *fetchWorkers) start(slot *Slot) {
 // startLocked runs a worker: the first (slot nil) is counted as a
 // connection by the pool already; an extra one leaves, giving its slot
 // back, when the user lowers the connection count.
-func (w *fetchWorkers) startLocked(slot *Slot) {
+func (w *fetchWorkers) startLocked(slot *transfer.Slot) {
 	w.n++
 	extra := slot != nil
 	if extra {
-		w.j.rep.Connections(int(w.j.live.Add(1)))
+		w.j.Joined(1)
 	}
 	w.wg.Add(1)
 	go func() {
 		defer w.wg.Done()
 		if extra {
-			defer w.j.rep.Connections(int(w.j.live.Add(-1)))
-			defer slot.release()
+			defer w.j.Joined(-1)
+			defer slot.Release()
 		}
 		for t := range w.tasks {
-			b, err := w.h.fetchPart(w.ctx, w.j, &w.parts[t.k])
+			b, err := w.p.fetchPart(w.ctx, w.j, &w.parts[t.k], w.win, t.k)
 			t.out <- fetched{b, err}
 			if extra && w.tooMany() {
 				return
@@ -138,7 +153,7 @@ func (w *fetchWorkers) startLocked(slot *Slot) {
 
 // tooMany counts a leaving worker out when there are more than wanted.
 func (w *fetchWorkers) tooMany() bool {
-	want, _, _ := w.j.wantConns()
+	want, _, _ := w.j.WantConns()
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if w.n > want {
