@@ -10,3 +10,9 @@ api.runtime.onInstalled.addListener(() => haul.createMenus());
 api.contextMenus.onClicked.addListener((info, tab) => haul.onMenu(info, tab));
 api.downloads.onCreated.addListener((item) => haul.onDownload(item));
 api.runtime.onMessage.addListener((msg, sender, sendResponse) => haul.onMessage(msg, sender, sendResponse));
+
+// Streams: webRequest only observes (no blocking); what the page loads
+// is noted per tab.
+api.webRequest.onResponseStarted.addListener((d) => haul.watch.onResponse(d), { urls: ["<all_urls>"] }, ["responseHeaders"]);
+api.webNavigation.onCommitted.addListener((d) => haul.watch.onCommitted(d));
+api.tabs.onRemoved.addListener((tabId) => haul.watch.onRemoved(tabId));
