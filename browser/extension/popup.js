@@ -1,7 +1,9 @@
-// The popup: whether Haul can be reached, and the capture switches.
+// The popup: whether Haul can be reached, the video found on the tab's
+// page, and the capture switches.
 import { api } from "./lib/api.js";
 import { load, save } from "./lib/settings.js";
 import { statusText } from "./lib/status.js";
+import { headingOf, rowsOf } from "./lib/streamview.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -11,7 +13,58 @@ function showStatus(answer) {
   $("status").className = `status ${ok ? "ok" : "bad"}`;
 }
 
+// tabOf is the tab the popup is about: the active one, or the one a
+// ?tab=ID names (the popup opened as a page, in tests).
+async function tabOf() {
+  const named = Number(new URLSearchParams(location.search).get("tab"));
+  if (Number.isInteger(named) && named >= 0) return named;
+  const [tab] = await api.tabs.query({ active: true, currentWindow: true });
+  return tab?.id ?? -1;
+}
+
+// showStreams lists the tab's streams, each with its button.
+async function showStreams(tabId) {
+  const answer = await api.runtime.sendMessage({ type: "streams", tabId }).catch((err) => ({ ok: false, error: err.message }));
+  if (!Array.isArray(answer?.streams)) {
+    $("streamsHeading").textContent = `Could not list this page's video: ${answer?.error ?? "no answer"}`;
+    return;
+  }
+  $("streamsHeading").textContent = headingOf(answer.streams, answer.dropped);
+  const list = $("streamList");
+  const results = new Map([...list.querySelectorAll(".stream")].map((li) => [li.dataset.id, li.querySelector(".result")]));
+  list.replaceChildren();
+  for (const row of rowsOf(answer.streams)) {
+    const li = $("streamRow").content.firstElementChild.cloneNode(true);
+    li.dataset.id = row.id;
+    li.querySelector(".kind").textContent = row.kind;
+    li.querySelector(".title").textContent = row.title;
+    const detail = li.querySelector(".detail");
+    detail.textContent = row.detail;
+    detail.classList.toggle("unsupported", row.unsupported);
+    const result = li.querySelector(".result");
+    const before = results.get(row.id);
+    if (before) {
+      result.textContent = before.textContent;
+      result.className = before.className;
+    }
+    li.querySelector(".get").addEventListener("click", async () => {
+      result.textContent = "Handing it to Haul…";
+      result.className = "result";
+      const r = await api.runtime.sendMessage({ type: "stream-download", tabId, id: row.id }).catch((err) => ({ ok: false, error: err.message }));
+      result.textContent = r?.ok ? "Haul has it." : `Not handed over: ${r?.error ?? "no answer"}`;
+      result.className = r?.ok ? "result" : "result bad";
+    });
+    list.append(li);
+  }
+}
+
 async function main() {
+  const tabId = await tabOf();
+  showStreams(tabId);
+  api.storage.onChanged?.addListener((changes, area) => {
+    if (area === "session" && `streams:${tabId}` in changes) showStreams(tabId);
+  });
+
   const s = await load(api.storage);
   $("capture").checked = s.capture;
   $("types").value = s.types;

@@ -34,7 +34,7 @@ test("DASH manifests are found by .mpd or application/dash+xml", () => {
 
 test("direct video and audio are found over 1 MB, by Content-Length or a range's total", () => {
   const big = classify(response("https://cdn.example/film.mp4", { "Content-Type": "video/mp4", "Content-Length": "1000001" }, { type: "media" }));
-  assert.deepEqual(big, { kind: "media", url: "https://cdn.example/film.mp4", size: 1000001 });
+  assert.deepEqual(big, { kind: "media", url: "https://cdn.example/film.mp4", size: 1000001, type: "video/mp4" });
   const ranged = classify(
     response("https://cdn.example/song.ogg", { "Content-Type": "audio/ogg", "Content-Length": "65536", "Content-Range": "bytes 0-65535/7340032" }, { type: "media", statusCode: 206 }),
   );

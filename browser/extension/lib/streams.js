@@ -90,7 +90,7 @@ export function classify(details) {
   if (SEGMENT_TYPES.has(type) || SEGMENT_EXTS.has(ext)) return { kind: "segment", url, size: -1 };
   if (type.startsWith("video/") || type.startsWith("audio/")) {
     const size = sizeOf(details);
-    if (size > MIN_MEDIA_BYTES) return { kind: "media", url, size };
+    if (size > MIN_MEDIA_BYTES) return { kind: "media", url, size, type };
     if (SCRIPTED.has(details.type)) return { kind: "segment", url, size };
   }
   return null;
@@ -164,6 +164,7 @@ export function noteResponse(notes, found, details) {
     kind: found.kind,
     url: found.url,
     size: found.size,
+    type: found.type ?? "",
     frameId,
     page: notes.frames[String(frameId)] ?? details.documentUrl ?? "",
     segments: 0,
