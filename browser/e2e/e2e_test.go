@@ -110,12 +110,22 @@ type scene struct {
 	srv                     *testserver.Server
 	page                    string
 	content                 []byte
+	devtools                *cdp // nil unless asked for
 }
 
 // newScene builds haul, starts Xvfb and the server and, when register
 // is set, runs `haul install-browser` for the browser's profile; then it
-// opens the page in headless Chromium with the unpacked extension.
+// opens the page that starts a download in headless Chromium with the
+// unpacked extension.
 func newScene(t *testing.T, register bool) *scene {
+	t.Helper()
+	return openScene(t, register, "/page.html", false)
+}
+
+// openScene is newScene opening the page at path or, when devtools is
+// set, a blank page and the DevTools protocol on a pipe (the test then
+// opens sc.page).
+func openScene(t *testing.T, register bool, path string, devtools bool) *scene {
 	t.Helper()
 	chromium := need(t, "Chromium", "chromium", "chromium-browser")
 	xvfb := need(t, "Xvfb", "Xvfb")
@@ -163,7 +173,6 @@ func newScene(t *testing.T, register bool) *scene {
 	sc.srv = testserver.New()
 	t.Cleanup(sc.srv.Close)
 	sc.content = testserver.Content(size, 11)
-	sc.page = sc.srv.URL("/page.html")
 	sc.srv.Add("/page.html", []byte(`<!doctype html><title>Haul e2e</title>
 <p><a id="dl" href="/files/big.iso">big.iso</a></p>
 <script>setTimeout(() => { location.href = "/files/big.iso"; }, 2500);</script>`),
@@ -172,6 +181,8 @@ func newScene(t *testing.T, register bool) *scene {
 		testserver.NoETag())
 	sc.srv.Add("/files/big.iso", sc.content, testserver.Throttle(512<<10),
 		testserver.ContentDisposition(`attachment; filename="big.iso"`), testserver.ContentType("application/octet-stream"))
+	addStreamPage(t, sc.srv)
+	sc.page = sc.srv.URL(path)
 
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	t.Cleanup(cancel)
@@ -184,8 +195,23 @@ func newScene(t *testing.T, register bool) *scene {
 		"--enable-logging=stderr", sc.page)
 	browser.Env = env
 	browser.Stdout, browser.Stderr = &browserLog, &browserLog
+	if devtools {
+		files, c, err := cdpPipes()
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The test opens the page itself, through the protocol: a page
+		// named on the command line is at times never opened.
+		browser.Args = append(browser.Args[:len(browser.Args)-1], "--remote-debugging-pipe", "about:blank")
+		browser.ExtraFiles = files
+		sc.devtools = c
+		t.Cleanup(c.close)
+	}
 	if err := browser.Start(); err != nil {
 		t.Fatalf("starting Chromium: %v", err)
+	}
+	for _, f := range browser.ExtraFiles {
+		f.Close() // Chromium's ends of the DevTools pipes
 	}
 	t.Cleanup(func() {
 		browser.Process.Kill()

@@ -22,18 +22,38 @@ async function tabOf() {
   return tab?.id ?? -1;
 }
 
-// showStreams lists the tab's streams, each with its button.
+// results holds what each stream's button last said, by stream ID, so
+// that it survives the list being drawn again.
+const results = new Map();
+let drawn = "";
+
+// showResult sets what a stream's button said, on its row if shown.
+function showResult(id, text, bad = false) {
+  results.set(id, { text, bad });
+  for (const li of $("streamList").children) {
+    if (li.dataset.id !== id) continue;
+    li.querySelector(".result").textContent = text;
+    li.querySelector(".result").className = bad ? "result bad" : "result";
+  }
+}
+
+// showStreams lists the tab's streams, each with its button; it draws
+// the list again only when what it shows changed.
 async function showStreams(tabId) {
   const answer = await api.runtime.sendMessage({ type: "streams", tabId }).catch((err) => ({ ok: false, error: err.message }));
   if (!Array.isArray(answer?.streams)) {
     $("streamsHeading").textContent = `Could not list this page's video: ${answer?.error ?? "no answer"}`;
     return;
   }
-  $("streamsHeading").textContent = headingOf(answer.streams, answer.dropped);
+  const rows = rowsOf(answer.streams);
+  const heading = headingOf(answer.streams, answer.dropped);
+  const shown = JSON.stringify([heading, rows]);
+  if (shown === drawn) return;
+  drawn = shown;
+  $("streamsHeading").textContent = heading;
   const list = $("streamList");
-  const results = new Map([...list.querySelectorAll(".stream")].map((li) => [li.dataset.id, li.querySelector(".result")]));
   list.replaceChildren();
-  for (const row of rowsOf(answer.streams)) {
+  for (const row of rows) {
     const li = $("streamRow").content.firstElementChild.cloneNode(true);
     li.dataset.id = row.id;
     li.querySelector(".kind").textContent = row.kind;
@@ -41,20 +61,14 @@ async function showStreams(tabId) {
     const detail = li.querySelector(".detail");
     detail.textContent = row.detail;
     detail.classList.toggle("unsupported", row.unsupported);
-    const result = li.querySelector(".result");
-    const before = results.get(row.id);
-    if (before) {
-      result.textContent = before.textContent;
-      result.className = before.className;
-    }
     li.querySelector(".get").addEventListener("click", async () => {
-      result.textContent = "Handing it to Haul…";
-      result.className = "result";
+      showResult(row.id, "Handing it to Haul…");
       const r = await api.runtime.sendMessage({ type: "stream-download", tabId, id: row.id }).catch((err) => ({ ok: false, error: err.message }));
-      result.textContent = r?.ok ? "Haul has it." : `Not handed over: ${r?.error ?? "no answer"}`;
-      result.className = r?.ok ? "result" : "result bad";
+      showResult(row.id, r?.ok ? "Haul has it." : `Not handed over: ${r?.error ?? "no answer"}`, !r?.ok);
     });
     list.append(li);
+    const said = results.get(row.id);
+    if (said) showResult(row.id, said.text, said.bad);
   }
 }
 

@@ -145,10 +145,11 @@ test("a navigation of the top frame clears the notes; a frame's only records its
   assert.equal(notes.streams[0].page, "https://player.example/embed/1", "the frame that loaded it is its page");
   notes = noteFrame(notes, { frameId: 4, url: "https://player.example/embed/2", timeStamp: 800 });
   assert.equal(notes.streams.length, 1);
-  // the new page's playlist may be noted before the navigation is: kept
+  // the new page's playlist may be noted before the navigation is: kept,
+  // and given its page then
   see(notes, response("https://cdn.example/2.m3u8", {}, { frameId: 0, timeStamp: 1001 }));
   notes = noteFrame(notes, { frameId: 0, url: "https://example.org/watch/2", timeStamp: 1000 });
-  assert.deepEqual(notes.streams.map((s) => s.url), ["https://cdn.example/2.m3u8"]);
+  assert.deepEqual(notes.streams.map((s) => [s.url, s.page]), [["https://cdn.example/2.m3u8", "https://example.org/watch/2"]]);
   assert.deepEqual(notes.frames, { 0: "https://example.org/watch/2" });
   // a late response of the old page is not noted
   assert.equal(see(notes, response("https://cdn.example/old.m3u8", {}, { timeStamp: 900 })).changed, false);

@@ -102,6 +102,7 @@ test("a stream seen before its page was known goes with the tab's page; a gone o
   const api = stubAPI({ native: hlsHost, tabs: { 3: { id: 3, url: "https://example.org/late#t=5" } } });
   const haul = createHaul(api);
   await haul.watch.onResponse(response(MASTER));
+  assert.equal(api.calls.native[0].msg.page, "https://example.org/late", "its qualities are asked for with the tab's page");
   const [s] = (await ask(haul, { type: "streams", tabId: 3 })).streams;
   await ask(haul, { type: "stream-download", tabId: 3, id: s.id });
   assert.equal(api.calls.native.at(-1).msg.page, "https://example.org/late");

@@ -112,10 +112,16 @@ const isStream = (s) => s.kind === "hls" || s.kind === "dash";
 // keeping only what the new page loaded if it was noted first.
 export function noteFrame(notes, { frameId, url, timeStamp = 0 }) {
   if (frameId === 0) {
-    const kept = notes.streams.filter((s) => s.seen >= timeStamp);
+    // what the new page loaded before this was noted: its frames' pages
+    // were taken from the old page's
+    const kept = notes.streams.filter((s) => s.seen >= timeStamp).map((s) => ({ ...s, page: "" }));
     notes = { ...emptyNotes(timeStamp), streams: kept, next: notes.next };
   }
-  if (typeof url === "string" && url.length <= MAX_FIELD) notes.frames[String(frameId)] = url;
+  if (typeof url !== "string" || url.length > MAX_FIELD) return notes;
+  notes.frames[String(frameId)] = url;
+  for (const s of notes.streams) {
+    if (s.frameId === frameId && !s.page) s.page = url; // noted before its page was
+  }
   return notes;
 }
 

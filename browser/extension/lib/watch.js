@@ -69,7 +69,8 @@ export function createWatch(api, { send, userAgent = "" }) {
     let answer;
     try {
       const cookies = await cookiesFor(api, stream.url);
-      const msg = { ...downloadMessage({ url: stream.url, page: stream.page, userAgent, cookies }), type: "qualities", kind: stream.kind };
+      const page = await pageOf(tabId, stream);
+      const msg = { ...downloadMessage({ url: stream.url, page, userAgent, cookies }), type: "qualities", kind: stream.kind };
       answer = await send(msg);
     } catch (err) {
       answer = { error: err.message, unsupported: err.reply?.unsupported === true };
@@ -127,10 +128,20 @@ export function createWatch(api, { send, userAgent = "" }) {
     const notes = await read(tabId);
     const s = notes.streams.find((x) => x.id === id);
     if (!s) throw new Error("that stream is no longer on this page");
-    let page = s.page;
-    if (!page) page = (await api.tabs?.get?.(tabId).catch(() => null))?.url ?? "";
     const cookies = await cookiesFor(api, s.url);
-    return send(downloadMessage({ url: s.url, page, userAgent, cookies }));
+    return send(downloadMessage({ url: s.url, page: await pageOf(tabId, s), userAgent, cookies }));
+  }
+
+  // pageOf is the page a stream was loaded by: its frame's document as
+  // noted, or, when the navigation has not been noted yet, the frame's
+  // address now (the tab's for the top frame).
+  async function pageOf(tabId, s) {
+    if (s.page) return s.page;
+    const notes = await read(tabId);
+    const frame = notes.frames[String(s.frameId)];
+    if (frame) return frame;
+    if (s.frameId !== 0) return "";
+    return (await api.tabs?.get?.(tabId).catch(() => null))?.url ?? "";
   }
 
   return { onResponse, onCommitted, onRemoved, list, download, notesOf: read };
