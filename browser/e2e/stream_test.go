@@ -43,9 +43,10 @@ if (window.Hls && Hls.isSupported()) {
   const hls = new Hls();
   hls.loadSource(src);
   hls.attachMedia(document.getElementById("v"));
-} else {
-  fetch(src);
+} else { // no Media Source Extensions: fetch as a player would
+  fetch(src).then(() => fetch("/hls/master/lo/index.m3u8")).then(() => fetch("/hls/master/lo/seg0.ts"));
 }
+document.title = window.Hls && Hls.isSupported() ? "hls.js" : "fetch";
 </script>`),
 		testserver.Header("Set-Cookie", "cdn=stream-cookie; Path=/hls"),
 		testserver.NoETag())
@@ -58,18 +59,26 @@ if (window.Hls && Hls.isSupported()) {
 func TestBrowserStreamArrivesInHaul(t *testing.T) {
 	sc := openScene(t, true, "/stream.html", true)
 	dt := sc.devtools
-	if _, err := dt.open(sc.page); err != nil {
+	pageSession, err := dt.open(sc.page)
+	if err != nil {
 		t.Fatal(err)
 	}
 
-	waitUntil(t, 90*time.Second, "the browser to fetch the master playlist", func() bool {
-		return len(sc.srv.Requests(streamMaster)) > 0
+	// The player reads the master, then a variant: the extension must
+	// fold the variant into the master.
+	waitUntil(t, 90*time.Second, "the browser to fetch the master playlist and a variant", func() bool {
+		return len(sc.srv.Requests(streamMaster)) > 0 &&
+			len(sc.srv.Requests("/hls/master/lo/index.m3u8"))+len(sc.srv.Requests("/hls/ts/index.m3u8")) > 0
 	})
 
 	// The popup, opened as a page about the stream page's tab.
 	session, err := dt.open("chrome-extension://" + nativehost.ExtensionID + "/popup.html")
 	if err != nil {
 		t.Fatal(err)
+	}
+	var player string
+	if err := dt.eval(pageSession, `document.title`, &player); err == nil {
+		t.Logf("the page read the stream with %s", player)
 	}
 	var tabID int
 	find := `chrome.tabs.query({url: ` + jsString(sc.page) + `}).then((tabs) => tabs.length ? tabs[0].id : -1)`
@@ -101,9 +110,16 @@ func TestBrowserStreamArrivesInHaul(t *testing.T) {
 	if err := dt.eval(session, `chrome.action.getBadgeText({tabId: `+itoa(tabID)+`})`, &badge); err != nil || badge != "1" {
 		t.Errorf("the badge says %q (%v), want 1", badge, err)
 	}
+	var status string
+	waitUntil(t, 60*time.Second, "the popup to say whether Haul can be reached", func() bool {
+		return dt.eval(session, `document.getElementById("status").textContent`, &status) == nil && !strings.HasPrefix(status, "Checking")
+	})
+	if !strings.HasPrefix(status, "Haul is reachable") {
+		t.Errorf("the popup says %q", status)
+	}
 	if out := os.Getenv("HAUL_E2E_POPUP_PNG"); out != "" {
 		var height float64
-		if err := dt.eval(session, `document.documentElement.scrollHeight`, &height); err != nil {
+		if err := dt.eval(session, `Math.ceil(document.body.getBoundingClientRect().bottom) + 10`, &height); err != nil {
 			t.Fatal(err)
 		}
 		png, err := dt.screenshot(session, 360, height)
