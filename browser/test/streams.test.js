@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { applyInfo, classify, emptyNotes, MAX_STREAMS, noteFrame, noteResponse, sizeOf } from "../extension/lib/streams.js";
+import { applyInfo, classify, emptyNotes, MAX_FRAMES, MAX_STREAMS, noteFrame, noteResponse, sizeOf } from "../extension/lib/streams.js";
 
 // response is webRequest's details of one response of tab 3's page.
 const response = (url, headers = {}, over = {}) => ({
@@ -167,4 +167,11 @@ test("sizeOf reads a range's total before the length, and nothing from junk", ()
   assert.equal(sizeOf(response("u", { "Content-Range": "bytes 0-1/2000000", "Content-Length": "2" })), 2000000);
   assert.equal(sizeOf(response("u", { "Content-Length": "12abc" })), -1);
   assert.equal(sizeOf(response("u", { "Content-Range": "bytes 0-1/*", "Content-Length": "2" })), 2);
+});
+
+test("a page with very many frames is remembered for its first ones only", () => {
+  let notes = noteFrame(emptyNotes(), { frameId: 0, url: "https://example.org/", timeStamp: 1 });
+  for (let i = 1; i <= MAX_FRAMES + 20; i++) notes = noteFrame(notes, { frameId: i, url: `https://ads.example/${i}`, timeStamp: 2 });
+  assert.equal(Object.keys(notes.frames).length, MAX_FRAMES);
+  assert.equal(notes.frames["0"], "https://example.org/");
 });

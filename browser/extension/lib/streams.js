@@ -12,6 +12,10 @@ export const MIN_MEDIA_BYTES = 1e6;
 // in dropped.
 export const MAX_STREAMS = 50;
 
+// MAX_FRAMES is the most frames whose page one tab's notes remember;
+// a stream of a frame past it goes with the tab's page.
+export const MAX_FRAMES = 100;
+
 // MAX_FOLDED is the most variant URLs kept per entry (a playlist lists
 // a handful; this only bounds a hostile one).
 export const MAX_FOLDED = 200;
@@ -118,6 +122,7 @@ export function noteFrame(notes, { frameId, url, timeStamp = 0 }) {
     notes = { ...emptyNotes(timeStamp), streams: kept, next: notes.next };
   }
   if (typeof url !== "string" || url.length > MAX_FIELD) return notes;
+  if (Object.keys(notes.frames).length >= MAX_FRAMES && !(String(frameId) in notes.frames)) return notes;
   notes.frames[String(frameId)] = url;
   for (const s of notes.streams) {
     if (s.frameId === frameId && !s.page) s.page = url; // noted before its page was
