@@ -15,10 +15,14 @@ import (
 	"github.com/haul-dl/haul/engine/hls"
 )
 
-// Bounds on what a "qualities" message makes Haul fetch.
+// Bounds on what a "qualities" message makes Haul fetch, and on its
+// answer, which must stay far below the browser's MaxReply.
 const (
 	MaxPlaylistBytes = 4 << 20          // a master playlist or manifest
 	PlaylistTimeout  = 15 * time.Second // its fetch, headers and body
+	MaxParts         = 200              // variant URLs told, for folding
+	MaxPartsBytes    = 256 << 10        // their total length
+	MaxQualities     = 50               // quality labels told
 )
 
 // FetchFunc fetches one small resource under Haul's client rules, as
@@ -115,8 +119,27 @@ func hlsInfo(body []byte, final *url.URL) (streamInfo, error) {
 			info.Parts = append(info.Parts, r.URL)
 		}
 	}
-	info.Parts = slices.Compact(slices.Sorted(slices.Values(info.Parts)))
+	info.Parts = boundParts(slices.Compact(slices.Sorted(slices.Values(info.Parts))))
+	if len(info.Qualities) > MaxQualities {
+		info.Qualities = info.Qualities[:MaxQualities]
+	}
 	return info, nil
+}
+
+// boundParts keeps the first parts within MaxParts and MaxPartsBytes,
+// leaving out any longer than MaxField: a hostile playlist cannot make
+// an answer the browser refuses.
+func boundParts(parts []string) []string {
+	var out []string
+	size := 0
+	for _, p := range parts {
+		if len(p) > MaxField || size+len(p) > MaxPartsBytes || len(out) == MaxParts {
+			continue
+		}
+		size += len(p)
+		out = append(out, p)
+	}
+	return out
 }
 
 // hlsQualities are the heights a master playlist's variants offer,

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -170,5 +171,28 @@ func TestHLSQualitiesNameEachHeightOnceAndBandwidthOnlyWithoutResolutions(t *tes
 		if got := hlsQualities(tc.vs); !slices.Equal(got, tc.want) {
 			t.Errorf("%s: %q, want %q", tc.name, got, tc.want)
 		}
+	}
+}
+
+func TestQualitiesOfAHugeMasterStayWithinTheBrowsersReplyLimit(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("#EXTM3U\n")
+	long := strings.Repeat("x", MaxField-40)
+	for i := range 400 {
+		fmt.Fprintf(&b, "#EXT-X-STREAM-INF:BANDWIDTH=%d,RESOLUTION=%dx%d\n%s/%d.m3u8\n", 1000+i, i+1, i+1, long, i)
+	}
+	srv := testserver.New()
+	defer srv.Close()
+	srv.Add("/big.m3u8", []byte(b.String()))
+	rep := askQualities(t, &Host{StateDir: shortDir(t)}, qualitiesMessage(t, "hls", srv.URL("/big.m3u8"), ""))
+	if !rep.OK || len(rep.Qualities) != MaxQualities || rep.Qualities[0] != "400p" || len(rep.Parts) == 0 {
+		t.Fatalf("reply with %d qualities (%.20q) and %d parts, error %q", len(rep.Qualities), rep.Qualities, len(rep.Parts), rep.Error)
+	}
+	size := 0
+	for _, p := range rep.Parts {
+		size += len(p)
+	}
+	if size > MaxPartsBytes || len(rep.Parts) > MaxParts {
+		t.Errorf("%d parts of %d bytes, over the bounds", len(rep.Parts), size)
 	}
 }
