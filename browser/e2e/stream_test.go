@@ -59,6 +59,16 @@ document.title = window.Hls && Hls.isSupported() ? "hls.js" : "fetch";
 func TestBrowserStreamArrivesInHaul(t *testing.T) {
 	sc := openScene(t, true, "/stream.html", true)
 	dt := sc.devtools
+	// The popup first, as a page: once the extension's background
+	// answers it, its listeners are on and the stream page can open.
+	session, err := dt.open("chrome-extension://" + nativehost.ExtensionID + "/popup.html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitUntil(t, 60*time.Second, "the extension's background to answer", func() bool {
+		var up bool
+		return dt.eval(session, `chrome.runtime.sendMessage({type: "streams", tabId: -1}).then((a) => Array.isArray(a.streams))`, &up) == nil && up
+	})
 	pageSession, err := dt.open(sc.page)
 	if err != nil {
 		t.Fatal(err)
@@ -71,11 +81,7 @@ func TestBrowserStreamArrivesInHaul(t *testing.T) {
 			len(sc.srv.Requests("/hls/master/lo/index.m3u8"))+len(sc.srv.Requests("/hls/ts/index.m3u8")) > 0
 	})
 
-	// The popup, opened as a page about the stream page's tab.
-	session, err := dt.open("chrome-extension://" + nativehost.ExtensionID + "/popup.html")
-	if err != nil {
-		t.Fatal(err)
-	}
+	// The popup, about the stream page's tab.
 	var player string
 	if err := dt.eval(pageSession, `document.title`, &player); err == nil {
 		t.Logf("the page read the stream with %s", player)

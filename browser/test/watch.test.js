@@ -128,3 +128,8 @@ test("a web page's content script cannot list or hand over a tab's streams", asy
   assert.equal(haul.onMessage({ type: "stream-download", tabId: 3, id: "s1" }, { url: "https://evil.example/", tab: { id: 1 } }, () => assert.fail("answered")), false);
   assert.equal(api.calls.native.length, n);
 });
+
+test("a popup message without a tab is refused with a reason", async () => {
+  const haul = createHaul(stubAPI({ native: hlsHost }));
+  assert.deepEqual(await ask(haul, { type: "streams" }), { ok: false, error: "no tab named" });
+});

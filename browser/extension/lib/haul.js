@@ -102,7 +102,10 @@ export function createHaul(api, { userAgent = "", now = () => Date.now() } = {})
   function onMessage(msg, sender, sendResponse) {
     if ((msg?.type === "streams" || msg?.type === "stream-download") && fromExtension(sender)) {
       const tabId = Number(msg.tabId);
-      const work = msg.type === "streams" ? watch.list(tabId) : watch.download(tabId, String(msg.id)).then(() => ({ ok: true }));
+      let work;
+      if (!Number.isInteger(tabId)) work = Promise.reject(new Error("no tab named"));
+      else if (msg.type === "streams") work = watch.list(tabId);
+      else work = watch.download(tabId, String(msg.id)).then(() => ({ ok: true }));
       work.then(sendResponse, (err) => sendResponse({ ok: false, error: err.message }));
       return true; // answers later
     }
