@@ -5,7 +5,8 @@
 # whose window runs under Xvfb. Installs chromium and xvfb with apt-get
 # when missing; the test skips, saying so, only where they cannot be
 # installed. HAUL_E2E_POPUP_PNG=FILE saves the popup with the stream as
-# a PNG (docs/browser-streams.png is made so).
+# a PNG (docs/browser-streams.png is made so), HAUL_E2E_WINDOW_PNG=FILE
+# the screen with Haul's window once the stream is in.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

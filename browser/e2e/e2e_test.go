@@ -110,7 +110,8 @@ type scene struct {
 	srv                     *testserver.Server
 	page                    string
 	content                 []byte
-	devtools                *cdp // nil unless asked for
+	devtools                *cdp   // nil unless asked for
+	display                 string // the Xvfb display Haul's window is on
 }
 
 // newScene builds haul, starts Xvfb and the server and, when register
@@ -158,6 +159,7 @@ func openScene(t *testing.T, register bool, path string, devtools bool) *scene {
 		t.Fatal(err)
 	}
 	display := startXvfb(t, xvfb)
+	sc.display = display
 	env := append(os.Environ(),
 		"HOME="+home, "XDG_CONFIG_HOME="+filepath.Join(home, ".config"), "XDG_DOWNLOAD_DIR="+sc.haulDL,
 		"DISPLAY="+display, "LANG=C.UTF-8")

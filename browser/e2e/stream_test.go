@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -156,6 +157,13 @@ func TestBrowserStreamArrivesInHaul(t *testing.T) {
 		sum := sha256.Sum256(b)
 		return err == nil && hex.EncodeToString(sum[:]) == want
 	})
+
+	if out := os.Getenv("HAUL_E2E_WINDOW_PNG"); out != "" {
+		shot := exec.Command("import", "-display", sc.display, "-window", "root", out)
+		if b, err := shot.CombinedOutput(); err != nil {
+			t.Errorf("screenshot of Haul's window: %v\n%s", err, b)
+		}
+	}
 
 	// Haul's requests for the master (its qualities and its download)
 	// carry the page as Referer, the stream path's cookie and the
