@@ -23,6 +23,7 @@ import (
 	"time"
 
 	"github.com/haul-dl/haul/engine/testserver"
+	"github.com/haul-dl/haul/nativehost"
 )
 
 const size = 2 << 20
@@ -110,7 +111,9 @@ type scene struct {
 	srv                     *testserver.Server
 	page                    string
 	content                 []byte
-	devtools                *cdp   // nil unless asked for
+	devtools                *cdp   // the DevTools protocol, on a pipe
+	popup                   string // its session with the popup, opened as a page
+	pageSession             string // its session with the page
 	display                 string // the Xvfb display Haul's window is on
 }
 
@@ -120,13 +123,15 @@ type scene struct {
 // unpacked extension.
 func newScene(t *testing.T, register bool) *scene {
 	t.Helper()
-	return openScene(t, register, "/page.html", false)
+	return openScene(t, register, "/page.html")
 }
 
-// openScene is newScene opening the page at path or, when devtools is
-// set, a blank page and the DevTools protocol on a pipe (the test then
-// opens sc.page).
-func openScene(t *testing.T, register bool, path string, devtools bool) *scene {
+// openScene is newScene opening the page at path. The page is opened
+// through the DevTools protocol once the extension's background answers
+// its popup: a page named on Chromium's command line was at times never
+// opened (a fresh profile, the extension loading with it), or opened
+// before the extension listened.
+func openScene(t *testing.T, register bool, path string) *scene {
 	t.Helper()
 	chromium := need(t, "Chromium", "chromium", "chromium-browser")
 	xvfb := need(t, "Xvfb", "Xvfb")
@@ -194,21 +199,16 @@ func openScene(t *testing.T, register bool, path string, devtools bool) *scene {
 		"--disable-background-networking", "--disable-component-update", "--disable-sync",
 		"--disable-features=DisableLoadExtensionCommandLineSwitch",
 		"--user-data-dir="+profile, "--load-extension="+filepath.Join(root, "browser", "extension"),
-		"--enable-logging=stderr", sc.page)
+		"--enable-logging=stderr", "--remote-debugging-pipe", "about:blank")
 	browser.Env = env
 	browser.Stdout, browser.Stderr = &browserLog, &browserLog
-	if devtools {
-		files, c, err := cdpPipes()
-		if err != nil {
-			t.Fatal(err)
-		}
-		// The test opens the page itself, through the protocol: a page
-		// named on the command line is at times never opened.
-		browser.Args = append(browser.Args[:len(browser.Args)-1], "--remote-debugging-pipe", "about:blank")
-		browser.ExtraFiles = files
-		sc.devtools = c
-		t.Cleanup(c.close)
+	files, dt, err := cdpPipes()
+	if err != nil {
+		t.Fatal(err)
 	}
+	browser.ExtraFiles = files
+	sc.devtools = dt
+	t.Cleanup(dt.close)
 	if err := browser.Start(); err != nil {
 		t.Fatalf("starting Chromium: %v", err)
 	}
@@ -222,6 +222,17 @@ func openScene(t *testing.T, register bool, path string, devtools bool) *scene {
 			t.Logf("Chromium's log:\n%s", tail(browserLog.String(), 4000))
 		}
 	})
+
+	if sc.popup, err = dt.open("chrome-extension://" + nativehost.ExtensionID + "/popup.html"); err != nil {
+		t.Fatal(err)
+	}
+	waitUntil(t, 60*time.Second, "the extension's background to answer", func() bool {
+		var up bool
+		return dt.eval(sc.popup, `chrome.runtime.sendMessage({type: "streams", tabId: -1}).then((a) => Array.isArray(a.streams))`, &up) == nil && up
+	})
+	if sc.pageSession, err = dt.open(sc.page); err != nil {
+		t.Fatal(err)
+	}
 	return sc
 }
 

@@ -15,7 +15,6 @@ import (
 	"time"
 
 	"github.com/haul-dl/haul/engine/testserver"
-	"github.com/haul-dl/haul/nativehost"
 )
 
 // hlsJS is the vendored player (see testdata/hls.js/README.md).
@@ -58,22 +57,8 @@ document.title = window.Hls && Hls.isSupported() ? "hls.js" : "fetch";
 // master), the popup lists it with the qualities Haul read, and its
 // Download with Haul hands it over with the page's Referer and cookie.
 func TestBrowserStreamArrivesInHaul(t *testing.T) {
-	sc := openScene(t, true, "/stream.html", true)
-	dt := sc.devtools
-	// The popup first, as a page: once the extension's background
-	// answers it, its listeners are on and the stream page can open.
-	session, err := dt.open("chrome-extension://" + nativehost.ExtensionID + "/popup.html")
-	if err != nil {
-		t.Fatal(err)
-	}
-	waitUntil(t, 60*time.Second, "the extension's background to answer", func() bool {
-		var up bool
-		return dt.eval(session, `chrome.runtime.sendMessage({type: "streams", tabId: -1}).then((a) => Array.isArray(a.streams))`, &up) == nil && up
-	})
-	pageSession, err := dt.open(sc.page)
-	if err != nil {
-		t.Fatal(err)
-	}
+	sc := openScene(t, true, "/stream.html")
+	dt, session, pageSession := sc.devtools, sc.popup, sc.pageSession
 
 	// The player reads the master, then a variant: the extension must
 	// fold the variant into the master.

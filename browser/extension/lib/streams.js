@@ -26,6 +26,10 @@ const DASH_TYPES = new Set(["application/dash+xml"]);
 // listed on their own.
 const SEGMENT_EXTS = new Set(["ts", "m4s", "m4v", "m4a", "aac", "cmfv", "cmfa", "fmp4", "m4f", "vtt", "webvtt", "key"]);
 const SEGMENT_TYPES = new Set(["video/mp2t", "video/iso.segment", "audio/iso.segment", "text/vtt"]);
+// WATCHED_TYPES are the webRequest types watched: what players fetch
+// and what media elements load (types both Chromium and Firefox know).
+export const WATCHED_TYPES = ["xmlhttprequest", "media", "object", "other"];
+
 // SCRIPTED are the request types of a player's own fetches (hls.js,
 // dash.js and the like feed the video element through them).
 const SCRIPTED = new Set(["xmlhttprequest", "fetch", "other"]);
