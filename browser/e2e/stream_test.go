@@ -93,7 +93,7 @@ func TestBrowserStreamArrivesInHaul(t *testing.T) {
 	})
 	waitUntil(t, 60*time.Second, "the popup to list the stream with Haul's qualities", func() bool {
 		rows = nil
-		return dt.eval(session, list, &rows) == nil && len(rows) > 0 && strings.Contains(rows[0].Detail, "p")
+		return dt.eval(session, list, &rows) == nil && len(rows) > 0 && !strings.HasPrefix(rows[0].Detail, "Asking")
 	})
 	if len(rows) != 1 || rows[0].Kind != "HLS stream" || rows[0].Detail != "90p · 54p" || !strings.HasPrefix(rows[0].Title, "master.m3u8 · ") {
 		t.Fatalf("the popup lists %+v, want the master alone with 90p · 54p", rows)
