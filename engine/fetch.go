@@ -40,14 +40,14 @@ func Fetch(ctx context.Context, opt Options, req Request, lim FetchLimits) ([]by
 	if lim.Timeout <= 0 {
 		lim.Timeout = DefaultFetchTimeout
 	}
-	client, err := newClient(opt)
+	base, err := newClient(opt)
 	if err != nil {
 		return nil, nil, err
 	}
-	defer client.CloseIdleConnections()
+	defer base.CloseIdleConnections()
 	ctx, cancel := context.WithTimeout(ctx, lim.Timeout)
 	defer cancel()
-	hr, err := transfer.NewSpecRequest(ctx, transfer.Spec{URL: u, Header: transfer.CleanHeader(req.Header)}, req.URL)
+	client, hr, err := transfer.SpecRequest(ctx, transfer.Spec{URL: u, Header: transfer.CleanHeader(req.Header)}, base, req.URL)
 	if err != nil {
 		return nil, nil, err
 	}
