@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"strings"
 	"testing"
+
+	"github.com/haul-dl/haul/instance"
 )
 
 // FuzzMessage feeds arbitrary bytes to the framing and the message
@@ -13,6 +15,7 @@ func FuzzMessage(f *testing.F) {
 	f.Add([]byte(download))
 	f.Add([]byte(`{"type":"links","page":"https://e.example/","links":[{"url":"https://e.example/a","cookies":[{"name":"a","value":"b"}]}]}`))
 	f.Add([]byte(`{"type":"ping"}`))
+	f.Add([]byte(`{"type":"qualities","kind":"hls","url":"https://e.example/m.m3u8","page":"https://e.example/","cookies":[{"name":"a","value":"b"}]}`))
 	f.Add([]byte(`{"type":"download","url":"https://e.example/","userAgent":"\u0000"}`))
 	f.Fuzz(func(t *testing.T, body []byte) {
 		_, _ = ReadMessage(bytes.NewReader(body), MaxIncoming)
@@ -21,6 +24,10 @@ func FuzzMessage(f *testing.F) {
 			return
 		}
 		h := m.handoff()
+		if m.Type == "qualities" {
+			r := m.request()
+			h.Items = []instance.HandoffItem{{URL: r.URL, Header: r.Header}}
+		}
 		if len(h.Items) == 0 {
 			t.Fatalf("an accepted %s message without items", m.Type)
 		}

@@ -29,6 +29,9 @@ type Host struct {
 	// RetryEvery is the pause between tries while the window starts;
 	// 0: 200 ms.
 	RetryEvery time.Duration
+	// Fetch gets a playlist or manifest for a "qualities" message;
+	// nil: engine.Fetch with Haul's own client.
+	Fetch FetchFunc
 }
 
 // Serve reads messages from r and answers each on w until the browser
@@ -61,6 +64,9 @@ func (h *Host) answer(ctx context.Context, body []byte) reply {
 	if m.Type == "ping" {
 		running := h.running()
 		return reply{OK: true, Type: "pong", Version: h.Version, Window: &running}
+	}
+	if m.Type == "qualities" {
+		return h.qualities(ctx, m)
 	}
 	if err := h.handOver(ctx, m.handoff()); err != nil {
 		return reply{Error: err.Error()}

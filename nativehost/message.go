@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/haul-dl/haul/engine"
 	"github.com/haul-dl/haul/instance"
 )
 
@@ -25,6 +26,7 @@ const (
 // be absent.
 type message struct {
 	Type      string   `json:"type"`
+	Kind      string   `json:"kind"` // "qualities" only: "hls" or "dash"
 	URL       string   `json:"url"`
 	Page      string   `json:"page"`
 	UserAgent string   `json:"userAgent"`
@@ -50,6 +52,11 @@ type reply struct {
 	Error   string `json:"error,omitempty"`
 	Version string `json:"version,omitempty"`
 	Window  *bool  `json:"window,omitempty"`
+	// A "qualities" answer: see streamInfo.
+	Role        string   `json:"role,omitempty"`
+	Qualities   []string `json:"qualities,omitempty"`
+	Parts       []string `json:"parts,omitempty"`
+	Unsupported bool     `json:"unsupported,omitempty"`
 }
 
 // BadMessage is a message Haul refuses; the browser is told Reason.
@@ -73,9 +80,20 @@ func parse(body []byte) (message, error) {
 	if dec.More() {
 		return message{}, bad("not a JSON message: data after the object")
 	}
+	if m.Kind != "" && m.Type != "qualities" {
+		return message{}, bad("only a qualities message names a kind")
+	}
 	switch m.Type {
 	case "ping":
 		return m, nil
+	case "qualities":
+		if m.Links != nil || m.Filename != "" {
+			return message{}, bad("a qualities message holds one url, not links or a filename")
+		}
+		if m.Kind != "hls" && m.Kind != "dash" {
+			return message{}, bad("a qualities message names the kind hls or dash, not %q", clip(m.Kind))
+		}
+		return m, m.checkDownload()
 	case "download":
 		if m.Links != nil {
 			return message{}, bad("a download message holds one url, not links")
@@ -202,6 +220,12 @@ func (m message) header(cs []cookie) http.Header {
 		h.Set("Cookie", strings.Join(parts, "; "))
 	}
 	return h
+}
+
+// request is what Haul fetches for a checked qualities message: its URL
+// with the headers a download of it would send.
+func (m message) request() engine.Request {
+	return engine.Request{URL: m.URL, Header: m.header(m.Cookies)}
 }
 
 // handoff turns a checked download or links message into what goes to

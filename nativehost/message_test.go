@@ -36,6 +36,13 @@ func TestParseRefusesBadMessagesWithAReason(t *testing.T) {
 		{`{"type":"links","links":[{"url":"ftp://e.example/"}]}`, `links[0].url`},
 		{`{"type":"links","url":"https://e.example/","links":[{"url":"https://e.example/"}]}`, "not url"},
 		{manyLinks, fmt.Sprintf("more than the limit of %d", MaxLinks)},
+		{`{"type":"qualities","url":"https://e.example/a.m3u8"}`, "kind hls or dash"},
+		{`{"type":"qualities","kind":"rtmp","url":"https://e.example/a.m3u8"}`, `not "rtmp"`},
+		{`{"type":"qualities","kind":"hls"}`, `"url" is missing`},
+		{`{"type":"qualities","kind":"hls","url":"file:///etc/passwd"}`, "not an http or https link"},
+		{`{"type":"qualities","kind":"hls","url":"https://e.example/a.m3u8","filename":"a"}`, "not links or a filename"},
+		{`{"type":"qualities","kind":"hls","url":"https://e.example/a.m3u8","cookies":[{"name":"a","value":"1\r\nX: y"}]}`, "cannot carry"},
+		{`{"type":"download","kind":"hls","url":"https://e.example/a.m3u8"}`, "only a qualities message names a kind"},
 	} {
 		_, err := parse([]byte(tc.body))
 		name := tc.body

@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
-# The end-to-end test of the browser extension: Chromium (headless) with
-# the unpacked extension hands a download to a real haul, whose window
-# runs under Xvfb. Installs chromium and xvfb with apt-get when missing;
-# the test skips, saying so, only where they cannot be installed.
+# The end-to-end tests of the browser extension: Chromium (headless) with
+# the unpacked extension hands a download, and a stream a page plays with
+# hls.js (its popup entry, through the DevTools protocol), to a real haul,
+# whose window runs under Xvfb. Installs chromium and xvfb with apt-get
+# when missing; the test skips, saying so, only where they cannot be
+# installed. HAUL_E2E_POPUP_PNG=FILE saves the popup with the stream as
+# a PNG (docs/browser-streams.png is made so), HAUL_E2E_WINDOW_PNG=FILE
+# the screen with Haul's window once the stream is in.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -23,6 +23,7 @@ import (
 	"time"
 
 	"github.com/haul-dl/haul/engine/testserver"
+	"github.com/haul-dl/haul/nativehost"
 )
 
 const size = 2 << 20
@@ -110,12 +111,27 @@ type scene struct {
 	srv                     *testserver.Server
 	page                    string
 	content                 []byte
+	devtools                *cdp   // the DevTools protocol, on a pipe
+	popup                   string // its session with the popup, opened as a page
+	pageSession             string // its session with the page
+	display                 string // the Xvfb display Haul's window is on
 }
 
 // newScene builds haul, starts Xvfb and the server and, when register
 // is set, runs `haul install-browser` for the browser's profile; then it
-// opens the page in headless Chromium with the unpacked extension.
+// opens the page that starts a download in headless Chromium with the
+// unpacked extension.
 func newScene(t *testing.T, register bool) *scene {
+	t.Helper()
+	return openScene(t, register, "/page.html")
+}
+
+// openScene is newScene opening the page at path. The page is opened
+// through the DevTools protocol once the extension's background answers
+// its popup: a page named on Chromium's command line was at times never
+// opened (a fresh profile, the extension loading with it), or opened
+// before the extension listened.
+func openScene(t *testing.T, register bool, path string) *scene {
 	t.Helper()
 	chromium := need(t, "Chromium", "chromium", "chromium-browser")
 	xvfb := need(t, "Xvfb", "Xvfb")
@@ -148,6 +164,7 @@ func newScene(t *testing.T, register bool) *scene {
 		t.Fatal(err)
 	}
 	display := startXvfb(t, xvfb)
+	sc.display = display
 	env := append(os.Environ(),
 		"HOME="+home, "XDG_CONFIG_HOME="+filepath.Join(home, ".config"), "XDG_DOWNLOAD_DIR="+sc.haulDL,
 		"DISPLAY="+display, "LANG=C.UTF-8")
@@ -163,7 +180,6 @@ func newScene(t *testing.T, register bool) *scene {
 	sc.srv = testserver.New()
 	t.Cleanup(sc.srv.Close)
 	sc.content = testserver.Content(size, 11)
-	sc.page = sc.srv.URL("/page.html")
 	sc.srv.Add("/page.html", []byte(`<!doctype html><title>Haul e2e</title>
 <p><a id="dl" href="/files/big.iso">big.iso</a></p>
 <script>setTimeout(() => { location.href = "/files/big.iso"; }, 2500);</script>`),
@@ -172,6 +188,8 @@ func newScene(t *testing.T, register bool) *scene {
 		testserver.NoETag())
 	sc.srv.Add("/files/big.iso", sc.content, testserver.Throttle(512<<10),
 		testserver.ContentDisposition(`attachment; filename="big.iso"`), testserver.ContentType("application/octet-stream"))
+	addStreamPage(t, sc.srv)
+	sc.page = sc.srv.URL(path)
 
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	t.Cleanup(cancel)
@@ -181,11 +199,21 @@ func newScene(t *testing.T, register bool) *scene {
 		"--disable-background-networking", "--disable-component-update", "--disable-sync",
 		"--disable-features=DisableLoadExtensionCommandLineSwitch",
 		"--user-data-dir="+profile, "--load-extension="+filepath.Join(root, "browser", "extension"),
-		"--enable-logging=stderr", sc.page)
+		"--enable-logging=stderr", "--remote-debugging-pipe", "about:blank")
 	browser.Env = env
 	browser.Stdout, browser.Stderr = &browserLog, &browserLog
+	files, dt, err := cdpPipes()
+	if err != nil {
+		t.Fatal(err)
+	}
+	browser.ExtraFiles = files
+	sc.devtools = dt
+	t.Cleanup(dt.close)
 	if err := browser.Start(); err != nil {
 		t.Fatalf("starting Chromium: %v", err)
+	}
+	for _, f := range browser.ExtraFiles {
+		f.Close() // Chromium's ends of the DevTools pipes
 	}
 	t.Cleanup(func() {
 		browser.Process.Kill()
@@ -194,6 +222,17 @@ func newScene(t *testing.T, register bool) *scene {
 			t.Logf("Chromium's log:\n%s", tail(browserLog.String(), 4000))
 		}
 	})
+
+	if sc.popup, err = dt.open("chrome-extension://" + nativehost.ExtensionID + "/popup.html"); err != nil {
+		t.Fatal(err)
+	}
+	waitUntil(t, 60*time.Second, "the extension's background to answer", func() bool {
+		var up bool
+		return dt.eval(sc.popup, `chrome.runtime.sendMessage({type: "streams", tabId: -1}).then((a) => Array.isArray(a.streams))`, &up) == nil && up
+	})
+	if sc.pageSession, err = dt.open(sc.page); err != nil {
+		t.Fatal(err)
+	}
 	return sc
 }
 

@@ -45,6 +45,6 @@ test("every file the manifest names exists", () => {
 test("the permissions are those the extension uses", () => {
   assert.deepEqual(
     [...manifest.permissions].sort(),
-    ["activeTab", "contextMenus", "cookies", "downloads", "nativeMessaging", "scripting", "storage"],
+    ["activeTab", "contextMenus", "cookies", "downloads", "nativeMessaging", "scripting", "storage", "webNavigation", "webRequest"],
   );
 });

@@ -1,8 +1,10 @@
 // A stand-in for the WebExtension API: enough of runtime, storage,
 // cookies, downloads, contextMenus and scripting for lib/haul.js, with a
 // record of every call.
-export function stubAPI({ native, cookies = {}, stored = {}, pageLinks = [] } = {}) {
-  const calls = { native: [], cancel: [], erase: [], menus: [], scripts: [], badge: [] };
+// session is storage.session's content, shared by the stubs given the
+// same object (as a restarted service worker finds it).
+export function stubAPI({ native, cookies = {}, stored = {}, pageLinks = [], session = {}, tabs = {} } = {}) {
+  const calls = { native: [], cancel: [], erase: [], menus: [], scripts: [], badge: [], tabBadge: [] };
   const store = { ...stored };
   const api = {
     calls,
@@ -12,6 +14,16 @@ export function stubAPI({ native, cookies = {}, stored = {}, pageLinks = [] } = 
         calls.native.push({ host, msg: structuredClone(msg) });
         if (!native) throw new Error("Specified native messaging host not found.");
         return native(msg);
+      },
+      getURL(path) {
+        return `chrome-extension://haul-test/${path}`;
+      },
+    },
+    session,
+    tabs: {
+      async get(id) {
+        if (!(id in tabs)) throw new Error(`No tab with id: ${id}.`);
+        return tabs[id];
       },
     },
     storage: {
@@ -23,6 +35,17 @@ export function stubAPI({ native, cookies = {}, stored = {}, pageLinks = [] } = 
         },
         async set(change) {
           Object.assign(store, change);
+        },
+      },
+      session: {
+        async get(key) {
+          return key in session ? { [key]: structuredClone(session[key]) } : {};
+        },
+        async set(change) {
+          for (const [k, v] of Object.entries(change)) session[k] = structuredClone(v);
+        },
+        async remove(key) {
+          delete session[key];
         },
       },
     },
@@ -55,8 +78,10 @@ export function stubAPI({ native, cookies = {}, stored = {}, pageLinks = [] } = 
     },
     action: {
       setBadgeText(b) {
-        calls.badge.push(b.text);
+        if (b.tabId === undefined) calls.badge.push(b.text);
+        else calls.tabBadge.push({ tabId: b.tabId, text: b.text });
       },
+      setBadgeBackgroundColor() {},
       setTitle() {},
     },
   };

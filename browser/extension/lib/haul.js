@@ -6,6 +6,7 @@ import { decide } from "./capture.js";
 import { collectLinks } from "./collect.js";
 import { cookiesFor, downloadMessage, isWebURL, linksMessage, webLinks } from "./handoff.js";
 import { load, save } from "./settings.js";
+import { createWatch } from "./watch.js";
 
 // Menu item IDs.
 export const MENU_ONE = "haul-download";
@@ -21,10 +22,14 @@ export function createHaul(api, { userAgent = "", now = () => Date.now() } = {})
   async function send(msg) {
     const reply = await api.runtime.sendNativeMessage(HOST_NAME, msg);
     if (!reply || reply.ok !== true) {
-      throw new Error(reply?.error || "Haul gave no answer");
+      const err = new Error(reply?.error || "Haul gave no answer");
+      err.reply = reply;
+      throw err;
     }
     return reply;
   }
+
+  const watch = createWatch(api, { send, userAgent });
 
   async function createMenus() {
     await api.contextMenus.removeAll?.();
@@ -91,9 +96,19 @@ export function createHaul(api, { userAgent = "", now = () => Date.now() } = {})
     return verdict;
   }
 
-  // onMessage answers the popup ({type:"ping"}) and notes clicks with the
+  // onMessage answers the popup ({type:"ping"}, {type:"streams", tabId},
+  // {type:"stream-download", tabId, id}) and notes clicks with the
   // bypass modifier from the content script ({type:"click", ...keys}).
   function onMessage(msg, sender, sendResponse) {
+    if ((msg?.type === "streams" || msg?.type === "stream-download") && fromExtension(sender)) {
+      const tabId = Number(msg.tabId);
+      let work;
+      if (!Number.isInteger(tabId)) work = Promise.reject(new Error("no tab named"));
+      else if (msg.type === "streams") work = watch.list(tabId);
+      else work = watch.download(tabId, String(msg.id)).then(() => ({ ok: true }));
+      work.then(sendResponse, (err) => sendResponse({ ok: false, error: err.message }));
+      return true; // answers later
+    }
     if (msg?.type === "click") {
       load(api.storage).then((s) => {
         if (s.modifier !== "none" && msg[s.modifier] === true) bypassUntil = now() + BYPASS_MS;
@@ -110,11 +125,18 @@ export function createHaul(api, { userAgent = "", now = () => Date.now() } = {})
     return false;
   }
 
+  // fromExtension reports whether a message comes from the extension's
+  // own pages (the popup), not from a content script in a web page.
+  function fromExtension(sender) {
+    const own = api.runtime.getURL?.("") ?? "";
+    return own !== "" && typeof sender?.url === "string" && sender.url.startsWith(own);
+  }
+
   // notify tells the user something went wrong, on the action's badge.
   function notify(text) {
     api.action?.setBadgeText?.({ text: "!" });
     api.action?.setTitle?.({ title: text });
   }
 
-  return { createMenus, onMenu, onDownload, onMessage, send, bypassActive: () => now() < bypassUntil };
+  return { createMenus, onMenu, onDownload, onMessage, send, watch, bypassActive: () => now() < bypassUntil };
 }
