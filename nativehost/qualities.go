@@ -13,6 +13,7 @@ import (
 
 	"github.com/haul-dl/haul/engine"
 	"github.com/haul-dl/haul/engine/hls"
+	"github.com/haul-dl/haul/engine/mpd"
 )
 
 // Bounds on what a "qualities" message makes Haul fetch, and on its
@@ -51,12 +52,13 @@ type streamInfo struct {
 // is the URL it came from, for resolving relative addresses.
 type streamReader func(body []byte, final *url.URL) (streamInfo, error)
 
-// readerFor is the reader of a kind of stream. DASH has none yet: the
-// MPD parser is wired here when it lands.
+// readerFor is the reader of a kind of stream.
 func readerFor(kind string) (streamReader, error) {
 	switch kind {
 	case "hls":
 		return hlsInfo, nil
+	case "dash":
+		return dashInfo, nil
 	}
 	return nil, &UnsupportedError{Kind: kindName(kind)}
 }
@@ -124,6 +126,30 @@ func hlsInfo(body []byte, final *url.URL) (streamInfo, error) {
 		info.Qualities = info.Qualities[:MaxQualities]
 	}
 	return info, nil
+}
+
+// dashInfo reads a DASH manifest with engine/mpd. A manifest names no
+// playlists of its own to fold (its segments are folded by the
+// extension), so Parts stays empty; it is a "master" when it offers
+// more than one video quality. Its qualities are told as a master
+// playlist's are, by hlsQualities over its video representations.
+func dashInfo(body []byte, final *url.URL) (streamInfo, error) {
+	m, err := mpd.Parse(bytes.NewReader(body), final)
+	if err != nil {
+		return streamInfo{}, err
+	}
+	vs := make([]hls.Variant, len(m.Video))
+	for i, r := range m.Video {
+		vs[i] = hls.Variant{Bandwidth: r.Bandwidth, Width: r.Width, Height: r.Height}
+	}
+	qs := hlsQualities(vs)
+	if len(qs) < 2 {
+		return streamInfo{Role: "media"}, nil
+	}
+	if len(qs) > MaxQualities {
+		qs = qs[:MaxQualities]
+	}
+	return streamInfo{Role: "master", Qualities: qs}, nil
 }
 
 // boundParts keeps the first parts within MaxParts and MaxPartsBytes,

@@ -90,16 +90,71 @@ func TestQualitiesOfAMediaPlaylistSayItHasOne(t *testing.T) {
 	}
 }
 
-func TestQualitiesOfDASHAreNotSupportedYetAndFetchNothing(t *testing.T) {
+// dashManifest is a static MPD offering the given video heights and one
+// audio representation.
+func dashManifest(heights ...int) []byte {
+	var b strings.Builder
+	b.WriteString(`<?xml version="1.0"?><MPD xmlns="urn:mpeg:dash:schema:mpd:2011" type="static" mediaPresentationDuration="PT4S"><Period>`)
+	b.WriteString(`<AdaptationSet mimeType="video/mp4"><SegmentTemplate media="v$RepresentationID$-$Number$.m4s" initialization="v$RepresentationID$-init.mp4" duration="2" startNumber="1"/>`)
+	for i, h := range heights {
+		fmt.Fprintf(&b, `<Representation id="%d" bandwidth="%d" width="%d" height="%d" codecs="avc1.64001f"/>`, i, (i+1)*100000, h*16/9, h)
+	}
+	b.WriteString(`</AdaptationSet><AdaptationSet mimeType="audio/mp4" lang="en"><SegmentTemplate media="a-$Number$.m4s" initialization="a-init.mp4" duration="2" startNumber="1"/>`)
+	b.WriteString(`<Representation id="a" bandwidth="64000" codecs="mp4a.40.2"/></AdaptationSet></Period></MPD>`)
+	return []byte(b.String())
+}
+
+func TestQualitiesOfADASHManifestAreReadByHaulWithThePagesHeaders(t *testing.T) {
 	srv := testserver.New()
 	defer srv.Close()
-	srv.Add("/m.mpd", []byte(`<MPD type="static"/>`), testserver.ContentType("application/dash+xml"))
-	rep := askQualities(t, &Host{StateDir: shortDir(t)}, qualitiesMessage(t, "dash", srv.URL("/m.mpd"), ""))
-	if rep.OK || !rep.Unsupported || !strings.Contains(rep.Error, "DASH") || !strings.Contains(rep.Error, "not supported yet") {
-		t.Errorf("reply %+v, want DASH not supported yet", rep)
+	srv.Add("/m.mpd", dashManifest(480, 1080, 720), testserver.ContentType("application/dash+xml"))
+	page := srv.URL("/watch.html")
+	rep := askQualities(t, &Host{StateDir: shortDir(t)}, qualitiesMessage(t, "dash", srv.URL("/m.mpd"), page))
+	if !rep.OK || rep.Unsupported || rep.Role != "master" {
+		t.Fatalf("reply %+v, want a manifest's qualities", rep)
 	}
-	if n := len(srv.Requests("/m.mpd")); n != 0 {
-		t.Errorf("%d requests for a manifest Haul cannot read", n)
+	if want := []string{"1080p", "720p", "480p"}; !slices.Equal(rep.Qualities, want) {
+		t.Errorf("qualities %q, want %q (highest first)", rep.Qualities, want)
+	}
+	if len(rep.Parts) != 0 {
+		t.Errorf("parts %q: a manifest names no playlists to fold", rep.Parts)
+	}
+	reqs := srv.Requests("/m.mpd")
+	if len(reqs) != 1 {
+		t.Fatalf("%d requests for the manifest, want 1", len(reqs))
+	}
+	if h := reqs[0].Header; h.Get("Referer") != page || h.Get("Cookie") != "sid="+secretCookie {
+		t.Errorf("Haul's request: Referer %q, Cookie %q; want the page's", h.Get("Referer"), h.Get("Cookie"))
+	}
+	if n := len(srv.Requests("/v0-init.mp4")); n != 0 {
+		t.Errorf("%d requests for a segment: only the manifest is read", n)
+	}
+}
+
+func TestQualitiesOfADASHManifestWithOneQualitySayItHasOne(t *testing.T) {
+	srv := testserver.New()
+	defer srv.Close()
+	srv.Add("/one.mpd", dashManifest(720), testserver.ContentType("application/dash+xml"))
+	rep := askQualities(t, &Host{StateDir: shortDir(t)}, qualitiesMessage(t, "dash", srv.URL("/one.mpd"), ""))
+	if !rep.OK || rep.Role != "media" || len(rep.Qualities) != 0 {
+		t.Errorf("reply %+v, want one quality only", rep)
+	}
+}
+
+func TestQualitiesOfABadDASHManifestAreAClearError(t *testing.T) {
+	srv := testserver.New()
+	defer srv.Close()
+	srv.Add("/page.mpd", []byte("<!doctype html><p>Sign in to watch</p>"), testserver.ContentType("text/html"))
+	srv.Add("/live.mpd", []byte(`<MPD xmlns="urn:mpeg:dash:schema:mpd:2011" type="dynamic"><Period/></MPD>`))
+	srv.Add("/drm.mpd", []byte(`<MPD xmlns="urn:mpeg:dash:schema:mpd:2011" type="static"><Period><AdaptationSet mimeType="video/mp4"><ContentProtection schemeIdUri="urn:mpeg:dash:mp4protection:2011"/><Representation id="v" bandwidth="1" height="720"/></AdaptationSet></Period></MPD>`))
+	for _, path := range []string{"/page.mpd", "/live.mpd", "/drm.mpd"} {
+		rep := askQualities(t, &Host{StateDir: shortDir(t)}, qualitiesMessage(t, "dash", srv.URL(path), ""))
+		if rep.OK || rep.Unsupported || !strings.Contains(rep.Error, "could not read the playlist") {
+			t.Errorf("%s: reply %+v, want a clear error", path, rep)
+		}
+		if testing.Verbose() {
+			t.Logf("%s: %s", path, rep.Error)
+		}
 	}
 }
 

@@ -19,7 +19,7 @@ const response = (url, headers = {}, over = {}) => ({
 });
 
 // hlsHost answers like `haul native-host`: the master's qualities and
-// variants, DASH not read yet.
+// variants; DASH answered as an older Haul, which could not read it, did.
 const hlsHost = (msg) => {
   if (msg.type === "qualities" && msg.kind === "hls") {
     return { ok: true, type: "qualities", role: "master", qualities: ["1080p", "720p"], parts: ["https://cdn.example/v/hi.m3u8", "https://cdn.example/v/lo.m3u8"] };
@@ -78,7 +78,7 @@ test("a navigation clears the tab's streams and its badge; another tab keeps its
   assert.equal(api.session["streams:8"], undefined);
 });
 
-test("DASH gets Haul's 'not supported yet' for its qualities, kept for the popup", async () => {
+test("an older Haul's 'not supported yet' for DASH qualities is kept for the popup", async () => {
   const haul = createHaul(stubAPI({ native: hlsHost }));
   await haul.watch.onResponse(response("https://cdn.example/m.mpd"));
   const [s] = (await ask(haul, { type: "streams", tabId: 3 })).streams;
