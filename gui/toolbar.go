@@ -30,6 +30,7 @@ type toolbar struct {
 	selBar                     *collapseBar // the buttons for the selection
 	selBox                     fyne.CanvasObject
 	box                        fyne.CanvasObject
+	noStartNow                 bool // the place cannot start past its limit (a remote box)
 }
 
 // selHints say what each selection button does, in the status bar.
@@ -105,7 +106,7 @@ func (t *toolbar) show(c counts, sel []engine.Snapshot) {
 		for _, s := range sel {
 			waiting = waiting || s.State == engine.Queued || s.State == engine.Paused || s.State == engine.Failed
 		}
-		setEnabled(t.startNow, waiting)
+		setEnabled(t.startNow, waiting && !t.noStartNow)
 		setEnabled(t.move, anyQueued(sel))
 		return
 	}

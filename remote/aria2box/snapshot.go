@@ -199,7 +199,7 @@ func (b *Box) Subscribe() *Subscription {
 			case snap = <-snaps:
 			}
 			c := connOf(snap)
-			if lastConn == nil || c.Connected != lastConn.Connected || errText(c.Err) != errText(lastConn.Err) || c.Global != lastConn.Global {
+			if lastConn == nil || c.Connected != lastConn.Connected || errText(c.Err) != errText(lastConn.Err) || c.Retry != lastConn.Retry || c.Global != lastConn.Global {
 				select {
 				case <-s.conn:
 				default:
