@@ -128,6 +128,15 @@ func TestWindowActsOnTheBoxAndAddsThere(t *testing.T) {
 	later := b.idByName("later.bin")
 	b.waitState(later, engine.Paused)
 
+	// The details work on the box; a new link is not offered there.
+	snap, _ := b.u.model.snapshot(later)
+	b.u.details(snap)
+	b.until("the details open", func() bool { return b.u.infoDlg != nil })
+	if !b.u.infoDlg.newLink.entry.Disabled() {
+		t.Fatal("a paused download on a box is offered a new link")
+	}
+	b.u.infoDlg.dlg.Hide()
+
 	b.u.resume(later)
 	b.waitState(later, engine.Completed)
 
