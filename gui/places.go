@@ -126,8 +126,8 @@ func (u *UI) switchTo(name string) {
 	})
 }
 
-// usePlace makes b (nil: this computer) the window's place: the list is
-// emptied and filled from the new place's first batch. UI goroutine only.
+// usePlace makes b (nil: this computer) the window's place: the new
+// place's first batch, its whole list, replaces the list. UI goroutine only.
 func (u *UI) usePlace(name string, b *aria2box.Box) {
 	p := u.places
 	p.current = name
@@ -138,8 +138,7 @@ func (u *UI) usePlace(name string, b *aria2box.Box) {
 	if old := u.m.use(b); old != nil {
 		go old.Close()
 	}
-	u.dl.clearSelection()
-	u.apply(nil, true)
+	u.dl.clearSelection() // the new place's first batch is its whole list
 	u.followPlace(u.m.Subscribe())
 	if b == nil {
 		rate := u.effectiveRate(u.set)
