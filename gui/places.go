@@ -3,6 +3,7 @@ package gui
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -23,6 +24,9 @@ import (
 
 // thisComputer is the switcher's name for the local engine.
 const thisComputer = "This computer"
+
+// prefPlace keeps the place the window showed last, for the next start.
+const prefPlace = "place"
 
 // placeBar is the switcher and the line that says how the box is reached.
 type placeBar struct {
@@ -67,6 +71,10 @@ func (u *UI) newPlaceBar() fyne.CanvasObject {
 				u.showError(err)
 			}
 			u.setBoxes(list)
+			// Back to the place of the last session, if it is still set up.
+			if last := u.app.Preferences().String(prefPlace); last != "" && last != thisComputer && slices.ContainsFunc(list, func(b boxes.Box) bool { return b.Name == last }) {
+				p.pick.SetSelected(last)
+			}
 		})
 	})
 	return p.box
@@ -132,6 +140,7 @@ func (u *UI) usePlace(name string, b *aria2box.Box) {
 	p := u.places
 	p.current = name
 	p.conn = aria2box.Conn{}
+	u.app.Preferences().SetString(prefPlace, name)
 	if p.stopFollow != nil {
 		p.stopFollow()
 	}

@@ -115,6 +115,9 @@ func TestWindowOnARemoteBoxListsItsDownloads(t *testing.T) {
 		t.Fatalf("the note does not say where the secret is: %q", b.u.places.dlg.note.Text)
 	}
 
+	if got := b.app.Preferences().String(prefPlace); got != "nas" {
+		t.Fatalf("the place kept for the next start is %q", got)
+	}
 	b.switchTo(thisComputer)
 	b.until("this computer's (empty) list", func() bool { return len(b.u.model.order) == 0 })
 	if b.u.places.banner.Visible() {
