@@ -167,6 +167,13 @@ func TestWindowActsOnTheBoxAndAddsThere(t *testing.T) {
 		t.Fatal("Start now is offered on the box")
 	}
 
+	// The status bar's speed limit is the box's total limit.
+	b.u.setSpeedPreset(1024)
+	b.drainJobs()
+	if o, err := b.c.GlobalOption(aria2test.Context(t)); err != nil || o["max-overall-download-limit"] != "1048576" {
+		t.Fatalf("the box's total limit: %q (%v), want 1048576", o["max-overall-download-limit"], err)
+	}
+
 	done := b.idByName("done.bin")
 	b.u.engineCall("remove", func() error { return b.u.m.Remove(done) })
 	b.until("done.bin off the list", func() bool { _, ok := b.u.model.snapshot(done); return !ok })
@@ -186,5 +193,40 @@ func TestWindowSaysTheBoxCannotBeReachedAndReconnects(t *testing.T) {
 	b.d.Restart()
 	b.until("the box back with its list", func() bool {
 		return strings.HasPrefix(b.u.places.banner.Text, "Connected") && !b.u.places.icon.Visible() && b.state(later) == engine.Paused
+	})
+}
+
+func TestWindowOnABoxWithAWrongSecretSaysSo(t *testing.T) {
+	b := newBoxHarness(t)
+	b.switchTo("nas")
+	b.idByName("later.bin")
+
+	// Editing the box in use connects again, here with a wrong secret.
+	b.u.showRemotes()
+	b.u.showBoxForm(b.u.places.dlg, boxes.Box{Name: "nas", URL: b.d.URL()})
+	f := b.u.places.form
+	test.Type(f.secret, "not-the-secret")
+	test.Tap(f.save)
+	b.until("the window saying the secret is refused", func() bool {
+		return strings.Contains(b.u.places.banner.Text, "refused the secret")
+	})
+	if strings.Contains(b.u.places.banner.Text, "not-the-secret") || strings.Contains(b.u.places.banner.Text, b.d.Secret) {
+		t.Fatalf("the banner shows a secret: %q", b.u.places.banner.Text)
+	}
+}
+
+// drainJobs waits until the engine worker has run every job queued so
+// far: jobs run in order, so a marker queued last runs after them.
+func (b *boxHarness) drainJobs() {
+	b.t.Helper()
+	ran := make(chan struct{})
+	b.u.enqueue(func() { close(ran) })
+	b.until("the queued jobs run", func() bool {
+		select {
+		case <-ran:
+			return true
+		default:
+			return false
+		}
 	})
 }

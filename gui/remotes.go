@@ -164,9 +164,14 @@ func (u *UI) saveBox(list *remotesDialog, f *boxForm) {
 				f.problem.Show()
 				return
 			}
+			inUse := f.old != "" && f.old == u.places.current
 			f.dlg.Hide()
 			u.setBoxes(all)
 			u.fillRemotes(list)
+			if inUse { // connect again, with the new URL, secret or CA
+				u.places.pick.SetSelected(thisComputer)
+				u.places.pick.SetSelected(b.Name)
+			}
 		})
 	})
 }
