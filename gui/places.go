@@ -213,3 +213,7 @@ func placeLine(name string, c aria2box.Conn) string {
 	}
 	return line
 }
+
+// canOpen reports whether downloaded files can be opened here: not those
+// of a remote box (rowActions).
+func (u *UI) canOpen() bool { return u.m.can(canOpenFiles) }
