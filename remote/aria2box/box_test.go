@@ -178,13 +178,15 @@ func TestBoxMovesTheQueueAndSetsLimits(t *testing.T) {
 	f.until("the last one ahead in the queue", func() bool {
 		return f.list[ids[2]].Seq < f.list[ids[1]].Seq
 	})
-	if err := b.SetDownloadLimit(ids[0], 64<<10); err != nil {
+	// On a waiting download (aria2 applies "split" to a running one by
+	// restarting it, after its answer).
+	if err := b.SetDownloadLimit(ids[1], 64<<10); err != nil {
 		t.Fatal(err)
 	}
-	if err := b.SetDownloadConnections(ids[0], 2); err != nil {
+	if err := b.SetDownloadConnections(ids[1], 2); err != nil {
 		t.Fatal(err)
 	}
-	rate, conns, err := b.DownloadLimits(ids[0])
+	rate, conns, err := b.DownloadLimits(ids[1])
 	if err != nil || rate != 64<<10 || conns != 2 {
 		t.Fatalf("limits %d %d (%v), want 65536 and 2", rate, conns, err)
 	}
