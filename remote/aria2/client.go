@@ -71,18 +71,27 @@ func (c Config) Endpoint() (*url.URL, error) {
 
 // ClearText reports whether the secret would travel unencrypted over a
 // network: a ws:// URL to a host that is neither loopback nor a private
-// address (a name other than localhost counts as public).
+// address. Of names, only those of the local network count as private:
+// localhost, one label ("nas"), and the .local, .lan, .home.arpa and
+// .internal names of home networks.
 func (c Config) ClearText() bool {
 	u, err := c.Endpoint()
 	if err != nil || u.Scheme != "ws" {
 		return false
 	}
-	host := u.Hostname()
-	if strings.EqualFold(host, "localhost") {
+	host := strings.ToLower(strings.TrimSuffix(u.Hostname(), "."))
+	if ip := net.ParseIP(host); ip != nil {
+		return !(ip.IsLoopback() || ip.IsPrivate() || ip.IsLinkLocalUnicast())
+	}
+	if host == "localhost" || !strings.Contains(host, ".") {
 		return false
 	}
-	ip := net.ParseIP(host)
-	return ip == nil || !(ip.IsLoopback() || ip.IsPrivate() || ip.IsLinkLocalUnicast())
+	for _, suffix := range []string{".localhost", ".local", ".lan", ".home.arpa", ".internal"} {
+		if strings.HasSuffix(host, suffix) {
+			return false
+		}
+	}
+	return true
 }
 
 func (c Config) httpClient() (*http.Client, error) {
