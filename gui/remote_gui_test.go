@@ -230,3 +230,32 @@ func (b *boxHarness) drainJobs() {
 		}
 	})
 }
+
+func TestRemoteFormWarnsOfClearTextAndRefusesABadURL(t *testing.T) {
+	t.Setenv("DBUS_SESSION_BUS_ADDRESS", "unix:path="+filepath.Join(t.TempDir(), "no-bus"))
+	h := newHarness(t)
+	h.until("the remote downloaders read", func() bool { return h.u.places.store != nil })
+	h.u.showRemotes()
+	if !strings.Contains(h.u.places.dlg.note.Text, "only you can read") {
+		t.Fatalf("without a secret store the note says %q", h.u.places.dlg.note.Text)
+	}
+	h.u.showBoxForm(h.u.places.dlg, boxes.Box{})
+	f := h.u.places.form
+	test.Type(f.name, "seedbox")
+	test.Type(f.url, "ws://203.0.113.9:6800/jsonrpc")
+	if !f.clear.Visible() {
+		t.Fatal("no warning for a secret in clear to a public address")
+	}
+	f.url.SetText("wss://203.0.113.9:6800/jsonrpc")
+	if f.clear.Visible() {
+		t.Fatal("a warning for wss://")
+	}
+	f.url.SetText("ftp://203.0.113.9/")
+	test.Tap(f.save)
+	if !f.problem.Visible() || !strings.Contains(f.problem.Text, "ws://") {
+		t.Fatalf("a bad URL: problem %q (shown %v)", f.problem.Text, f.problem.Visible())
+	}
+	if list, _ := h.u.places.store.List(); len(list) != 0 || h.u.places.box.Visible() {
+		t.Fatalf("a refused box was saved: %+v", list)
+	}
+}
