@@ -28,6 +28,13 @@ type boxHarness struct {
 
 func newBoxHarness(t *testing.T) *boxHarness {
 	t.Helper()
+	d, srv, c := startBox(t)
+	return attachBox(newHarness(t), d, srv, c)
+}
+
+// startBox starts aria2c with done.bin finished and later.bin paused.
+func startBox(t *testing.T) (*aria2test.Daemon, *testserver.Server, *aria2.Client) {
+	t.Helper()
 	// No secret store answers: the secret goes to the 0600 file.
 	t.Setenv("DBUS_SESSION_BUS_ADDRESS", "unix:path="+filepath.Join(t.TempDir(), "no-bus"))
 	d := aria2test.Start(t, "gui-secret")
@@ -46,8 +53,14 @@ func newBoxHarness(t *testing.T) *boxHarness {
 	if _, err := c.AddURI(ctx, []string{srv.URL("/b/later.bin")}, aria2.AddOptions{Paused: true}); err != nil {
 		t.Fatal(err)
 	}
+	return d, srv, c
+}
 
-	h := newHarness(t)
+// attachBox sets up the daemon d as "nas" in the window of h, through
+// Settings › Remote downloaders.
+func attachBox(h *harness, d *aria2test.Daemon, srv *testserver.Server, c *aria2.Client) *boxHarness {
+	t := h.t
+	t.Helper()
 	b := &boxHarness{harness: h, d: d, srv: srv, c: c}
 	h.until("the remote downloaders read", func() bool { return h.u.places.store != nil })
 	if h.u.places.box.Visible() {
@@ -257,5 +270,23 @@ func TestRemoteFormWarnsOfClearTextAndRefusesABadURL(t *testing.T) {
 	}
 	if list, _ := h.u.places.store.List(); len(list) != 0 || h.u.places.box.Visible() {
 		t.Fatalf("a refused box was saved: %+v", list)
+	}
+}
+
+func TestTheScheduleDoesNotHoldABoxsDownloads(t *testing.T) {
+	d, srv, c := startBox(t)
+	release := make(chan struct{})
+	defer close(release)
+	srv.Add("/b/running.bin", testserver.Content(100_000, 3), testserver.Hold(1000, release))
+	if _, err := c.AddURI(aria2test.Context(t), []string{srv.URL("/b/running.bin")}, aria2.AddOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	// At noon this computer's queue waits for 01:00; the box's does not.
+	dh := newDesktopHarness(t, noon, false, nightQueue)
+	b := attachBox(dh.harness, d, srv, c)
+	b.switchTo("nas")
+	b.waitState(b.idByName("running.bin"), engine.Active)
+	if held := b.u.desk.sched.held; len(held) != 0 {
+		t.Fatalf("the schedule holds the box's downloads: %v", held)
 	}
 }
