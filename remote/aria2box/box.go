@@ -189,38 +189,37 @@ func (b *Box) Cancel(id string) error {
 // Remove takes a download off the list, stopping it first if it runs.
 func (b *Box) Remove(id string) error {
 	st, ok := b.w.Last().Find(id)
-	return b.do(func(ctx context.Context, c *aria2.Client) error {
-		if ok && (st.State == aria2.StateActive || st.State == aria2.StateWaiting || st.State == aria2.StatePaused) {
-			if err := c.Remove(ctx, id); err != nil {
-				return err
-			}
-			if err := waitStopped(ctx, c, id); err != nil {
-				return err
-			}
-		}
-		return c.RemoveResult(ctx, id)
-	})
-}
-
-// waitStopped waits for aria2 to report the download stopped: a removed
-// download is "removed" only once its connections are closed, and its
-// result cannot be forgotten before. It waits on the box's event, and
-// asks once more in case the event came before the question.
-func waitStopped(ctx context.Context, c *aria2.Client, id string) error {
-	for {
-		st, err := c.TellStatus(ctx, id)
-		if err != nil {
+	if ok && !stopped(st.State) {
+		snaps, unsubscribe := b.w.Subscribe()
+		defer unsubscribe()
+		if err := b.do(func(ctx context.Context, c *aria2.Client) error { return c.Remove(ctx, id) }); err != nil {
 			return err
 		}
-		if st.State == aria2.StateRemoved || st.State == aria2.StateComplete || st.State == aria2.StateError {
-			return nil
+		if err := b.waitStopped(snaps, id); err != nil {
+			return err
 		}
+	}
+	return b.do(func(ctx context.Context, c *aria2.Client) error { return c.RemoveResult(ctx, id) })
+}
+
+func stopped(state string) bool {
+	return state == aria2.StateRemoved || state == aria2.StateComplete || state == aria2.StateError
+}
+
+// waitStopped waits for the box's list to show the download stopped: aria2
+// removes a running download only once its connections are closed, and
+// its result cannot be forgotten before. Each poll of the box is an event
+// here (at least one a second).
+func (b *Box) waitStopped(snaps <-chan aria2.Snapshot, id string) error {
+	ctx, cancel := context.WithTimeout(b.ctx, CallTimeout)
+	defer cancel()
+	for {
 		select {
 		case <-ctx.Done():
-			return ctx.Err()
-		case _, ok := <-c.Notifications():
-			if !ok {
-				return c.Err()
+			return fmt.Errorf("remove: %s did not stop on %s: %w", id, b.name, ctx.Err())
+		case s := <-snaps:
+			if st, ok := s.Find(id); s.Connected && (!ok || stopped(st.State)) {
+				return nil
 			}
 		}
 	}
