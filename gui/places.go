@@ -192,6 +192,7 @@ func (u *UI) showPlace() {
 	setVisible(p.icon, p.current != thisComputer && !p.conn.Connected)
 	p.row.Refresh() // the icon and the banner come and go
 	u.tools.noStartNow = !u.m.can(canStartNow)
+	u.tools.noOpen = !u.m.can(canOpenFiles)
 	u.showSummary()
 }
 

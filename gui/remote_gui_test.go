@@ -10,6 +10,7 @@ import (
 
 	"github.com/haul-dl/haul/engine"
 	"github.com/haul-dl/haul/engine/testserver"
+	"github.com/haul-dl/haul/gui/internal/listview"
 	"github.com/haul-dl/haul/instance"
 	"github.com/haul-dl/haul/remote/aria2"
 	"github.com/haul-dl/haul/remote/aria2/aria2test"
@@ -188,6 +189,11 @@ func TestWindowActsOnTheBoxAndAddsThere(t *testing.T) {
 	}
 
 	done := b.idByName("done.bin")
+	b.u.dl.click(done, 0)
+	if sel := b.u.dl.selected(); len(sel) != 1 || !b.u.tools.sel[listview.OpenFolder].Disabled() {
+		t.Fatalf("Open folder is offered for a file on the box (selected %d)", len(sel))
+	}
+	b.u.dl.clearSelection()
 	b.u.engineCall("remove", func() error { return b.u.m.Remove(done) })
 	b.until("done.bin off the list", func() bool { _, ok := b.u.model.snapshot(done); return !ok })
 }

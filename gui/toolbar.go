@@ -31,6 +31,7 @@ type toolbar struct {
 	selBox                     fyne.CanvasObject
 	box                        fyne.CanvasObject
 	noStartNow                 bool // the place cannot start past its limit (a remote box)
+	noOpen                     bool // the files are not on this computer (a remote box)
 }
 
 // selHints say what each selection button does, in the status bar.
@@ -99,7 +100,7 @@ func (t *toolbar) show(c counts, sel []engine.Snapshot) {
 			t.selBar.box.Refresh() // the buttons have more or less room
 		}
 		for a, b := range t.sel {
-			setEnabled(b, len(listview.Targets(a, sel)) > 0)
+			setEnabled(b, len(listview.Targets(a, sel)) > 0 && !(a == listview.OpenFolder && t.noOpen))
 		}
 		setEnabled(t.details, len(sel) == 1)
 		waiting := false
