@@ -254,4 +254,12 @@ func TestWatcherReconnectsAfterTheDaemonIsKilledAndRestarted(t *testing.T) {
 	waitSnap(t, snaps, "the list again after the restart", func(s Snapshot) bool {
 		return s.Connected && state(gid, StatePaused)(s)
 	})
+
+	// Killed outright (SIGKILL): aria2 keeps the session as last saved.
+	d.Stop(false)
+	waitSnap(t, snaps, "the box unreachable after a kill", func(s Snapshot) bool { return !s.Connected && s.Err != nil })
+	d.Restart()
+	waitSnap(t, snaps, "the box back after a kill", func(s Snapshot) bool {
+		return s.Connected && state(gid, StatePaused)(s)
+	})
 }
