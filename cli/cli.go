@@ -18,6 +18,7 @@ import (
 	"github.com/haul-dl/haul/engine"
 	"github.com/haul-dl/haul/engine/links"
 	"github.com/haul-dl/haul/engine/safename"
+	"github.com/haul-dl/haul/remote/boxes"
 )
 
 // Exit statuses of Run.
@@ -37,6 +38,7 @@ type env struct {
 	size           func() (w, h int) // terminal size of stdout
 	downloads      func() (string, error)
 	state          func() (string, error)
+	secrets        func(dir string) boxes.Secrets // nil: boxes.Detect
 }
 
 // Run runs `haul get` with args (the words after "get") and returns the
@@ -90,6 +92,9 @@ func run(ctx context.Context, args []string, e env) int {
 	}
 	if len(given) == 0 && cfg.Input == "" {
 		return usageFail(e, usagef("nothing to download: give one or more URLs, or -i FILE"))
+	}
+	if cfg.Remote != "" {
+		return runRemote(ctx, cfg, given, e)
 	}
 	if cfg.Checksum != "" {
 		if len(given) != 1 || cfg.Input != "" {

@@ -30,6 +30,9 @@ type config struct {
 	Base           *url.URL // --base: the address of an -i page, for its relative links
 	Quality        string   // --quality: the HLS variant, "best", "worst" or a height
 	URLs           []string // the arguments that are not flags, in order
+	Remote         string   // --remote: the name of a box to send the links to
+	Wait           bool     // --wait: with --remote, follow the downloads to the end
+	seen           map[string]bool
 }
 
 // usageError is a mistake in how the command was called (exit status 2).
@@ -100,8 +103,11 @@ func parseArgs(args []string) (config, error) {
 	fs.StringVar(&base, "base", "", "address of the -i page, for its relative links")
 	fs.BoolVar(&cfg.AllowDowngrade, "allow-https-downgrade", false, "follow https→http redirects")
 	fs.StringVar(&cfg.Quality, "quality", "", "HLS variant: best, worst or a height")
+	fs.StringVar(&cfg.Remote, "remote", "", "send the links to this remote downloader")
+	fs.BoolVar(&cfg.Wait, "wait", false, "with --remote, follow the downloads to the end")
 
 	seen := map[string]bool{}
+	cfg.seen = seen
 	for {
 		if err := fs.Parse(args); err != nil {
 			if errors.Is(err, flag.ErrHelp) {
@@ -145,6 +151,12 @@ func parseArgs(args []string) (config, error) {
 			}
 			return cfg, usagef("%s%s needs a value", dash, f.name)
 		}
+	}
+	if seen["remote"] && strings.TrimSpace(cfg.Remote) == "" {
+		return cfg, usagef("--remote needs the name of a remote downloader")
+	}
+	if cfg.Wait && cfg.Remote == "" {
+		return cfg, usagef("--wait goes with --remote NAME")
 	}
 	if seen["quality"] {
 		if _, err := hls.ParseQuality(cfg.Quality); err != nil {

@@ -50,6 +50,12 @@ as arguments may use the same patterns as -i (quote them for the shell).
                   manifest): which variant or representation to save, best
                   (default), worst, or a height such as 720 (that height, or
                   the closest below)
+  --remote NAME   send the links to the remote downloader NAME (an aria2 box
+                  set up in the window's Settings, Remote downloaders) instead
+                  of downloading here; -d is then a folder on the box, -x its
+                  connections per download
+  --wait          with --remote, follow the downloads on the box until each
+                  has ended, and report them as above
   -h, --help      show this help
 
 On a terminal, each running download shows a line with its progress, speed
@@ -68,5 +74,6 @@ Examples:
   grep -o 'https://[^ ]*\.pdf' page.html | haul get -i - -d papers
   haul get --checksum sha256=9f86d0…0f00a08 https://example.org/tool.tar.gz
   haul get --quality 720 https://example.org/show/master.m3u8
+  haul get --remote nas --wait https://example.org/big.iso
   haul get --json -i links.txt | jq -r 'select(.status=="failed") | .url'
 `, engine.DefaultMaxActive, engine.MaxMaxActive, engine.DefaultConnections, engine.MaxConnections)

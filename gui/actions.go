@@ -144,6 +144,10 @@ func (u *UI) open(s engine.Snapshot) { u.openPath(s.Path()) }
 func (u *UI) openFolder(s engine.Snapshot) { u.openPath(s.Dir) }
 
 func (u *UI) openPath(p string) {
+	if !u.m.can(canOpenFiles) {
+		u.showError(fmt.Errorf("%s is on %s: open it there", p, u.places.current))
+		return
+	}
 	abs, err := filepath.Abs(p)
 	if err != nil {
 		u.showError(fmt.Errorf("opening %s: %w", p, err))

@@ -130,7 +130,9 @@ func (u *UI) desktopApply(batch []engine.Snapshot, added []string) {
 	if d == nil {
 		return
 	}
-	u.holdAdded(added)
+	if u.m.remote() == nil { // the schedule holds this computer's downloads, not a box's
+		u.holdAdded(added)
+	}
 	r, done := d.batches.observe(batch, added, u.model.sum, u.model.snapshot)
 	if !done {
 		return

@@ -19,11 +19,12 @@ type newLinkField struct {
 	entry *widget.Entry
 	btn   *widget.Button
 	box   *fyne.Container
+	off   bool // the place cannot take a new link (a remote box)
 }
 
 // newLinkFor builds the field of the details dialog d. UI goroutine only.
 func (u *UI) newLinkFor(d *detailsDialog) *newLinkField {
-	f := &newLinkField{entry: widget.NewEntry()}
+	f := &newLinkField{entry: widget.NewEntry(), off: !u.m.can(canNewLink)}
 	f.entry.SetPlaceHolder("Paste a fresh link to this file, then Use new link")
 	f.entry.Validator = func(s string) error {
 		if strings.TrimSpace(s) == "" {
@@ -41,7 +42,7 @@ func (u *UI) newLinkFor(d *detailsDialog) *newLinkField {
 // follow enables the field while the download can take a new link.
 // UI goroutine only.
 func (f *newLinkField) follow(s engine.Snapshot) {
-	if s.State == engine.Paused || s.State == engine.Failed {
+	if !f.off && (s.State == engine.Paused || s.State == engine.Failed) {
 		f.entry.Enable()
 		f.btn.Enable()
 		return

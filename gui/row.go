@@ -32,6 +32,7 @@ type rowActions interface {
 	open(s engine.Snapshot)
 	openFolder(s engine.Snapshot)
 	details(s engine.Snapshot)
+	canOpen() bool    // the files are on this computer (not on a remote box)
 	hint(text string) // what the button under the pointer does; "" when it leaves
 	// click selects the row, with the keyboard modifiers held.
 	click(id string, mod fyne.KeyModifier)
@@ -216,9 +217,9 @@ func (r *row) show(s engine.Snapshot) {
 	setVisible(r.pauseBtn, st == engine.Queued || st == engine.Active)
 	setVisible(r.resumeBtn, st == engine.Paused)
 	setVisible(r.retryBtn, st == engine.Failed || st == engine.Canceled)
-	setVisible(r.openBtn, st == engine.Completed)
+	setVisible(r.openBtn, st == engine.Completed && r.act.canOpen())
 	setVisible(r.cancelBtn, st == engine.Queued || st == engine.Active || st == engine.Paused || st == engine.Failed)
-	setVisible(r.folderBtn, st == engine.Completed)
+	setVisible(r.folderBtn, st == engine.Completed && r.act.canOpen())
 }
 
 // setLabel shows text in l with importance imp, and says whether that

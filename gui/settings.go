@@ -181,6 +181,7 @@ func (u *UI) showSettings() {
 			container.NewBorder(nil, nil, nil, container.NewHBox(d.caBrowse, d.caClear), d.caFile),
 			caNote)),
 	)
+	form.Append("Remote downloaders", container.NewHBox(widget.NewButtonWithIcon("Remote downloaders…", theme.StorageIcon(), u.showRemotes)))
 	if u.desk != nil { // the schedule, the tray and the clipboard have their own dialog
 		form.Append("Schedule", container.NewHBox(widget.NewButtonWithIcon("Schedule and desktop…", theme.HistoryIcon(), u.showSchedule)))
 	}

@@ -30,6 +30,8 @@ type toolbar struct {
 	selBar                     *collapseBar // the buttons for the selection
 	selBox                     fyne.CanvasObject
 	box                        fyne.CanvasObject
+	noStartNow                 bool // the place cannot start past its limit (a remote box)
+	noOpen                     bool // the files are not on this computer (a remote box)
 }
 
 // selHints say what each selection button does, in the status bar.
@@ -98,14 +100,14 @@ func (t *toolbar) show(c counts, sel []engine.Snapshot) {
 			t.selBar.box.Refresh() // the buttons have more or less room
 		}
 		for a, b := range t.sel {
-			setEnabled(b, len(listview.Targets(a, sel)) > 0)
+			setEnabled(b, len(listview.Targets(a, sel)) > 0 && !(a == listview.OpenFolder && t.noOpen))
 		}
 		setEnabled(t.details, len(sel) == 1)
 		waiting := false
 		for _, s := range sel {
 			waiting = waiting || s.State == engine.Queued || s.State == engine.Paused || s.State == engine.Failed
 		}
-		setEnabled(t.startNow, waiting)
+		setEnabled(t.startNow, waiting && !t.noStartNow)
 		setEnabled(t.move, anyQueued(sel))
 		return
 	}

@@ -39,7 +39,7 @@ type Config struct {
 type UI struct {
 	app fyne.App
 	win fyne.Window
-	m   *engine.Manager
+	m   *place // this computer's engine or a remote box (backend.go)
 	cfg Config
 	set settings
 	// caErr is why the extra CA file of the settings is not in use, if
@@ -70,6 +70,8 @@ type UI struct {
 
 	scrollTo string // a download to scroll to once it appears
 
+	places *placeBar // the switcher between this computer and remote boxes
+
 	desktopHooks // tray, notifications, clipboard watching, schedule
 }
 
@@ -82,7 +84,7 @@ func New(a fyne.App, m *engine.Manager, cfg Config) *UI {
 func newUI(a fyne.App, m *engine.Manager, cfg Config, do func(func())) *UI {
 	ctx, stop := context.WithCancel(context.Background())
 	u := &UI{
-		app: a, m: m, cfg: cfg, do: do,
+		app: a, m: newPlace(m), cfg: cfg, do: do,
 		set:   loadSettings(a.Preferences(), cfg.DownloadDir),
 		ctx:   ctx,
 		stop:  stop,
@@ -104,9 +106,8 @@ func newUI(a fyne.App, m *engine.Manager, cfg Config, do func(func())) *UI {
 	// first batch, the whole list again, follows and covers any change in
 	// between.
 	u.apply(m.List(), true)
-	sub := m.Subscribe()
-	u.wg.Add(3)
-	go u.follow(sub)
+	u.wg.Add(2)
+	u.followPlace(u.m.Subscribe())
 	go u.worker()
 	go u.sampleSpeed()
 	if n := m.Notice(); n != "" {
@@ -134,7 +135,7 @@ func (u *UI) build() fyne.CanvasObject {
 	u.status = newStatusBar()
 	u.status.limit.OnTapped = u.showPresets
 	bottom := container.NewVBox(widget.NewSeparator(), u.status.object())
-	top := container.NewVBox(u.tools.box, u.newOfferBar())
+	top := container.NewVBox(u.newPlaceBar(), u.tools.box, u.newOfferBar())
 	return container.NewBorder(top, bottom, nil, nil, u.dl.box)
 }
 
@@ -175,13 +176,13 @@ func (u *UI) saveOrder(o listview.Order) {
 // follow reads the engine's batches and applies each on the UI
 // goroutine, waiting for it so that batches coalesce in the engine
 // rather than queue up here.
-func (u *UI) follow(sub *engine.Subscription) {
+func (u *UI) follow(ctx context.Context, sub batchSource) {
 	defer u.wg.Done()
 	defer sub.Close()
 	full := true // the first batch is the whole list
 	for {
 		select {
-		case <-u.ctx.Done():
+		case <-ctx.Done():
 			return
 		case batch, ok := <-sub.C():
 			if !ok {
@@ -190,7 +191,11 @@ func (u *UI) follow(sub *engine.Subscription) {
 			isFull := full
 			full = false
 			for _, part := range batchParts(batch, isFull) {
-				if !u.doWait(func() { u.apply(part, isFull) }) {
+				if !u.doWait(func() {
+					if ctx.Err() == nil { // not a place the window left meanwhile
+						u.apply(part, isFull)
+					}
+				}) {
 					return
 				}
 			}

@@ -42,6 +42,8 @@ fi
 # The HLS tests mux a stream's separate audio with ffmpeg and check with
 # ffprobe that the saved videos decode with their duration.
 install_missing ffprobe ffmpeg
+# The remote-box tests drive Debian's real aria2c over its JSON-RPC.
+install_missing aria2c aria2
 
 echo "== go vet ./..."
 go vet ./...
