@@ -30,7 +30,8 @@
 # --parallel-max 16 for d), wget. Each figure is the median of BENCH_RUNS
 # runs (default 3); each run's bytes are checked against the files; the
 # server's bytes come from nginx's access log ($bytes_sent), over the
-# bytes of the files. NET_CASES picks cases (default "a b c d e");
+# bytes of the files. NET_TCP_MAX is the largest TCP buffer (bytes,
+# default 16 MiB). NET_CASES picks cases (default "a b c d e");
 # NET_BEFORE=PATH adds the rows of another haul binary (e.g. main's);
 # BENCH_WRITE=1 writes the table into docs/benchmarks.md.
 set -euo pipefail
@@ -45,6 +46,7 @@ cap_mib="${NET_CAP_MIB:-200}"
 plain_mib="${NET_PLAIN_MIB:-100}"
 nfiles="${NET_FILES:-500}"
 before="${NET_BEFORE:-}"
+tcp_max="${NET_TCP_MAX:-16777216}" # bytes of TCP buffer a connection may grow to
 run_limit=900 # seconds one download may take before it counts as failed
 
 [ "$(id -u)" -eq 0 ] || { echo "netlab: needs root (network namespaces and TUN devices)" >&2; exit 1; }
@@ -112,9 +114,11 @@ lab_up() {
 	local ns
 	for ns in "$ns_srv" "$ns_cli"; do
 		ip -n "$ns" link set lo up
-		# Buffers for the bandwidth-delay product: 64 MiB covers 500 MB/s at 100 ms.
-		ip netns exec "$ns" sysctl -q -w net.ipv4.tcp_rmem="4096 131072 67108864" \
-			net.ipv4.tcp_wmem="4096 65536 67108864"
+		# Buffers for the bandwidth-delay product: 16 MiB covers 160 MB/s
+		# at 100 ms, twice the lab's ceiling; far larger ones only hold more
+		# bytes that a closed connection throws away.
+		ip netns exec "$ns" sysctl -q -w net.ipv4.tcp_rmem="4096 131072 $tcp_max" \
+			net.ipv4.tcp_wmem="4096 65536 $tcp_max"
 	done
 }
 
@@ -276,5 +280,5 @@ if wants e; then
 fi
 
 bench_command="NET_CASES=\"$cases\" BENCH_RUNS=$runs NET_BIG_MIB=$big_mib NET_LOSS_MIB=$loss_mib NET_CAP_MIB=$cap_mib NET_PLAIN_MIB=$plain_mib NET_FILES=$nfiles scripts/netlab.sh"
-notes+=("link: haul-netem over TUN, MTU 1500, tcp_rmem/wmem max 64 MiB, $(ip netns exec "$ns_srv" sysctl -n net.ipv4.tcp_congestion_control) congestion control; $(nginx -v 2>&1)")
+notes+=("link: haul-netem over TUN, MTU 1500, tcp_rmem/wmem max $tcp_max bytes, $(ip netns exec "$ns_srv" sysctl -n net.ipv4.tcp_congestion_control) congestion control; $(nginx -v 2>&1)")
 report net
