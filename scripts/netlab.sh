@@ -60,6 +60,7 @@ ns_srv="hlsrv$$"
 ns_cli="hlcli$$"
 dev_srv="hls$$"
 dev_cli="hlc$$"
+controls=0
 netem_pid=""
 nginx_up=0
 
@@ -77,30 +78,48 @@ trap 'lab_down; cleanup' EXIT
 
 link_down() {
 	if [ -n "$netem_pid" ]; then
+		exec 7>&- # its control line
 		kill "$netem_pid" 2>/dev/null || true
 		wait "$netem_pid" 2>/dev/null || true
 		netem_pid=""
 	fi
 }
 
-# link_up RTT LOSS: (re)starts the emulated link between the namespaces.
+# link_up RTT LOSS: sets the emulated link between the namespaces; the
+# first call makes it (its devices live as long as haul-netem), later ones
+# change it through haul-netem's control line (remaking the devices would
+# wait for the kernel to let the old ones go, tens of seconds).
 link_up() {
-	link_down
-	"$tmp/haul-netem" -a "$dev_srv" -b "$dev_cli" -rtt "$1" -loss "$2" >"$tmp/netem.out" 2>>"$tmp/netem.err" &
-	netem_pid=$!
 	local i
-	for ((i = 0; i < 100; i++)); do
-		grep -q '^ready$' "$tmp/netem.out" && break
-		kill -0 "$netem_pid" 2>/dev/null || die "haul-netem stopped: $(cat "$tmp/netem.err")"
-		sleep 0.05
-	done
-	grep -q '^ready$' "$tmp/netem.out" || die "haul-netem did not start"
-	ip link set "$dev_srv" netns "$ns_srv"
-	ip link set "$dev_cli" netns "$ns_cli"
-	ip -n "$ns_srv" addr add "$srv_ip" peer "$cli_ip" dev "$dev_srv"
-	ip -n "$ns_cli" addr add "$cli_ip" peer "$srv_ip" dev "$dev_cli"
-	ip -n "$ns_srv" link set "$dev_srv" up
-	ip -n "$ns_cli" link set "$dev_cli" up
+	if [ -z "$netem_pid" ]; then
+		mkfifo "$tmp/netem.ctl"
+		"$tmp/haul-netem" -a "$dev_srv" -b "$dev_cli" -rtt "$1" -loss "$2" \
+			<"$tmp/netem.ctl" >"$tmp/netem.out" 2>"$tmp/netem.err" &
+		netem_pid=$!
+		exec 7>"$tmp/netem.ctl"
+		for ((i = 0; i < 300; i++)); do
+			grep -q '^ready$' "$tmp/netem.out" && break
+			kill -0 "$netem_pid" 2>/dev/null || die "haul-netem stopped: $(cat "$tmp/netem.err")"
+			sleep 0.1
+		done
+		grep -q '^ready$' "$tmp/netem.out" || die "haul-netem did not start within 30 s: $(cat "$tmp/netem.err")"
+		ip link set "$dev_srv" netns "$ns_srv"
+		ip link set "$dev_cli" netns "$ns_cli"
+		ip -n "$ns_srv" addr add "$srv_ip" peer "$cli_ip" dev "$dev_srv"
+		ip -n "$ns_cli" addr add "$cli_ip" peer "$srv_ip" dev "$dev_cli"
+		ip -n "$ns_srv" link set "$dev_srv" up
+		ip -n "$ns_cli" link set "$dev_cli" up
+	else
+		controls=$((controls + 1))
+		echo "-rtt $1 -loss $2" >&7
+		for ((i = 0; i < 100; i++)); do
+			grep -q "^ok $controls\$" "$tmp/netem.out" && break
+			grep "^error $controls:" "$tmp/netem.out" && die "haul-netem refused -rtt $1 -loss $2"
+			sleep 0.1
+		done
+		grep -q "^ok $controls\$" "$tmp/netem.out" || die "haul-netem did not take -rtt $1 -loss $2"
+	fi
+	log "link: $1 RTT, loss $2"
 	for ((i = 0; i < 100; i++)); do
 		ip netns exec "$ns_cli" curl -s -o /dev/null --max-time 2 "http://$srv_ip/ping" && return 0
 		sleep 0.1

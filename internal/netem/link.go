@@ -22,6 +22,7 @@ type Link struct {
 	shaper *Shaper
 	limit  int
 	mtu    int
+	next   atomic.Pointer[Config] // a new configuration, taken with the next packet
 
 	packets, bytes, lost, overflow, failed atomic.Int64
 }
@@ -36,6 +37,17 @@ func NewLink(cfg Config, mtu int, seed uint64) (*Link, error) {
 		return nil, errors.New("netem: the MTU must be between 68 and 65535")
 	}
 	return &Link{shaper: s, limit: cfg.Limit, mtu: mtu}, nil
+}
+
+// SetConfig changes the link's delay, loss and rate from the next packet
+// on; its queue keeps the limit it was made with.
+func (l *Link) SetConfig(cfg Config) error {
+	cfg.Limit = l.limit
+	if err := cfg.Validate(); err != nil {
+		return err
+	}
+	l.next.Store(&cfg)
+	return nil
 }
 
 // Stats returns the counts so far.
@@ -79,6 +91,9 @@ func (l *Link) Run(ctx context.Context, read, write func([]byte) (int, error)) e
 			return err
 		}
 		l.packets.Add(1)
+		if cfg := l.next.Swap(nil); cfg != nil {
+			l.shaper.cfg = *cfg
+		}
 		due, v := l.shaper.Admit(time.Now(), n, len(line))
 		switch v {
 		case Lost:
@@ -100,7 +115,8 @@ func (l *Link) Run(ctx context.Context, read, write func([]byte) (int, error)) e
 const early = 200 * time.Microsecond
 
 // send writes the packets of line at their time, in order (their times
-// never go back: the delay is fixed and the transmitter sends in order).
+// go back only when SetConfig shortens the delay: the packets after it
+// then wait for those before).
 func (l *Link) send(ctx context.Context, line <-chan packet, write func([]byte) (int, error), pool *sync.Pool) {
 	timer := time.NewTimer(time.Hour)
 	defer timer.Stop()

@@ -151,3 +151,43 @@ func TestLinkForwardsInOrderNotBeforeTheirTime(t *testing.T) {
 		t.Fatalf("stats %+v", s)
 	}
 }
+
+// TestLinkSetConfigTakesEffect: a link that delivered everything loses
+// everything once reconfigured with loss 1, and an invalid configuration
+// is refused.
+func TestLinkSetConfigTakesEffect(t *testing.T) {
+	l, err := NewLink(Config{Limit: 10}, 1500, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := make(chan []byte)
+	out := make(chan []byte, 10)
+	read := func(b []byte) (int, error) {
+		p, ok := <-in
+		if !ok {
+			return 0, io.EOF
+		}
+		return copy(b, p), nil
+	}
+	write := func(b []byte) (int, error) { out <- append([]byte(nil), b...); return len(b), nil }
+	done := make(chan error, 1)
+	go func() { done <- l.Run(context.Background(), read, write) }()
+	in <- []byte{1}
+	if got := <-out; got[0] != 1 {
+		t.Fatalf("got %v", got)
+	}
+	if err := l.SetConfig(Config{Loss: 2}); err == nil {
+		t.Fatal("loss 2 accepted")
+	}
+	if err := l.SetConfig(Config{Loss: 1}); err != nil {
+		t.Fatal(err)
+	}
+	for range 5 {
+		in <- []byte{2}
+	}
+	close(in)
+	<-done
+	if s := l.Stats(); s.Lost != 5 || s.Packets != 6 || len(out) != 0 {
+		t.Fatalf("after loss 1: stats %+v, %d delivered", s, len(out))
+	}
+}
