@@ -9,10 +9,10 @@ const (
 	DefaultMaxActive = 4  // downloads at once
 	MaxMaxActive     = 64 // the most downloads at once a user may ask for
 
-	DefaultConnections = 8  // connections per download
+	DefaultConnections = 16 // connections per download
 	MaxConnections     = 32 // the most connections per download a user may ask for
 
-	DefaultPerHost  = 8       // connections to one host across downloads
+	DefaultPerHost  = 16      // connections to one host across downloads
 	DefaultMinPiece = 1 << 20 // smallest piece worth its own connection
 	// DefaultSplitAbove is the speed (bytes/s) of one connection above
 	// which a download is not split over more (see Options.SplitAbove).
