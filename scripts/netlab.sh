@@ -229,11 +229,11 @@ nginx_up=1
 # when it ends; wait until the count holds still).
 served() {
 	local a b i
-	b=$(awk '{ s += $1 } END { printf "%d", s }' "$tmp/nginx/logs/access.log")
+	b=$(awk '{ s += $1 } END { printf "%.0f", s }' "$tmp/nginx/logs/access.log")
 	for ((i = 0; i < 20; i++)); do
 		sleep 0.1
 		a=$b
-		b=$(awk '{ s += $1 } END { printf "%d", s }' "$tmp/nginx/logs/access.log")
+		b=$(awk '{ s += $1 } END { printf "%.0f", s }' "$tmp/nginx/logs/access.log")
 		[ "$a" = "$b" ] && break
 	done
 	echo "$b"

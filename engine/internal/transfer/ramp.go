@@ -3,6 +3,8 @@ package transfer
 import (
 	"context"
 	"errors"
+	"net/http/httptrace"
+	"sync/atomic"
 	"time"
 )
 
@@ -17,17 +19,32 @@ import (
 // gains nearly N× and keeps them all.
 //
 // The decision is made once per attempt; a retry measures again.
+//
+// On a far server both measurements last at least rampRTTs round trips
+// (the first answer's time from request to first byte): a window shorter
+// than a round trip sees one burst of a connection still in TCP's slow
+// start, so on a link where one connection would fill the path the extra
+// ones were always kept, each cut of a piece throwing away what the
+// server had already sent (the network lab, scripts/netlab.sh: 8
+// connections at 100 ms made the server send 1.2-1.4x the file).
 const (
 	// rampSingle is short: while it runs, a throttled download uses one
 	// connection of many (a connection's slow start only makes splitting
 	// look better, never worse).
 	rampSingle   = 60 * time.Millisecond
 	rampTogether = 100 * time.Millisecond
+	rampRTTs     = 10
 	rampGain     = 1.3
 	// rampWait bounds the wait for the extra connections' first bytes: if
 	// they do not all deliver by then, they are kept (no evidence).
 	rampWait = 3 * time.Second
 )
+
+// rampWindows are the lengths of the ramp's two measurements for a
+// round trip of rtt (0: unknown).
+func rampWindows(rtt time.Duration) (single, together, wait time.Duration) {
+	return max(rampSingle, rampRTTs*rtt), max(rampTogether, rampRTTs*rtt), max(rampWait, 3*rampRTTs*rtt)
+}
 
 // errShed ends an extra connection the ramp found useless.
 var errShed = errors.New("connection closed: one connection is as fast")
@@ -36,8 +53,9 @@ var errShed = errors.New("connection closed: one connection is as fast")
 // spawner try to add connections.
 func (p *pool) ramp(wake func()) {
 	j := p.j
+	singleFor, togetherFor, waitFor := rampWindows(time.Duration(j.rtt.Load()))
 	t0, b0 := time.Now(), j.received()
-	if !p.sleep(rampSingle) {
+	if !p.sleep(singleFor) {
 		return
 	}
 	single := float64(j.received()-b0) / time.Since(t0).Seconds()
@@ -51,7 +69,7 @@ func (p *pool) ramp(wake func()) {
 	}
 	wake() // the spawner adds more as slots free up
 	// Wait until every connection delivers, then measure them together.
-	deadline := time.Now().Add(rampWait)
+	deadline := time.Now().Add(waitFor)
 	for !p.allFlowing() {
 		if time.Now().After(deadline) || !p.sleep(rampTogether/10) {
 			return
@@ -61,7 +79,7 @@ func (p *pool) ramp(wake func()) {
 		return
 	}
 	t1, b1 := time.Now(), j.received()
-	if !p.sleep(rampTogether) {
+	if !p.sleep(togetherFor) {
 		return
 	}
 	together := float64(j.received()-b1) / time.Since(t1).Seconds()
@@ -126,4 +144,19 @@ type extraWorker struct {
 // shedded reports whether err ended a worker the ramp closed.
 func (w *extraWorker) shedded() bool {
 	return w != nil && errors.Is(context.Cause(w.ctx), errShed)
+}
+
+// timeAnswer returns ctx with a trace that records in j.rtt how long the
+// answer took from the end of the request to its first byte.
+func (j *Job) timeAnswer(ctx context.Context) context.Context {
+	var wrote atomic.Int64 // the transport calls the two from different goroutines
+	j.rtt.Store(0)
+	return httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
+		WroteRequest: func(httptrace.WroteRequestInfo) { wrote.Store(time.Now().UnixNano()) },
+		GotFirstResponseByte: func() {
+			if w := wrote.Load(); w != 0 {
+				j.rtt.Store(max(0, time.Now().UnixNano()-w))
+			}
+		},
+	})
 }
