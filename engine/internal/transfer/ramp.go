@@ -20,13 +20,15 @@ import (
 //
 // The decision is made once per attempt; a retry measures again.
 //
-// On a far server both measurements last at least rampRTTs round trips
-// (the first answer's time from request to first byte): a window shorter
-// than a round trip sees one burst of a connection still in TCP's slow
-// start, so on a link where one connection would fill the path the extra
-// ones were always kept, each cut of a piece throwing away what the
-// server had already sent (the network lab, scripts/netlab.sh: 8
-// connections at 100 ms made the server send 1.2-1.4x the file).
+// On a far server the single connection runs for rampRTTs round trips
+// (the first answer's time from request to first byte) and its rate is
+// taken over the last rampRateRTTs of them, and the connections together
+// are measured for rampRTTs: a window shorter than a round trip sees one
+// burst of a connection still in TCP's slow start, so on a link where one
+// connection would fill the path the extra ones were always kept, each
+// cut of a piece throwing away what the server had already sent (the
+// network lab, scripts/netlab.sh: 8 connections at 100 ms made the server
+// send 1.2-1.4x the file).
 const (
 	// rampSingle is short: while it runs, a throttled download uses one
 	// connection of many (a connection's slow start only makes splitting
@@ -34,16 +36,21 @@ const (
 	rampSingle   = 60 * time.Millisecond
 	rampTogether = 100 * time.Millisecond
 	rampRTTs     = 10
+	rampRateRTTs = 3
 	rampGain     = 1.3
 	// rampWait bounds the wait for the extra connections' first bytes: if
 	// they do not all deliver by then, they are kept (no evidence).
 	rampWait = 3 * time.Second
 )
 
-// rampWindows are the lengths of the ramp's two measurements for a
-// round trip of rtt (0: unknown).
-func rampWindows(rtt time.Duration) (single, together, wait time.Duration) {
-	return max(rampSingle, rampRTTs*rtt), max(rampTogether, rampRTTs*rtt), max(rampWait, 3*rampRTTs*rtt)
+// rampWindows are the ramp's times for a round trip of rtt (0: unknown):
+// the single connection runs for lead, then its rate is measured for
+// single; the connections together are measured for together, once all
+// of them deliver or wait has passed.
+func rampWindows(rtt time.Duration) (lead, single, together, wait time.Duration) {
+	single = max(rampSingle, rampRateRTTs*rtt)
+	lead = max(rampSingle, rampRTTs*rtt) - single
+	return lead, single, max(rampTogether, rampRTTs*rtt), max(rampWait, 3*rampRTTs*rtt)
 }
 
 // errShed ends an extra connection the ramp found useless.
@@ -53,7 +60,10 @@ var errShed = errors.New("connection closed: one connection is as fast")
 // spawner try to add connections.
 func (p *pool) ramp(wake func()) {
 	j := p.j
-	singleFor, togetherFor, waitFor := rampWindows(time.Duration(j.rtt.Load()))
+	lead, singleFor, togetherFor, waitFor := rampWindows(time.Duration(j.rtt.Load()))
+	if lead > 0 && !p.sleep(lead) {
+		return
+	}
 	t0, b0 := time.Now(), j.received()
 	if !p.sleep(singleFor) {
 		return

@@ -9,17 +9,19 @@ import (
 )
 
 // TestRampWindowsGrowWithTheRoundTrip: near servers keep the short
-// measurements; a far one gets rampRTTs round trips for each.
+// measurements; on a far one the single connection runs rampRTTs round
+// trips, measured over the last rampRateRTTs, and the connections
+// together are measured for rampRTTs.
 func TestRampWindowsGrowWithTheRoundTrip(t *testing.T) {
-	if s, tg, w := rampWindows(0); s != rampSingle || tg != rampTogether || w != rampWait {
-		t.Errorf("unknown round trip: %v %v %v, want the constants", s, tg, w)
+	for _, rtt := range []time.Duration{0, time.Millisecond} {
+		if l, s, tg, w := rampWindows(rtt); l != 0 || s != rampSingle || tg != rampTogether || w != rampWait {
+			t.Errorf("round trip %v: %v %v %v %v, want no lead and the constants", rtt, l, s, tg, w)
+		}
 	}
-	if s, tg, _ := rampWindows(time.Millisecond); s != rampSingle || tg != rampTogether {
-		t.Errorf("1 ms round trip: %v %v, want the constants", s, tg)
-	}
-	s, tg, w := rampWindows(100 * time.Millisecond)
-	if s != rampRTTs*100*time.Millisecond || tg != s || w < 3*time.Second {
-		t.Errorf("100 ms round trip: %v %v %v", s, tg, w)
+	const rtt = 100 * time.Millisecond
+	l, s, tg, w := rampWindows(rtt)
+	if l+s != rampRTTs*rtt || s != rampRateRTTs*rtt || tg != rampRTTs*rtt || w < 3*time.Second {
+		t.Errorf("100 ms round trip: lead %v single %v together %v wait %v", l, s, tg, w)
 	}
 }
 
