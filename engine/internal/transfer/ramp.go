@@ -20,37 +20,58 @@ import (
 //
 // The decision is made once per attempt; a retry measures again.
 //
-// On a far server the single connection runs for rampRTTs round trips
-// (the first answer's time from request to first byte) and its rate is
-// taken over the last rampRateRTTs of them, and the connections together
-// are measured for rampRTTs: a window shorter than a round trip sees one
-// burst of a connection still in TCP's slow start, so on a link where one
-// connection would fill the path the extra ones were always kept, each
-// cut of a piece throwing away what the server had already sent (the
-// network lab, scripts/netlab.sh: 8 connections at 100 ms made the server
-// send 1.2-1.4x the file).
+// On a far server (the first answer's time from request to first byte,
+// about a round trip, above rampSingle/rampWindowRTTs) the single
+// connection is measured in windows of rampWindowRTTs round trips until
+// its rate stops growing by rampGrowth a window (TCP's slow start is
+// over: the path is full, or the server caps the connection), for at most
+// rampMaxRTTs; the connections together are measured for rampMaxRTTs/3. A
+// window shorter than a round trip sees one burst of a connection still in
+// slow start, so on a link where one connection fills the path the extra
+// ones were always kept, each cut of a piece throwing away what the server
+// had already sent (the network lab, scripts/netlab.sh: at 100 ms, 8
+// connections made the server send 1.2-1.4x the file and lost to wget).
 const (
 	// rampSingle is short: while it runs, a throttled download uses one
 	// connection of many (a connection's slow start only makes splitting
 	// look better, never worse).
-	rampSingle   = 60 * time.Millisecond
-	rampTogether = 100 * time.Millisecond
-	rampRTTs     = 10
-	rampRateRTTs = 3
-	rampGain     = 1.3
+	rampSingle     = 60 * time.Millisecond
+	rampTogether   = 100 * time.Millisecond
+	rampWindowRTTs = 2
+	rampMaxRTTs    = 30
+	rampGrowth     = 1.25
+	rampGain       = 1.3
 	// rampWait bounds the wait for the extra connections' first bytes: if
 	// they do not all deliver by then, they are kept (no evidence).
 	rampWait = 3 * time.Second
 )
 
 // rampWindows are the ramp's times for a round trip of rtt (0: unknown):
-// the single connection runs for lead, then its rate is measured for
-// single; the connections together are measured for together, once all
-// of them deliver or wait has passed.
-func rampWindows(rtt time.Duration) (lead, single, together, wait time.Duration) {
-	single = max(rampSingle, rampRateRTTs*rtt)
-	lead = max(rampSingle, rampRTTs*rtt) - single
-	return lead, single, max(rampTogether, rampRTTs*rtt), max(rampWait, 3*rampRTTs*rtt)
+// the single connection is measured in windows of window, for at most
+// most; the connections together for together, once all of them deliver
+// or wait has passed. A near server gets one window of rampSingle.
+func rampWindows(rtt time.Duration) (window, most, together, wait time.Duration) {
+	window = max(rampSingle, rampWindowRTTs*rtt)
+	most = max(window, rampMaxRTTs*rtt)
+	return window, most, max(rampTogether, rampMaxRTTs/3*rtt), max(rampWait, rampMaxRTTs*rtt)
+}
+
+// singleRate measures the first connection's rate (see above); false if
+// the pool ended meanwhile.
+func (p *pool) singleRate(window, most time.Duration) (float64, bool) {
+	deadline := time.Now().Add(most)
+	prev := 0.0
+	for {
+		t0, b0 := time.Now(), p.j.received()
+		if !p.sleep(window) {
+			return 0, false
+		}
+		rate := float64(p.j.received()-b0) / time.Since(t0).Seconds()
+		if !time.Now().Before(deadline) || (prev > 0 && rate < rampGrowth*prev) {
+			return rate, true
+		}
+		prev = rate
+	}
 }
 
 // errShed ends an extra connection the ramp found useless.
@@ -60,15 +81,11 @@ var errShed = errors.New("connection closed: one connection is as fast")
 // spawner try to add connections.
 func (p *pool) ramp(wake func()) {
 	j := p.j
-	lead, singleFor, togetherFor, waitFor := rampWindows(time.Duration(j.rtt.Load()))
-	if lead > 0 && !p.sleep(lead) {
+	window, most, togetherFor, waitFor := rampWindows(time.Duration(j.rtt.Load()))
+	single, ok := p.singleRate(window, most)
+	if !ok {
 		return
 	}
-	t0, b0 := time.Now(), j.received()
-	if !p.sleep(singleFor) {
-		return
-	}
-	single := float64(j.received()-b0) / time.Since(t0).Seconds()
 	if above := j.env.SplitAbove; above > 0 && single >= float64(above) {
 		return // not throttled per connection: more would only add work
 	}

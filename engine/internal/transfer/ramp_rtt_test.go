@@ -8,20 +8,18 @@ import (
 	"github.com/haul-dl/haul/engine/testserver"
 )
 
-// TestRampWindowsGrowWithTheRoundTrip: near servers keep the short
-// measurements; on a far one the single connection runs rampRTTs round
-// trips, measured over the last rampRateRTTs, and the connections
-// together are measured for rampRTTs.
+// TestRampWindowsGrowWithTheRoundTrip: a near server keeps one short
+// window; on a far one the windows are round trips.
 func TestRampWindowsGrowWithTheRoundTrip(t *testing.T) {
 	for _, rtt := range []time.Duration{0, time.Millisecond} {
-		if l, s, tg, w := rampWindows(rtt); l != 0 || s != rampSingle || tg != rampTogether || w != rampWait {
-			t.Errorf("round trip %v: %v %v %v %v, want no lead and the constants", rtt, l, s, tg, w)
+		if w, m, tg, wt := rampWindows(rtt); w != rampSingle || m != rampSingle || tg != rampTogether || wt != rampWait {
+			t.Errorf("round trip %v: %v %v %v %v, want one window and the constants", rtt, w, m, tg, wt)
 		}
 	}
 	const rtt = 100 * time.Millisecond
-	l, s, tg, w := rampWindows(rtt)
-	if l+s != rampRTTs*rtt || s != rampRateRTTs*rtt || tg != rampRTTs*rtt || w < 3*time.Second {
-		t.Errorf("100 ms round trip: lead %v single %v together %v wait %v", l, s, tg, w)
+	w, m, tg, wt := rampWindows(rtt)
+	if w != rampWindowRTTs*rtt || m != rampMaxRTTs*rtt || tg != rampMaxRTTs/3*rtt || wt < 3*time.Second {
+		t.Errorf("100 ms round trip: window %v most %v together %v wait %v", w, m, tg, wt)
 	}
 }
 
