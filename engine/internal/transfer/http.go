@@ -27,7 +27,7 @@ func (HTTP) Begin(ctx context.Context, j *Job) (*Start, error) {
 	}
 	req.Header.Set("Range", "bytes=0-")
 	rctx, g, cancel := j.guard(req.Context())
-	resp, err := j.Client().Do(req.WithContext(j.timeAnswer(rctx)))
+	resp, err := j.Client().Do(req.WithContext(rctx))
 	g.stop()
 	if err != nil {
 		cancel(nil)

@@ -29,10 +29,6 @@ type Job struct {
 	// finishing is whether the owner was told the data is all in (see
 	// FetchReporter); used only by the goroutine running the attempts.
 	finishing bool
-	// rtt is how long the first answer of this attempt took from the end
-	// of its request to its first byte (about one round trip; 0: unknown),
-	// which sets the length of the ramp's measurements (ramp.go).
-	rtt atomic.Int64
 
 	mu      sync.Mutex // guards what follows, for checkpoints and restarts
 	file    File

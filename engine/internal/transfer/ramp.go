@@ -3,8 +3,6 @@ package transfer
 import (
 	"context"
 	"errors"
-	"net/http/httptrace"
-	"sync/atomic"
 	"time"
 )
 
@@ -19,60 +17,17 @@ import (
 // gains nearly N× and keeps them all.
 //
 // The decision is made once per attempt; a retry measures again.
-//
-// On a far server (the first answer's time from request to first byte,
-// about a round trip, above rampSingle/rampWindowRTTs) the single
-// connection is measured in windows of rampWindowRTTs round trips until
-// its rate stops growing by rampGrowth a window (TCP's slow start is
-// over: the path is full, or the server caps the connection), for at most
-// rampMaxRTTs; the connections together are measured for rampMaxRTTs/3. A
-// window shorter than a round trip sees one burst of a connection still in
-// slow start, so on a link where one connection fills the path the extra
-// ones were always kept, each cut of a piece throwing away what the server
-// had already sent (the network lab, scripts/netlab.sh: at 100 ms, 8
-// connections made the server send 1.2-1.4x the file and lost to wget).
 const (
 	// rampSingle is short: while it runs, a throttled download uses one
 	// connection of many (a connection's slow start only makes splitting
 	// look better, never worse).
-	rampSingle     = 60 * time.Millisecond
-	rampTogether   = 100 * time.Millisecond
-	rampWindowRTTs = 2
-	rampMaxRTTs    = 30
-	rampGrowth     = 1.25
-	rampGain       = 1.3
+	rampSingle   = 60 * time.Millisecond
+	rampTogether = 100 * time.Millisecond
+	rampGain     = 1.3
 	// rampWait bounds the wait for the extra connections' first bytes: if
 	// they do not all deliver by then, they are kept (no evidence).
 	rampWait = 3 * time.Second
 )
-
-// rampWindows are the ramp's times for a round trip of rtt (0: unknown):
-// the single connection is measured in windows of window, for at most
-// most; the connections together for together, once all of them deliver
-// or wait has passed. A near server gets one window of rampSingle.
-func rampWindows(rtt time.Duration) (window, most, together, wait time.Duration) {
-	window = max(rampSingle, rampWindowRTTs*rtt)
-	most = max(window, rampMaxRTTs*rtt)
-	return window, most, max(rampTogether, rampMaxRTTs/3*rtt), max(rampWait, rampMaxRTTs*rtt)
-}
-
-// singleRate measures the first connection's rate (see above); false if
-// the pool ended meanwhile.
-func (p *pool) singleRate(window, most time.Duration) (float64, bool) {
-	deadline := time.Now().Add(most)
-	prev := 0.0
-	for {
-		t0, b0 := time.Now(), p.j.received()
-		if !p.sleep(window) {
-			return 0, false
-		}
-		rate := float64(p.j.received()-b0) / time.Since(t0).Seconds()
-		if !time.Now().Before(deadline) || (prev > 0 && rate < rampGrowth*prev) {
-			return rate, true
-		}
-		prev = rate
-	}
-}
 
 // errShed ends an extra connection the ramp found useless.
 var errShed = errors.New("connection closed: one connection is as fast")
@@ -81,11 +36,11 @@ var errShed = errors.New("connection closed: one connection is as fast")
 // spawner try to add connections.
 func (p *pool) ramp(wake func()) {
 	j := p.j
-	window, most, togetherFor, waitFor := rampWindows(time.Duration(j.rtt.Load()))
-	single, ok := p.singleRate(window, most)
-	if !ok {
+	t0, b0 := time.Now(), j.received()
+	if !p.sleep(rampSingle) {
 		return
 	}
+	single := float64(j.received()-b0) / time.Since(t0).Seconds()
 	if above := j.env.SplitAbove; above > 0 && single >= float64(above) {
 		return // not throttled per connection: more would only add work
 	}
@@ -96,7 +51,7 @@ func (p *pool) ramp(wake func()) {
 	}
 	wake() // the spawner adds more as slots free up
 	// Wait until every connection delivers, then measure them together.
-	deadline := time.Now().Add(waitFor)
+	deadline := time.Now().Add(rampWait)
 	for !p.allFlowing() {
 		if time.Now().After(deadline) || !p.sleep(rampTogether/10) {
 			return
@@ -106,7 +61,7 @@ func (p *pool) ramp(wake func()) {
 		return
 	}
 	t1, b1 := time.Now(), j.received()
-	if !p.sleep(togetherFor) {
+	if !p.sleep(rampTogether) {
 		return
 	}
 	together := float64(j.received()-b1) / time.Since(t1).Seconds()
@@ -171,19 +126,4 @@ type extraWorker struct {
 // shedded reports whether err ended a worker the ramp closed.
 func (w *extraWorker) shedded() bool {
 	return w != nil && errors.Is(context.Cause(w.ctx), errShed)
-}
-
-// timeAnswer returns ctx with a trace that records in j.rtt how long the
-// answer took from the end of the request to its first byte.
-func (j *Job) timeAnswer(ctx context.Context) context.Context {
-	var wrote atomic.Int64 // the transport calls the two from different goroutines
-	j.rtt.Store(0)
-	return httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
-		WroteRequest: func(httptrace.WroteRequestInfo) { wrote.Store(time.Now().UnixNano()) },
-		GotFirstResponseByte: func() {
-			if w := wrote.Load(); w != 0 {
-				j.rtt.Store(max(0, time.Now().UnixNano()-w))
-			}
-		},
-	})
 }
