@@ -307,7 +307,7 @@ machine() {
 	echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC')"
 	[ -n "${bench_command:-}" ] && echo "- command: \`$bench_command\`" ||
 		echo "- command: \`BENCH_ONLY=\"$only\" BENCH_RUNS=$runs BENCH_BIG_MIB=$big_mib BENCH_FILES=$nfiles BENCH_FILE_KIB=$file_kib BENCH_JOBS=$jobs BENCH_THR_MIB=$thr_mib BENCH_THROTTLE=$throttle BENCH_CONNS=$conns BENCH_LINES=$nlines scripts/bench.sh\`"
-	echo "- commit: $(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD -- engine cli 2>/dev/null || echo ' (engine/ or cli/ modified)')"
+	echo "- commit: ${bench_commit:-$(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD -- engine cli 2>/dev/null || echo ' (engine/ or cli/ modified)')}"
 	echo "- $(uname -srm), nproc $(nproc)${cpu:+, $cpu}, $(df -T "$tmp" | awk 'NR == 2 { print $2 }') under $tmp"
 	echo "- $(go version); $("$haul" version 2>/dev/null)"
 	have aria2c && echo "- $(aria2c --version | head -n1)"

@@ -32,7 +32,8 @@
 # server's bytes come from nginx's access log ($bytes_sent), over the
 # bytes of the files. NET_TCP_MAX is the largest TCP buffer (bytes,
 # default 16 MiB). NET_CASES picks cases (default "a b c d e");
-# NET_BEFORE=PATH adds the rows of another haul binary (e.g. main's);
+# NET_BEFORE=PATH adds the rows of another haul binary (e.g. main's),
+# named NET_BEFORE_NAME (default "before");
 # BENCH_WRITE=1 writes the table into docs/benchmarks.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -46,6 +47,7 @@ cap_mib="${NET_CAP_MIB:-200}"
 plain_mib="${NET_PLAIN_MIB:-100}"
 nfiles="${NET_FILES:-500}"
 before="${NET_BEFORE:-}"
+before_name="${NET_BEFORE_NAME:-before}"
 tcp_max="${NET_TCP_MAX:-16777216}" # bytes of TCP buffer a connection may grow to
 run_limit=900 # seconds one download may take before it counts as failed
 
@@ -151,6 +153,7 @@ command -v openssl >/dev/null 2>&1 || apt_install openssl || die "need openssl"
 log "building haul and haul-netem"
 bash scripts/install-deps.sh >&2
 go build -o "$tmp/haul" .
+bench_commit="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD -- engine cli 2>/dev/null || echo ' (engine/ or cli/ modified)')"
 go build -o "$tmp/haul-netem" ./internal/netem/cmd/haul-netem
 haul="$tmp/haul"
 
@@ -255,7 +258,7 @@ one_case() {
 	unit=MB/s
 	bytes=$((mib << 20))
 	measure "$w" "haul" peer=no "$kind" "${in_cli[@]}" "$haul" get --ca-cert "$ca" -d @OUT@ --state @STATE@ "$url"
-	[ -n "$before" ] && measure "$w" "haul (before)" peer=no "$kind" "${in_cli[@]}" "$before" get --ca-cert "$ca" -d @OUT@ --state @STATE@ "$url"
+	[ -n "$before" ] && measure "$w" "haul ($before_name)" peer=no "$kind" "${in_cli[@]}" "$before" get --ca-cert "$ca" -d @OUT@ --state @STATE@ "$url"
 	have aria2c && measure "$w" "aria2c -x16 -s16 -k1M" peer=yes "$kind" "${aria[@]}" -x16 -s16 -k1M "$url"
 	have curl && measure "$w" "curl" peer=yes "$kind" "${curl[@]}" -o @OUT@/file.bin "$url"
 	have wget && measure "$w" "wget" peer=yes "$kind" "${wget[@]}" -P @OUT@ "$url"
@@ -283,7 +286,7 @@ if wants d; then
 		bytes=$nfiles
 		file_bytes=$((nfiles * 204800))
 		measure "$w" "haul -j 16" peer=no small "${in_cli[@]}" "$haul" get --ca-cert "$ca" -j 16 -d @OUT@ --state @STATE@ -i "$list"
-		[ -n "$before" ] && measure "$w" "haul -j 16 (before)" peer=no small "${in_cli[@]}" "$before" get --ca-cert "$ca" -j 16 -d @OUT@ --state @STATE@ -i "$list"
+		[ -n "$before" ] && measure "$w" "haul -j 16 ($before_name)" peer=no small "${in_cli[@]}" "$before" get --ca-cert "$ca" -j 16 -d @OUT@ --state @STATE@ -i "$list"
 		have aria2c && measure "$w" "aria2c -j16" peer=yes small "${aria[@]}" -j16 -i "$list"
 		# shellcheck disable=SC2016 # $1 is expanded by that sh
 		have curl && measure "$w" "curl --parallel-max 16" peer=yes small \
@@ -298,6 +301,6 @@ if wants e; then
 	one_case "e: ${plain_mib} MiB, no ranges (200), 100 ms RTT, 1% loss" plain "http://$srv_ip/plain/file.bin" "$plain_mib"
 fi
 
-bench_command="NET_CASES=\"$cases\" BENCH_RUNS=$runs NET_BIG_MIB=$big_mib NET_LOSS_MIB=$loss_mib NET_CAP_MIB=$cap_mib NET_PLAIN_MIB=$plain_mib NET_FILES=$nfiles scripts/netlab.sh"
+bench_command="NET_CASES=\"$cases\" BENCH_RUNS=$runs NET_BIG_MIB=$big_mib NET_LOSS_MIB=$loss_mib NET_CAP_MIB=$cap_mib NET_PLAIN_MIB=$plain_mib NET_FILES=$nfiles${before:+ NET_BEFORE=$before} scripts/netlab.sh"
 notes+=("link: haul-netem over TUN, MTU 1500, tcp_rmem/wmem max $tcp_max bytes, $(ip netns exec "$ns_srv" sysctl -n net.ipv4.tcp_congestion_control) congestion control; $(nginx -v 2>&1)")
 report net
