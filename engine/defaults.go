@@ -12,7 +12,7 @@ const (
 	DefaultConnections = 8  // connections per download
 	MaxConnections     = 32 // the most connections per download a user may ask for
 
-	DefaultPerHost  = 8       // connections to one host across downloads
+	DefaultPerHost  = 16      // connections to one host across downloads
 	DefaultMinPiece = 1 << 20 // smallest piece worth its own connection
 	// DefaultSplitAbove is the speed (bytes/s) of one connection above
 	// which a download is not split over more (see Options.SplitAbove).

@@ -16,7 +16,7 @@ type Options struct {
 	// Connections is the most connections one download uses (default 8).
 	// Files smaller than two MinPiece use one.
 	Connections int
-	// PerHost caps connections to one host across downloads (default 8).
+	// PerHost caps connections to one host across downloads (default 16).
 	PerHost int
 	// MinPiece is the smallest piece worth its own connection (default 1 MiB).
 	MinPiece int64

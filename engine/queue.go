@@ -10,8 +10,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/google/uuid"
-
 	"github.com/haul-dl/haul/engine/filekind"
 	"github.com/haul-dl/haul/engine/hls"
 	"github.com/haul-dl/haul/engine/internal/transfer"
@@ -101,7 +99,7 @@ func (m *Manager) AddAll(reqs []Request) []Added {
 			continue
 		}
 		d := &download{
-			id: uuid.NewString(), url: p.u, header: p.header, headers: len(p.header) > 0, page: p.page,
+			id: newID(), url: p.u, header: p.header, headers: len(p.header) > 0, page: p.page,
 			dir: p.dir, kindBase: p.kindBase, name: p.name, explicit: p.name != "", checksum: p.sum, limits: transfer.NewLimits(p.conns, 0),
 			proto: p.proto, quality: p.quality, added: time.Now(), seq: m.nextSeq, state: Queued, res: transfer.Resume{Total: -1}, dirty: true,
 		}

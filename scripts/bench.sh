@@ -16,6 +16,8 @@
 #              and the time to open the store (a Go benchmark of the engine).
 #   linkfile   `haul get -i` of a 1,000,000-line link file: peak memory and
 #              the time until the first download starts.
+#   net        not in the default run: the network lab, scripts/netlab.sh
+#              (emulated delay and loss, nginx, as root; see its header).
 #
 # Every download goes to a fresh folder (Haul gets a fresh --state) and is
 # checked byte for byte against a reference; a run that fails or gets wrong
@@ -63,6 +65,14 @@ nlines="${BENCH_LINES:-1000000}"
 source "$repo/scripts/bench_lib.sh"
 
 wants() { [[ " $only " == *" $1 "* ]]; }
+
+# --- net: the network lab (its own script: namespaces, nginx, root) ----------
+if wants net; then
+	bash scripts/netlab.sh
+	only=" $only "
+	only=${only// net / }
+	[ -n "${only// /}" ] || exit 0
+fi
 
 setup_tools
 log "building haul and haul-testserver"

@@ -189,19 +189,22 @@ timed() {
 # measure WORKLOAD TOOL peer=yes|no|ref KIND CMD...: runs CMD $runs times in
 # fresh folders, checks each result against reference KIND, and records the
 # medians of time and peak memory, the rate in $unit from $bytes, and for
-# the throttled server the bytes it sent over the file's size.
+# the throttled server (or with $sent_counter, the name of a command that
+# prints the bytes the server has sent so far) the bytes it sent over the
+# file's size ($file_bytes when $bytes counts files).
 measure() {
 	local w=$1 tool=$2 peer=${3#peer=} kind=$4
 	shift 4
-	local status=ok times=() peaks=() ratios=() i dir sent0 sent1
+	local status=ok times=() peaks=() ratios=() i dir sent0 sent1 counter=${sent_counter:-}
+	[ "$kind" = thr ] && counter="bytes_sent thr"
 	for ((i = 0; i < runs; i++)); do
 		next_run "$@"
 		log "$w: $tool (run $((i + 1)) of $runs)"
-		[ "$kind" = thr ] && sent0=$(bytes_sent thr)
+		[ -n "$counter" ] && sent0=$($counter)
 		timed "$dir" "${args[@]}"
-		if [ "$kind" = thr ]; then
-			sent1=$(bytes_sent thr)
-			ratios+=("$(awk -v a="$sent0" -v b="$sent1" -v n="$bytes" 'BEGIN { printf "%.3f", (b - a) / n }')")
+		if [ -n "$counter" ]; then
+			sent1=$($counter)
+			ratios+=("$(awk -v a="$sent0" -v b="$sent1" -v n="${file_bytes:-$bytes}" 'BEGIN { printf "%.3f", (b - a) / n }')")
 		fi
 		times+=("$secs")
 		peaks+=("$peak_kb")
@@ -302,8 +305,9 @@ machine() {
 	local cpu
 	cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null || true)
 	echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC')"
-	echo "- command: \`BENCH_ONLY=\"$only\" BENCH_RUNS=$runs BENCH_BIG_MIB=$big_mib BENCH_FILES=$nfiles BENCH_FILE_KIB=$file_kib BENCH_JOBS=$jobs BENCH_THR_MIB=$thr_mib BENCH_THROTTLE=$throttle BENCH_CONNS=$conns BENCH_LINES=$nlines scripts/bench.sh\`"
-	echo "- commit: $(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD -- engine cli 2>/dev/null || echo ' (engine/ or cli/ modified)')"
+	[ -n "${bench_command:-}" ] && echo "- command: \`$bench_command\`" ||
+		echo "- command: \`BENCH_ONLY=\"$only\" BENCH_RUNS=$runs BENCH_BIG_MIB=$big_mib BENCH_FILES=$nfiles BENCH_FILE_KIB=$file_kib BENCH_JOBS=$jobs BENCH_THR_MIB=$thr_mib BENCH_THROTTLE=$throttle BENCH_CONNS=$conns BENCH_LINES=$nlines scripts/bench.sh\`"
+	echo "- commit: ${bench_commit:-$(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD -- engine cli 2>/dev/null || echo ' (engine/ or cli/ modified)')}"
 	echo "- $(uname -srm), nproc $(nproc)${cpu:+, $cpu}, $(df -T "$tmp" | awk 'NR == 2 { print $2 }') under $tmp"
 	echo "- $(go version); $("$haul" version 2>/dev/null)"
 	have aria2c && echo "- $(aria2c --version | head -n1)"
@@ -314,8 +318,11 @@ machine() {
 	echo "- each figure is the median of $runs runs; MB = 10^6 bytes; peak MB is the largest resident set"
 }
 
+# report [MARKER]: prints the table and, with BENCH_WRITE=1, puts it
+# between <!-- MARKER:begin --> and <!-- MARKER:end --> (default bench) in
+# docs/benchmarks.md.
 report() {
-	local block="$tmp/report.md"
+	local block="$tmp/report.md" mark=${1:-bench}
 	{
 		machine
 		echo
@@ -324,10 +331,10 @@ report() {
 	cat "$block"
 	if [ "${BENCH_WRITE:-0}" = 1 ]; then
 		local doc="$repo/docs/benchmarks.md"
-		grep -q '^<!-- bench:begin -->$' "$doc" || die "docs/benchmarks.md has no <!-- bench:begin --> marker"
-		awk -v f="$block" '
-			/^<!-- bench:begin -->$/ { print; while ((getline l < f) > 0) print l; skip = 1; next }
-			/^<!-- bench:end -->$/ { skip = 0 }
+		grep -q "^<!-- $mark:begin -->\$" "$doc" || die "docs/benchmarks.md has no <!-- $mark:begin --> marker"
+		awk -v f="$block" -v b="<!-- $mark:begin -->" -v e="<!-- $mark:end -->" '
+			$0 == b { print; while ((getline l < f) > 0) print l; skip = 1; next }
+			$0 == e { skip = 0 }
 			!skip' "$doc" >"$tmp/doc" && cp "$tmp/doc" "$doc"
 		log "wrote the results into docs/benchmarks.md"
 	fi
