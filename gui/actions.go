@@ -2,9 +2,6 @@ package gui
 
 import (
 	"errors"
-	"fmt"
-	"net/url"
-	"path/filepath"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -35,8 +32,12 @@ func (u *UI) remove(id string) {
 	}
 }
 
-// click selects a row (rowActions).
-func (u *UI) click(id string, mod fyne.KeyModifier) { u.dl.click(id, mod) }
+// click selects a row (rowActions) and gives the list the keyboard
+// focus, away from the filter box or a drop-down.
+func (u *UI) click(id string, mod fyne.KeyModifier) {
+	u.dl.click(id, mod)
+	u.focusList()
+}
 
 // actOnSelection applies a toolbar action to the selected downloads it
 // fits. UI goroutine only.
@@ -142,18 +143,3 @@ func (u *UI) open(s engine.Snapshot) { u.openPath(s.Path()) }
 
 // openFolder opens the folder a download was saved in.
 func (u *UI) openFolder(s engine.Snapshot) { u.openPath(s.Dir) }
-
-func (u *UI) openPath(p string) {
-	if !u.m.can(canOpenFiles) {
-		u.showError(fmt.Errorf("%s is on %s: open it there", p, u.places.current))
-		return
-	}
-	abs, err := filepath.Abs(p)
-	if err != nil {
-		u.showError(fmt.Errorf("opening %s: %w", p, err))
-		return
-	}
-	if err := u.app.OpenURL(&url.URL{Scheme: "file", Path: filepath.ToSlash(abs)}); err != nil {
-		u.showError(fmt.Errorf("opening %s: %w", p, err))
-	}
-}

@@ -9,7 +9,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -29,51 +28,20 @@ type addDialog struct {
 	picker    *linkPicker
 	found     *widget.Label // how many links, patterns, skipped lines
 	skipped   *widget.Label // the lines that could not be used, and why
-	base      *widget.Entry // the page's address, for relative links
+	base      *keyEntry     // the page's address, for relative links
 	baseRow   fyne.CanvasObject
-	dir       *widget.Entry
-	browse    *widget.Button
-	paused    *widget.Check
-	quality   *widget.Select // the variant of a video stream (see stream.go)
-	addBtn    *widget.Button
-	cancelBtn *widget.Button
+	dir       *keyEntry
+	browse    *keyButton
+	paused    *keyCheck
+	quality   *keySelect        // the variant of a video stream (see stream.go)
+	qualRow   fyne.CanvasObject // shown only when a link looks like a stream
+	addBtn    *keyButton
+	cancelBtn *keyButton
+	keys      *dialogKeys // Ctrl+Enter adds, Escape cancels, wherever the focus is
 
 	known addlist.Known
 	list  *addlist.List // what the text holds; nil for a long text
 	sum   links.Summary
-}
-
-// keyEntry is a text box that tells its dialog about Ctrl+Enter and
-// Escape.
-type keyEntry struct {
-	widget.Entry
-	onSubmit, onCancel func()
-}
-
-func newKeyEntry(multiLine bool) *keyEntry {
-	e := &keyEntry{}
-	e.MultiLine = multiLine
-	e.ExtendBaseWidget(e)
-	return e
-}
-
-// TypedShortcut is part of fyne.Shortcutable.
-func (e *keyEntry) TypedShortcut(s fyne.Shortcut) {
-	if c, ok := s.(*desktop.CustomShortcut); ok && (c.KeyName == fyne.KeyReturn || c.KeyName == fyne.KeyEnter) &&
-		c.Modifier&(fyne.KeyModifierControl|fyne.KeyModifierSuper) != 0 && e.onSubmit != nil {
-		e.onSubmit()
-		return
-	}
-	e.Entry.TypedShortcut(s)
-}
-
-// TypedKey is part of fyne.Focusable.
-func (e *keyEntry) TypedKey(k *fyne.KeyEvent) {
-	if k.Name == fyne.KeyEscape && e.onCancel != nil {
-		e.onCancel()
-		return
-	}
-	e.Entry.TypedKey(k)
 }
 
 // showAdd opens the Add dialog with text in it; if it is open already,
@@ -91,11 +59,19 @@ func (u *UI) showAdd(text string) {
 		return
 	}
 	d := &addDialog{known: u.knownLinks()}
-	d.links = newKeyEntry(true)
+	d.keys = &dialogKeys{
+		submit: func() {
+			if !d.addBtn.Disabled() {
+				u.addFromDialog(d)
+			}
+		},
+		cancel: func() { d.dlg.Hide() },
+	}
+	d.links = newKeyEntry(true, d.keys)
 	d.links.SetPlaceHolder("https://example.com/file.zip\nhttps://example.com/photos/img[001-100].jpg\n…or any text, page or list that holds links")
-	d.links.SetMinRowsVisible(5)
+	d.links.SetMinRowsVisible(4)
 	d.links.Wrapping = fyne.TextWrapOff
-	d.picker = newLinkPicker()
+	d.picker = newLinkPicker(d.keys)
 	d.picker.onChanged = d.showFound
 	d.found = widget.NewLabel("")
 	d.found.Importance = widget.LowImportance
@@ -104,24 +80,18 @@ func (u *UI) showAdd(text string) {
 	d.skipped.Importance = widget.DangerImportance
 	d.skipped.SizeName = theme.SizeNameCaptionText
 	d.skipped.Wrapping = fyne.TextWrapWord
-	d.base = widget.NewEntry()
+	d.base = newKeyEntry(false, d.keys)
 	d.base.SetPlaceHolder("https://example.org/the/page.html")
 	d.baseRow = container.NewBorder(nil, nil, widget.NewLabel("Address of the page"), nil, d.base)
 	d.baseRow.Hide()
-	d.dir = widget.NewEntry()
+	d.dir = newKeyEntry(false, d.keys)
 	d.dir.SetText(u.set.Dir)
-	d.browse = widget.NewButton("Browse…", func() { u.pickFolder(d.dir) })
-	d.paused = widget.NewCheck("Add paused", nil)
-	d.quality = newQualitySelect()
-	d.cancelBtn = widget.NewButton("Cancel", func() { d.dlg.Hide() })
-	d.addBtn = widget.NewButton("Add", func() { u.addFromDialog(d) })
+	d.browse = newKeyButton("Browse…", d.keys, func() { u.pickFolder(&d.dir.Entry) })
+	d.paused = newKeyCheck("Add paused", d.keys, nil)
+	d.quality = newQualitySelect(d.keys)
+	d.cancelBtn = newKeyButton("Cancel", d.keys, func() { d.dlg.Hide() })
+	d.addBtn = newKeyButton("Add", d.keys, func() { u.addFromDialog(d) })
 	d.addBtn.Importance = widget.HighImportance
-	d.links.onSubmit = func() {
-		if !d.addBtn.Disabled() {
-			u.addFromDialog(d)
-		}
-	}
-	d.links.onCancel = func() { d.dlg.Hide() }
 	d.links.OnChanged = func(string) { d.read() }
 	d.base.OnChanged = func(string) { d.read() }
 	d.links.SetText(text)
@@ -129,7 +99,9 @@ func (u *UI) showAdd(text string) {
 
 	folder := container.NewBorder(nil, nil, widget.NewLabel("Save to"), container.NewHBox(d.browse, d.paused), d.dir)
 	top := container.NewVBox(widget.NewLabel("Paste links, or any text that contains them:"), d.links)
-	bottom := container.NewVBox(d.found, d.skipped, d.baseRow, folder, qualityRow(d.quality))
+	d.qualRow = qualityRow(d.quality)
+	d.showQuality()
+	bottom := container.NewVBox(d.found, d.skipped, d.baseRow, folder, d.qualRow)
 	d.dlg = dialog.NewCustomWithoutButtons("Add downloads", container.NewBorder(top, bottom, nil, nil, d.picker.box), u.win)
 	d.dlg.SetButtons([]fyne.CanvasObject{d.cancelBtn, d.addBtn})
 	d.dlg.SetOnClosed(func() {
@@ -138,7 +110,8 @@ func (u *UI) showAdd(text string) {
 		}
 	})
 	u.addDlg = d
-	d.dlg.Resize(fyne.NewSize(720, 600))
+	win := u.win.Canvas().Size()
+	d.dlg.Resize(fyne.NewSize(min(720, win.Width-32), min(640, win.Height-12)))
 	d.dlg.Show()
 	u.win.Canvas().Focus(d.links)
 }
@@ -181,7 +154,26 @@ func (d *addDialog) read() {
 	d.list = addlist.New(found, sum, d.known)
 	d.picker.show(d.list)
 	setVisible(d.baseRow, sum.Unresolved > 0 || (d.base.Text != "" && sum.Base == ""))
+	d.showQuality()
 	d.showFound()
+}
+
+// showQuality shows the choice of a video quality only when a link looks
+// like a stream.
+func (d *addDialog) showQuality() {
+	if d.qualRow == nil {
+		return
+	}
+	stream := false
+	if d.list != nil {
+		for _, e := range d.list.Entries {
+			if looksLikeStream(e.Link.URL) {
+				stream = true
+				break
+			}
+		}
+	}
+	setVisible(d.qualRow, stream || d.list == nil)
 }
 
 // showFound says what the text holds and enables Add.
@@ -224,7 +216,7 @@ func skippedText(l *addlist.List) string {
 	if l.RejectedCount == 0 {
 		return ""
 	}
-	const shown = 4
+	const shown = 2
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s will be skipped:", plural(l.RejectedCount, "line"))
 	for i, r := range l.Rejected {

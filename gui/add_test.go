@@ -1,12 +1,15 @@
 package gui
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/haul-dl/haul/engine"
 )
@@ -110,4 +113,77 @@ func TestAddDialogAsksTheAddressOfASavedPage(t *testing.T) {
 	test.Tap(d.addBtn)
 	h.waitState(h.idByName("a.jpg"), engine.Completed)
 	h.waitState(h.idByName("b.jpg"), engine.Completed)
+}
+
+func TestAddingALinkAlreadyInTheListSaysWhatItDid(t *testing.T) {
+	h := newHarness(t)
+	_, _ = h.finishedDownload("have.bin")
+	// A paused one, already in the list too.
+	test.Tap(h.u.tools.add)
+	d := h.u.addDlg
+	d.links.SetText(h.url("/f/later.bin"))
+	d.paused.SetChecked(true)
+	test.Tap(d.addBtn)
+	later := h.idByName("later.bin")
+	h.waitState(later, engine.Paused)
+
+	tickAllAndAdd := func(text string) {
+		t.Helper()
+		test.Tap(h.u.tools.add)
+		d := h.u.addDlg
+		d.links.SetText(text)
+		for i := range d.picker.links.Entries {
+			if _, box := d.picker.item(i); !box.Checked {
+				test.Tap(box)
+			}
+		}
+		h.u.status.last = ""
+		test.Tap(d.addBtn)
+		h.until("the report of the add", func() bool {
+			return h.u.status.last != "" && !strings.HasPrefix(h.u.status.last, "Adding links")
+		})
+	}
+	tickAllAndAdd(h.url("/f/have.bin"))
+	if got := h.u.status.last; strings.Contains(got, "Added 1") || !strings.Contains(got, "1 file downloaded already, left as it is") {
+		t.Errorf("adding a completed link again says %q", got)
+	}
+	tickAllAndAdd(h.url("/f/later.bin"))
+	if got := h.u.status.last; strings.Contains(got, "Added 1") || !strings.Contains(got, "Resumed 1 download already in the list") {
+		t.Errorf("adding a paused link again says %q", got)
+	}
+	h.waitState(later, engine.Completed)
+	if n := h.u.model.len(); n != 2 {
+		t.Errorf("%d downloads in the list, want the same two", n)
+	}
+}
+
+func TestAddDialogListsFileNamesWithTheSiteAndKeepsSixLinksInView(t *testing.T) {
+	h := newHarness(t)
+	h.u.win.Resize(fyne.NewSize(960, 640))
+	test.Tap(h.u.tools.add)
+	d := h.u.addDlg
+	var lines []string
+	for i := range 20 {
+		lines = append(lines, fmt.Sprintf("https://user:secret@cdn.example.org/pub/file-%02d.iso?token=abc", i))
+	}
+	lines = append(lines, "ftp://example.org/a", "not a link", "mailto:x@example.org", "gopher://example.org/b", "ftp://example.org/c")
+	d.links.SetText(strings.Join(lines, "\n"))
+	name, site, _ := d.picker.itemParts(3)
+	if name.Text != "file-03.iso" || site.Text != "cdn.example.org" || site.Importance != widget.LowImportance {
+		t.Errorf("a link shows as %q, %q (importance %v), want its file name and its site in grey", name.Text, site.Text, site.Importance)
+	}
+	if d.qualRow.Visible() {
+		t.Error("the video quality is offered for links that are no streams")
+	}
+	if !d.skipped.Visible() {
+		t.Fatal("the skipped lines are not shown")
+	}
+	row := d.picker.list.CreateItem().MinSize().Height + theme.Padding()
+	if got := d.picker.list.Size().Height; got < 6*row {
+		t.Errorf("with the notes shown the list is %v px high: %.1f links in view, want 6", got, got/row)
+	}
+	d.links.SetText(h.srv.URL("/v/master/master.m3u8"))
+	if !d.qualRow.Visible() {
+		t.Error("no video quality for a stream's playlist")
+	}
 }

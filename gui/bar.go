@@ -15,7 +15,7 @@ type barLook int
 
 const (
 	barRunning barLook = iota // primary colour
-	barDone                   // success colour
+	barDone                   // nothing drawn: a finished file needs no bar
 	barFailed                 // error colour
 	barIdle                   // muted: queued, paused, canceled
 )
@@ -103,7 +103,7 @@ func (r *barRenderer) Refresh() {
 	r.track.FillColor = th.Color(theme.ColorNameInputBackground, v)
 	switch r.b.look {
 	case barDone:
-		r.fill.FillColor = soften(th.Color(theme.ColorNameSuccess, v))
+		r.track.FillColor, r.fill.FillColor = color.Transparent, color.Transparent
 	case barFailed:
 		r.fill.FillColor = th.Color(theme.ColorNameError, v)
 	case barIdle:

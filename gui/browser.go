@@ -114,7 +114,7 @@ type linksDialog struct {
 // showBrowserLinks opens the dialog for a "Download all links" hand-off.
 // UI goroutine only.
 func (u *UI) showBrowserLinks(h instance.Handoff) {
-	d := &linksDialog{items: h.Items, picker: newLinkPicker()}
+	d := &linksDialog{items: h.Items, picker: newLinkPicker(nil)}
 	found := make([]links.Link, len(h.Items))
 	for i, it := range h.Items {
 		found[i] = links.Link{URL: it.URL, Name: it.Name}

@@ -1,6 +1,8 @@
 package gui
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"hash/maphash"
 	"strings"
@@ -28,6 +30,10 @@ const clipMaxText = 256 << 10
 // clipRemember is how many texts the watcher remembers having seen.
 const clipRemember = 256
 
+// prefClipOffered is the preference holding a digest of the last text
+// offered, so that a restart does not offer it again.
+const prefClipOffered = "clipboard_last_offered"
+
 // clipWatcher decides which clipboard texts to offer: a text with links
 // that was not seen before and that did not come from Haul itself.
 type clipWatcher struct {
@@ -36,6 +42,17 @@ type clipWatcher struct {
 	have  bool
 	seen  map[uint64]bool // every text looked at, offered or not
 	order []uint64        // seen, oldest first, to forget the oldest
+	// offered is the SHA-256 (hex) of the last text offered, kept across
+	// restarts; saveOffered keeps a new one.
+	offered     string
+	saveOffered func(digest string)
+}
+
+// offeredDigest is the digest of a text kept across restarts: stable
+// from run to run, unlike the watcher's seeded hash.
+func offeredDigest(text string) string {
+	sum := sha256.Sum256([]byte(text))
+	return hex.EncodeToString(sum[:])
 }
 
 func newClipWatcher() *clipWatcher {
@@ -77,9 +94,17 @@ func (w *clipWatcher) check(text string, ownWindow bool) []string {
 	if ownWindow || len(text) > clipMaxText {
 		return nil
 	}
+	digest := offeredDigest(text)
+	if digest == w.offered {
+		return nil // offered before a restart
+	}
 	found, _ := links.Parse(text)
 	if len(found) == 0 {
 		return nil
+	}
+	w.offered = digest
+	if w.saveOffered != nil {
+		w.saveOffered(digest)
 	}
 	urls := make([]string, 0, len(found))
 	for _, l := range found {
@@ -172,7 +197,8 @@ func (u *UI) newOfferBar() fyne.CanvasObject {
 		u.hideOffer()
 		u.showAdd(strings.Join(urls, "\n"))
 	})
-	b.add.Importance = widget.HighImportance
+	// The toolbar's Add is the window's one blue button.
+	b.add.Importance = widget.MediumImportance
 	b.dismiss = widget.NewButtonWithIcon("", theme.CancelIcon(), u.hideOffer)
 	b.dismiss.Importance = widget.LowImportance
 	bar := container.NewBorder(nil, nil, widget.NewIcon(theme.ContentPasteIcon()), container.NewHBox(b.add, b.dismiss), b.label)

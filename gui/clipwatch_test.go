@@ -143,3 +143,34 @@ func TestClipboardAtFocusChanges(t *testing.T) {
 		t.Errorf("text copied in Haul just before leaving it is offered: %q", h.u.offerBar.label.Text)
 	}
 }
+
+func TestClipboardOfferIsNotMadeAgainAfterARestart(t *testing.T) {
+	var saved fyne.Preferences
+	keep := func(p fyne.Preferences) {
+		p.SetBool(prefWatchClipboard, true)
+		if saved != nil {
+			p.SetString(prefClipOffered, saved.String(prefClipOffered))
+		}
+	}
+	first := newDesktopHarness(t, noon, false, keep)
+	text := "see " + first.url("/f/once.bin")
+	first.app.Clipboard().SetContent(text)
+	first.u.pollClipboard()
+	if !first.u.offerBar.box.Visible() {
+		t.Fatal("the text was not offered on the first start")
+	}
+	first.u.hideOffer() // dismissed
+	saved = first.app.Preferences()
+
+	second := newDesktopHarness(t, noon, false, keep)
+	second.app.Clipboard().SetContent(text)
+	second.u.pollClipboard()
+	if second.u.offerBar.box.Visible() {
+		t.Errorf("after a restart the same text is offered again: %q", second.u.offerBar.label.Text)
+	}
+	second.app.Clipboard().SetContent("and " + second.url("/f/new.bin"))
+	second.u.pollClipboard()
+	if !second.u.offerBar.box.Visible() {
+		t.Error("after a restart a new text is not offered")
+	}
+}

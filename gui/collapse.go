@@ -21,8 +21,8 @@ type barItem struct {
 
 // collapseBar lays out a row of toolbar buttons on one line in whatever
 // width it gets, and never holds the window wide: when their labels do
-// not all fit, the last buttons show their icons only (their hints show
-// in the status bar while the pointer is on them); when even the icons
+// not all fit, the last buttons show their icons only (their tooltips
+// say what they do); when even the icons
 // do not fit, the last buttons move into a More menu at the end.
 // lead (a label like "3 selected") is always shown first.
 type collapseBar struct {
@@ -36,7 +36,7 @@ type collapseBar struct {
 }
 
 // newCollapseBar builds a bar of items after lead (which may be nil).
-func newCollapseBar(lead *widget.Label, hint func(string), items ...*barItem) *collapseBar {
+func newCollapseBar(lead *widget.Label, hint func(string, fyne.Position), items ...*barItem) *collapseBar {
 	c := &collapseBar{lead: lead, items: items}
 	c.more = newHintButton(theme.MoreHorizontalIcon(), "More actions", hint, c.showMore)
 	var objs []fyne.CanvasObject
@@ -59,7 +59,7 @@ func newCollapseBar(lead *widget.Label, hint func(string), items ...*barItem) *c
 
 // newBarItem is a toolbar button that a collapseBar can shorten to its
 // icon; hint is what it does, shown in the status bar.
-func newBarItem(label string, icon fyne.Resource, hint string, show func(string), tapped func()) *barItem {
+func newBarItem(label string, icon fyne.Resource, hint string, show func(string, fyne.Position), tapped func()) *barItem {
 	b := newHintButton(icon, hint, show, tapped)
 	b.Text = label
 	return &barItem{btn: b}

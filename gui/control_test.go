@@ -1,10 +1,13 @@
 package gui
 
 import (
+	"fmt"
 	"path/filepath"
 	"testing"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/haul-dl/haul/engine"
 )
@@ -64,5 +67,48 @@ func TestFoldersByKindSwitchedInSettings(t *testing.T) {
 	h.waitState(id, engine.Completed)
 	if s, _ := h.m.Get(id); s.Dir != filepath.Join(h.dl, "Images") {
 		t.Errorf("with folders by kind the picture went to %s", s.Dir)
+	}
+}
+
+func TestDetailsApplySaysWhatItAppliedAndWhatTheLimitIs(t *testing.T) {
+	h := newHarness(t)
+	h.u.addText(h.url("/hold/said.bin"), "", "the test")
+	id := h.idByName("said.bin")
+	h.waitState(id, engine.Active)
+	h.clickRow(id, 0)
+	test.Tap(h.u.tools.details)
+	d := h.u.infoDlg
+	d.connsWanted.SetText("100")
+	test.Tap(d.applyBtn)
+	want := fmt.Sprintf("Connections: enter a whole number from 1 to %d", engine.MaxConnections)
+	if !d.applied.Visible() || d.applied.Text != want || d.applied.Importance != widget.DangerImportance {
+		t.Errorf("100 connections: %q (shown %v), want %q", d.applied.Text, d.applied.Visible(), want)
+	}
+	if n := len(h.u.win.Canvas().Overlays().List()); n != 1 {
+		t.Errorf("%d dialogs open, want the details alone: the problem opened one over it", n)
+	}
+	d.connsWanted.SetText("3")
+	d.limitKiB.SetText("512")
+	test.Tap(d.applyBtn)
+	h.until("Apply to say it applied", func() bool {
+		return d.applied.Text == "Applied: at most 512 KiB/s, 3 connections" && d.applied.Importance == widget.SuccessImportance
+	})
+}
+
+func TestTheScrollWheelOverAFieldScrollsTheDetails(t *testing.T) {
+	h := newHarness(t)
+	h.u.win.Resize(fyne.NewSize(800, 480))
+	h.u.apply(goldenSnaps(), false)
+	h.clickRow("d", 0)
+	test.Tap(h.u.tools.details)
+	d := h.u.infoDlg
+	c := h.u.win.Canvas()
+	if d.scroll.Content.MinSize().Height <= d.scroll.Size().Height {
+		t.Fatalf("the details fit (%v in %v): nothing to scroll", d.scroll.Content.MinSize(), d.scroll.Size())
+	}
+	at := fyne.CurrentApp().Driver().AbsolutePositionForObject(d.connsWanted).Add(fyne.NewPos(10, 10))
+	test.Scroll(c, at, 0, -60)
+	if d.scroll.Offset.Y == 0 {
+		t.Error("the wheel over the Connections field did not scroll the details")
 	}
 }

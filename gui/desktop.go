@@ -54,6 +54,9 @@ func (u *UI) startDesktop(opt desktopOptions) {
 		opt.Notify = u.desktopNotify(u.app.SendNotification)
 	}
 	d := &desktopState{opt: opt, set: loadDesktopSettings(u.app.Preferences()), clip: newClipWatcher()}
+	prefs := u.app.Preferences()
+	d.clip.offered = prefs.String(prefClipOffered)
+	d.clip.saveOffered = func(digest string) { prefs.SetString(prefClipOffered, digest) }
 	u.desk = d
 	if opt.Tray != nil {
 		d.tray = newTray(u, opt.Tray)
@@ -162,15 +165,11 @@ func (u *UI) desktopSummary() {
 // statusLine is the status bar's text: the list's summary and, when the
 // schedule is in force, what it does and until when. UI goroutine only.
 func (u *UI) statusLine(c counts) string {
-	limit := u.set.RateLimitKiB
 	note := ""
 	if u.desk != nil && u.desk.sched.have {
 		note = scheduleNote(u.desk.sched.dec, u.desk.opt.Clock.Now().In(u.desk.opt.Location))
-		if u.desk.sched.dec.Limited {
-			limit = 0 // the note says it
-		}
 	}
-	s := statusText(c, limit)
+	s := statusText(c) // the limit is on its button
 	if note != "" {
 		s += "  ·  " + note
 	}

@@ -56,8 +56,8 @@ func TestTrayMenuActionsDriveTheEngine(t *testing.T) {
 	if h.tray.menus == menus {
 		t.Error("the changed menu was not handed to the tray")
 	}
-	if !strings.Contains(text(h.u.status.text), "limit 256 KiB/s") {
-		t.Errorf("status = %q", text(h.u.status.text))
+	if h.u.status.limit.Text != "256 KiB/s" {
+		t.Errorf("the limit button says %q", h.u.status.limit.Text)
 	}
 
 	h.tapMenu("Quit")

@@ -17,6 +17,7 @@ import (
 	"github.com/haul-dl/haul/engine"
 	"github.com/haul-dl/haul/engine/filekind"
 	"github.com/haul-dl/haul/engine/safename"
+	"github.com/haul-dl/haul/internal/human"
 	"github.com/haul-dl/haul/internal/outcome"
 )
 
@@ -35,6 +36,8 @@ type detailsDialog struct {
 	fmap                     *fileMap
 	limitKiB, connsWanted    *widget.Entry // this download's own limits
 	applyBtn                 *widget.Button
+	applied                  *widget.Label // what Apply did, or what is wrong
+	scroll                   *container.Scroll
 	newLink                  *newLinkField // a fresh link for an expired one
 	running                  atomic.Bool   // the download runs: followDetails refreshes
 	asking                   atomic.Bool   // a refresh is on its way
@@ -57,12 +60,15 @@ func (u *UI) details(s engine.Snapshot) {
 	}
 	d.newLink = u.newLinkFor(d)
 	d.show(engine.Details{Snapshot: s})
-	d.limitKiB = widget.NewEntry()
+	d.limitKiB = newWheelEntry()
 	d.limitKiB.SetPlaceHolder("none")
 	d.limitKiB.Validator = optionalInt(1, maxRateKiB)
-	d.connsWanted = widget.NewEntry()
+	d.connsWanted = newWheelEntry()
 	d.connsWanted.Validator = optionalInt(1, engine.MaxConnections)
 	d.applyBtn = widget.NewButton("Apply", func() { u.applyDownloadLimits(d) })
+	d.applied = widget.NewLabel("")
+	d.applied.Wrapping = fyne.TextWrapWord
+	d.applied.Hide()
 	u.enqueue(func() {
 		rate, conns, err := u.m.DownloadLimits(d.id)
 		if err != nil {
@@ -81,6 +87,7 @@ func (u *UI) details(s engine.Snapshot) {
 	form := widget.NewForm(
 		widget.NewFormItem("Speed limit", container.NewBorder(nil, nil, nil, widget.NewLabel("KiB/s"), d.limitKiB)),
 		widget.NewFormItem("Connections", container.NewBorder(nil, nil, nil, d.applyBtn, d.connsWanted)),
+		widget.NewFormItem("", d.applied),
 		widget.NewFormItem("File", d.name),
 		widget.NewFormItem("Message", d.message),
 		widget.NewFormItem("Link", d.link),
@@ -101,7 +108,8 @@ func (u *UI) details(s engine.Snapshot) {
 	}
 	// The scroll bar is drawn over the content: keep the form clear of it.
 	clear := layout.NewCustomPaddedLayout(0, 0, 0, 2*theme.Padding()+theme.ScrollBarSize())
-	d.dlg = dialog.NewCustom(title, "Close", container.NewVScroll(container.New(clear, form)), u.win)
+	d.scroll = container.NewVScroll(container.New(clear, form))
+	d.dlg = dialog.NewCustom(title, "Close", d.scroll, u.win)
 	stopFollowing := u.followDetails(d)
 	d.dlg.SetOnClosed(func() {
 		stopFollowing()
@@ -109,7 +117,7 @@ func (u *UI) details(s engine.Snapshot) {
 			u.infoDlg = nil
 		}
 	})
-	u.hint("") // the pointer is over the dialog now, not the message
+	u.hint("", fyne.Position{}) // the pointer is over the dialog now, not the message
 	d.dlg.Resize(fyne.NewSize(680, 560))
 	d.dlg.Show()
 	u.infoDlg = d
@@ -239,6 +247,14 @@ func kindName(k filekind.Kind) string {
 	return strings.ToUpper(k.String()[:1]) + k.String()[1:]
 }
 
+// newWheelEntry is a one-line entry for a short value that does not
+// scroll its own text: the scroll wheel over it scrolls what holds it.
+func newWheelEntry() *widget.Entry {
+	e := &widget.Entry{Wrapping: fyne.TextWrapOff, Scroll: container.ScrollNone}
+	e.ExtendBaseWidget(e)
+	return e
+}
+
 // optionalInt accepts nothing or a whole number from lo to hi.
 func optionalInt(lo, hi int) fyne.StringValidator {
 	return func(s string) error {
@@ -257,21 +273,49 @@ func (u *UI) applyDownloadLimits(d *detailsDialog) {
 	var err error
 	if t := strings.TrimSpace(d.limitKiB.Text); t != "" {
 		if kib, err = parseInt(t, 1, maxRateKiB); err != nil {
-			u.showError(fmt.Errorf("Speed limit: %w", err))
+			d.sayApplied(fmt.Errorf("Speed limit: %w", err).Error(), widget.DangerImportance)
 			return
 		}
 	}
 	if t := strings.TrimSpace(d.connsWanted.Text); t != "" {
 		if conns, err = parseInt(t, 1, engine.MaxConnections); err != nil {
-			u.showError(fmt.Errorf("Connections: %w", err))
+			d.sayApplied(fmt.Errorf("Connections: %w", err).Error(), widget.DangerImportance)
 			return
 		}
 	}
 	id := d.id
-	u.engineCall("Could not change the download's limits", func() error {
-		if err := u.m.SetDownloadLimit(id, int64(kib)*1024); err != nil {
-			return err
+	u.enqueue(func() {
+		err := u.m.SetDownloadLimit(id, int64(kib)*1024)
+		if err == nil {
+			err = u.m.SetDownloadConnections(id, conns)
 		}
-		return u.m.SetDownloadConnections(id, conns)
+		u.post(func() {
+			if err != nil {
+				d.sayApplied(fmt.Sprintf("Could not change the download's limits: %v", err), widget.DangerImportance)
+				return
+			}
+			d.sayApplied(appliedText(kib, conns, u.set.Connections), widget.SuccessImportance)
+		})
 	})
+}
+
+// sayApplied shows under Apply what it did or what is wrong.
+func (d *detailsDialog) sayApplied(text string, imp widget.Importance) {
+	d.applied.Importance = imp
+	d.applied.SetText(text)
+	d.applied.Show()
+}
+
+// appliedText says what Apply set: "Applied: at most 512 KiB/s, 4
+// connections", or the settings' values where the fields are empty.
+func appliedText(kib, conns, settingsConns int) string {
+	limit := "no speed limit of its own"
+	if kib > 0 {
+		limit = "at most " + human.Speed(float64(kib)*1024)
+	}
+	c := fmt.Sprintf("connections as in Settings (%d)", settingsConns)
+	if conns > 0 {
+		c = plural(conns, "connection")
+	}
+	return "Applied: " + limit + ", " + c
 }

@@ -28,7 +28,7 @@ func TestFilterBoxAndStateChoiceShowOnlyMatchingRows(t *testing.T) {
 	h := newHarness(t)
 	h.u.apply(goldenSnaps(), false)
 	f := h.u.dl.find
-	if got := f.show.Options; !slices.Equal(got, []string{"All (6)", "Active (3)", "Queued (1)", "Completed (1)", "Failed (1)"}) {
+	if got := f.show.Options; !slices.Equal(got, []string{"All (6)", "Active (2)", "Paused (1)", "Queued (1)", "Completed (1)", "Failed (1)"}) {
 		t.Errorf("state choices = %q", got)
 	}
 	test.Type(f.text, "photo")
@@ -36,9 +36,13 @@ func TestFilterBoxAndStateChoiceShowOnlyMatchingRows(t *testing.T) {
 		t.Errorf("filter 'photo' shows %q (list length %d)", got, h.u.dl.list.Length())
 	}
 	f.text.SetText("")
-	f.show.SetSelectedIndex(1) // Active: downloading and paused
-	if got := h.shownNames(); !slices.Equal(got, []string{"holiday-photos.zip", "podcast-episode-42.mp3", "notes.txt"}) {
+	f.show.SetSelectedIndex(1) // Active: downloading, not paused
+	if got := h.shownNames(); !slices.Equal(got, []string{"holiday-photos.zip", "podcast-episode-42.mp3"}) {
 		t.Errorf("Active shows %q", got)
+	}
+	f.show.SetSelectedIndex(2) // Paused
+	if got := h.shownNames(); !slices.Equal(got, []string{"notes.txt"}) {
+		t.Errorf("Paused shows %q", got)
 	}
 	f.text.SetText("zzz")
 	if h.u.dl.list.Length() != 0 || !h.u.dl.hint.Visible() || h.u.dl.hintText.Text != noMatchHint {
@@ -46,7 +50,7 @@ func TestFilterBoxAndStateChoiceShowOnlyMatchingRows(t *testing.T) {
 	}
 	// A download changing state moves between the choices.
 	f.text.SetText("")
-	f.show.SetSelectedIndex(3) // Completed
+	f.show.SetSelectedIndex(4) // Completed
 	done := goldenSnaps()[0]
 	done.State, done.Received = engine.Completed, done.Total
 	h.u.apply([]engine.Snapshot{done}, false)

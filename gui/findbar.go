@@ -23,7 +23,7 @@ const filterMinWidth = 160
 // downloads to show (each with its count) and the sort order.
 type findBar struct {
 	l      *downloadList
-	text   *widget.Entry
+	text   *filterEntry
 	show   *widget.Select
 	sortBy *widget.Select
 	dir    *widget.Button // ascending or descending
@@ -35,7 +35,7 @@ type findBar struct {
 
 func newFindBar(l *downloadList) *findBar {
 	f := &findBar{l: l}
-	f.text = widget.NewEntry()
+	f.text = newFilterEntry()
 	f.text.SetPlaceHolder(filterHint)
 	f.text.OnChanged = func(s string) { f.apply() }
 	f.show = widget.NewSelect(showOptions(nil), func(string) { f.apply() })
@@ -50,7 +50,7 @@ func newFindBar(l *downloadList) *findBar {
 	f.dir.Importance = widget.LowImportance
 	f.showDir()
 	sortLabel := widget.NewLabel("Sort by")
-	f.box = container.NewPadded(container.New(&findLayout{text: f.text, label: sortLabel},
+	f.box = container.NewPadded(container.New(&findLayout{text: &f.text.Entry, label: sortLabel},
 		f.text, f.show, sortLabel, f.sortBy, f.dir))
 	return f
 }

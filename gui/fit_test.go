@@ -155,14 +155,22 @@ func TestHoveredToolbarIconShowsItsWholeHintInANarrowWindow(t *testing.T) {
 		if it.btn.Text != "" || !it.btn.Visible() {
 			continue // it has a label, or it is in the More menu
 		}
-		it.btn.MouseIn(&desktop.MouseEvent{})
-		if a.Text != it.btn.hint || a.Size().Width < natural(a) {
-			t.Errorf("hovering %s shows %q in %v px, want %q whole (%v px)", it.label, a.Text, a.Size().Width, it.btn.hint, natural(a))
+		at := fyne.CurrentApp().Driver().AbsolutePositionForObject(it.btn).Add(fyne.NewPos(8, 8))
+		it.btn.MouseIn(&desktop.MouseEvent{PointEvent: fyne.PointEvent{AbsolutePosition: at}})
+		if got := h.waitTooltip(); got != it.btn.hint {
+			t.Errorf("hovering %s shows the tooltip %q, want %q", it.label, got, it.btn.hint)
 		}
-		if s := h.u.status.label; s.Size().Width > 0 && s.Size().Width < minTruncated(s) {
-			t.Errorf("hovering %s squeezes the summary to %v px: it draws over the hint", it.label, s.Size().Width)
+		p := h.u.tips.panel
+		if p.Position().X < 0 || p.Position().X+p.Size().Width > 640 || p.Size().Width < h.u.tips.label.MinSize().Width {
+			t.Errorf("hovering %s: the tooltip is at %v, %v wide, in a 640 px window", it.label, p.Position(), p.Size().Width)
+		}
+		if s := h.u.status.label; s.Size().Width < natural(s) {
+			t.Errorf("hovering %s squeezes the summary to %v px", it.label, s.Size().Width)
 		}
 		it.btn.MouseOut()
+		if p.Visible() {
+			t.Errorf("the tooltip of %s stayed after the pointer left", it.label)
+		}
 	}
 	if a.Text != "Added 6 downloads from the command line" {
 		t.Errorf("after the pointer left: %q", a.Text)

@@ -340,12 +340,12 @@ func TestSettingsApplyToEngineAndPersist(t *testing.T) {
 	if h.u.setDlg != nil {
 		t.Fatal("dialog still open after a valid Save")
 	}
-	want := settings{MaxActive: 1, Connections: 2, RateLimitKiB: 512, Dir: other}
+	want := settings{MaxActive: 1, Connections: 2, RateLimitKiB: 512, Dir: other, Compact: true}
 	if got := loadSettings(h.app.Preferences(), "unused"); got != want {
 		t.Errorf("saved settings = %+v, want %+v", got, want)
 	}
-	if !strings.Contains(text(h.u.status.text), "limit 512 KiB/s") {
-		t.Errorf("status does not show the limit: %q", text(h.u.status.text))
+	if h.u.status.limit.Text != "512 KiB/s" {
+		t.Errorf("the limit button says %q", h.u.status.limit.Text)
 	}
 
 	// One download at a time, live: the second waits for the first.
@@ -388,21 +388,53 @@ func TestArgsMixFilesAndURLs(t *testing.T) {
 	}
 }
 
-func TestHoverHintShowsInStatusBar(t *testing.T) {
+func TestHoverShowsATooltipByThePointer(t *testing.T) {
 	h := newHarness(t)
 	h.u.addText(h.url("/hold/hover.bin"), "", "the test")
 	id := h.idByName("hover.bin")
 	h.waitState(id, engine.Active)
 	h.until("the add report", func() bool { return strings.HasPrefix(h.u.status.activity.Text, "Added 1 download") })
 	r := h.rowFor(id)
-	r.pauseBtn.MouseIn(&desktop.MouseEvent{})
-	if h.u.status.activity.Text != "Pause" {
-		t.Errorf("hint = %q", h.u.status.activity.Text)
+	at := fyne.NewPos(500, 120)
+	r.pauseBtn.MouseIn(&desktop.MouseEvent{PointEvent: fyne.PointEvent{AbsolutePosition: at}})
+	if h.u.tips.panel.Visible() {
+		t.Error("the tooltip shows before the delay")
+	}
+	if got := h.waitTooltip(); got != "Pause" {
+		t.Errorf("tooltip = %q", got)
+	}
+	if p := h.u.tips.panel.Position(); p.X != at.X || p.Y <= at.Y || p.Y > at.Y+tooltipOffset+1 {
+		t.Errorf("the tooltip is at %v, the pointer at %v", p, at)
+	}
+	if !strings.HasPrefix(h.u.status.activity.Text, "Added 1 download") {
+		t.Errorf("the status bar says %q while hovering, want the last message", h.u.status.activity.Text)
 	}
 	r.pauseBtn.MouseOut()
-	if !strings.HasPrefix(h.u.status.activity.Text, "Added 1 download") {
-		t.Errorf("after the pointer left: %q", h.u.status.activity.Text)
+	if h.u.tips.panel.Visible() {
+		t.Error("the tooltip stayed after the pointer left")
 	}
+	// Pointer in and out before the delay: no tooltip.
+	r.pauseBtn.MouseIn(&desktop.MouseEvent{PointEvent: fyne.PointEvent{AbsolutePosition: at}})
+	r.pauseBtn.MouseOut()
+	h.timers.fire(tooltipDelay)
+	h.until("posted work", func() bool { return len(h.loop) == 0 })
+	if h.u.tips.panel.Visible() {
+		t.Error("a tooltip showed after the pointer left")
+	}
+}
+
+func TestStatusMessageFades(t *testing.T) {
+	h := newHarness(t)
+	h.u.setActivity("Adding links…")
+	if n := h.timers.fire(statusFade); n != 0 {
+		t.Errorf("a message of work going on fades (%d timers)", n)
+	}
+	h.u.setActivity("Added 3 downloads from the pasted text")
+	h.u.setActivity("Added 4 downloads from the pasted text")
+	if n := h.timers.fire(statusFade); n != 1 {
+		t.Errorf("%d fade timers for the last message, want 1", n)
+	}
+	h.until("the message to fade", func() bool { return h.u.status.activity.Text == "" })
 }
 
 func TestClosingTheWindowStopsUIUpdates(t *testing.T) {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -28,6 +29,57 @@ type harness struct {
 	loop chan func()
 	dl   string // download folder
 	root string
+	// timers holds the window's tooltip and fading timers: they fire
+	// only when the test says.
+	timers *fakeTimers
+}
+
+// fakeTimers is an afterFunc whose timers fire when fire is called.
+type fakeTimers struct {
+	mu      sync.Mutex
+	pending []*fakeTimer
+}
+
+type fakeTimer struct {
+	d       time.Duration
+	f       func()
+	stopped bool
+}
+
+func (ft *fakeTimers) after(d time.Duration, f func()) func() bool {
+	ft.mu.Lock()
+	defer ft.mu.Unlock()
+	t := &fakeTimer{d: d, f: f}
+	ft.pending = append(ft.pending, t)
+	return func() bool {
+		ft.mu.Lock()
+		defer ft.mu.Unlock()
+		was := !t.stopped
+		t.stopped = true
+		return was
+	}
+}
+
+// fire runs the timers set for d that are not stopped, as if d passed.
+func (ft *fakeTimers) fire(d time.Duration) int {
+	ft.mu.Lock()
+	var due []*fakeTimer
+	rest := ft.pending[:0]
+	for _, t := range ft.pending {
+		switch {
+		case t.stopped:
+		case t.d == d:
+			due = append(due, t)
+		default:
+			rest = append(rest, t)
+		}
+	}
+	ft.pending = rest
+	ft.mu.Unlock()
+	for _, t := range due {
+		t.f()
+	}
+	return len(due)
 }
 
 // fileBody is the content of /f/NAME: 200 KB of a repeated line.
@@ -75,6 +127,8 @@ func newHarnessWithPrefs(t *testing.T, prefs func(fyne.Preferences)) *harness {
 		}
 	}
 	h.u = newUI(a, m, Config{StateDir: filepath.Join(root, "state"), DownloadDir: h.dl}, do)
+	h.timers = &fakeTimers{}
+	h.u.after = h.timers.after
 	h.u.win.Resize(fyne.NewSize(1000, 700))
 	if caErr != nil {
 		h.u.caStartFailed(caErr)
@@ -178,4 +232,15 @@ type stringGetter interface{ Get() (string, error) }
 func text(b stringGetter) string {
 	s, _ := b.Get()
 	return s
+}
+
+// waitTooltip lets the tooltip's delay pass and returns the text of the
+// tooltip it shows.
+func (h *harness) waitTooltip() string {
+	h.t.Helper()
+	if h.timers.fire(tooltipDelay) == 0 {
+		h.t.Fatal("no tooltip is on its way")
+	}
+	h.until("the tooltip", func() bool { return h.u.tips.panel.Visible() })
+	return h.u.tips.label.Text
 }

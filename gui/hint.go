@@ -6,15 +6,15 @@ import (
 	"fyne.io/fyne/v2/widget"
 )
 
-// hintButton is a flat icon button that says what it does in the status
-// bar while the pointer is over it (Fyne has no tooltips).
+// hintButton is a flat icon button that says what it does in a tooltip
+// while the pointer rests on it (tooltip.go).
 type hintButton struct {
 	widget.Button
 	hint string
-	show func(string) // "" when the pointer leaves
+	show func(text string, at fyne.Position) // "" when the pointer leaves
 }
 
-func newHintButton(icon fyne.Resource, hint string, show func(string), tapped func()) *hintButton {
+func newHintButton(icon fyne.Resource, hint string, show func(string, fyne.Position), tapped func()) *hintButton {
 	b := &hintButton{hint: hint, show: show}
 	b.Icon = icon
 	b.OnTapped = tapped
@@ -27,14 +27,22 @@ func newHintButton(icon fyne.Resource, hint string, show func(string), tapped fu
 func (b *hintButton) MouseIn(e *desktop.MouseEvent) {
 	b.Button.MouseIn(e)
 	if b.show != nil {
-		b.show(b.hint)
+		b.show(b.hint, e.AbsolutePosition)
 	}
+}
+
+// Tapped is part of fyne.Tappable: a click puts the tooltip away.
+func (b *hintButton) Tapped(e *fyne.PointEvent) {
+	if b.show != nil {
+		b.show("", fyne.Position{})
+	}
+	b.Button.Tapped(e)
 }
 
 // MouseOut is part of desktop.Hoverable.
 func (b *hintButton) MouseOut() {
 	b.Button.MouseOut()
 	if b.show != nil {
-		b.show("")
+		b.show("", fyne.Position{})
 	}
 }

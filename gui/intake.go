@@ -66,13 +66,27 @@ func (a *adder) added(rs []intake.Result) error {
 			}
 			continue
 		}
-		if a.rep.added == 0 {
+		if a.rep.added+a.rep.resumed+a.rep.present == 0 {
 			id := r.ID
 			a.u.post(func() { a.u.revealWhenShown(id) })
 		}
-		a.rep.added++
+		switch {
+		case !r.Existing:
+			a.rep.added++
+		case a.downloaded(r.ID):
+			a.rep.present++
+		default:
+			a.rep.resumed++
+		}
 	}
 	return nil
+}
+
+// downloaded says whether a download already in the list is finished,
+// so adding its link again left it as it is. Background goroutine.
+func (a *adder) downloaded(id string) bool {
+	s, ok := a.u.m.Get(id)
+	return ok && s.State == engine.Completed
 }
 
 // revealWhenShown scrolls to a download once its row exists. UI goroutine only.

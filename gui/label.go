@@ -120,11 +120,11 @@ func longest(hi int, ok func(int) bool) int {
 type tapLabel struct {
 	widget.Label
 	hint   string
-	show   func(string) // "" when the pointer leaves
+	show   func(text string, at fyne.Position) // "" when the pointer leaves
 	tapped func()
 }
 
-func newTapLabel(hint string, show func(string), tapped func()) *tapLabel {
+func newTapLabel(hint string, show func(string, fyne.Position), tapped func()) *tapLabel {
 	l := &tapLabel{hint: hint, show: show, tapped: tapped}
 	l.ExtendBaseWidget(l)
 	return l
@@ -132,6 +132,9 @@ func newTapLabel(hint string, show func(string), tapped func()) *tapLabel {
 
 // Tapped is part of fyne.Tappable.
 func (l *tapLabel) Tapped(*fyne.PointEvent) {
+	if l.show != nil {
+		l.show("", fyne.Position{})
+	}
 	if l.Text != "" && l.tapped != nil {
 		l.tapped()
 	}
@@ -146,9 +149,9 @@ func (l *tapLabel) Cursor() desktop.Cursor {
 }
 
 // MouseIn is part of desktop.Hoverable.
-func (l *tapLabel) MouseIn(*desktop.MouseEvent) {
+func (l *tapLabel) MouseIn(e *desktop.MouseEvent) {
 	if l.Text != "" && l.show != nil {
-		l.show(l.hint)
+		l.show(l.hint, e.AbsolutePosition)
 	}
 }
 
@@ -158,6 +161,6 @@ func (l *tapLabel) MouseMoved(*desktop.MouseEvent) {}
 // MouseOut is part of desktop.Hoverable.
 func (l *tapLabel) MouseOut() {
 	if l.show != nil {
-		l.show("")
+		l.show("", fyne.Position{})
 	}
 }

@@ -76,8 +76,16 @@ func TestLongNameIsCutInTheMiddle(t *testing.T) {
 	if r.name.Text != long || !strings.HasSuffix(shown, "-cut.mkv") || !strings.Contains(shown, "…") {
 		t.Errorf("name %q shown as %q", r.name.Text, shown)
 	}
+	// Compact rows keep the state next to the name: even a wide window
+	// cuts a long name at maxName, keeping its end.
 	h.u.win.Resize(fyne.NewSize(2000, 500))
-	if got := r.name.shown(); got != long {
+	if got := r.name.shown(); !strings.HasSuffix(got, "-cut.mkv") || r.name.Size().Width > maxName {
+		t.Errorf("compact, in a wide window the name is shown as %q in %v px", got, r.name.Size().Width)
+	}
+	// The three-line rows give it the whole line.
+	h.u.dl.setCompact(false)
+	h.u.win.Resize(fyne.NewSize(2001, 500))
+	if got := h.rowFor("x").name.shown(); got != long {
 		t.Errorf("in a wide window the name is shown as %q", got)
 	}
 }
@@ -94,12 +102,12 @@ func TestMessageClickShowsItWhole(t *testing.T) {
 		t.Fatalf("message %q", r.message.Text)
 	}
 	r.message.MouseIn(&desktop.MouseEvent{})
-	if h.u.status.activity.Text != "Click to read the whole message" {
-		t.Errorf("hint over the message = %q", h.u.status.activity.Text)
+	if got := h.waitTooltip(); got != "Click to read the whole message" {
+		t.Errorf("tooltip over the message = %q", got)
 	}
 	test.Tap(r.message)
-	if h.u.status.activity.Text == "Click to read the whole message" {
-		t.Error("the hint stayed with the dialog open")
+	if h.u.tips.panel.Visible() {
+		t.Error("the tooltip stayed with the dialog open")
 	}
 	d := h.u.infoDlg
 	if d == nil {

@@ -2,12 +2,16 @@ package gui
 
 import (
 	"fmt"
+	"net/url"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/haul-dl/haul/engine/links"
+	"github.com/haul-dl/haul/engine/safename"
 	"github.com/haul-dl/haul/gui/internal/addlist"
 )
 
@@ -16,11 +20,12 @@ import (
 // dialog of links a browser page handed over both show one.
 type linkPicker struct {
 	links   *addlist.List
-	list    *widget.List
+	list    *keyList
 	count   *widget.Label
-	allBtn  *widget.Button
-	noneBtn *widget.Button
+	allBtn  *keyButton
+	noneBtn *keyButton
 	box     fyne.CanvasObject
+	keys    *dialogKeys // the dialog's keys, nil for none
 	// onChanged is called when the ticks change.
 	onChanged func()
 }
@@ -28,17 +33,20 @@ type linkPicker struct {
 // existingMark is what a link already in the download list says.
 const existingMark = "already in the list"
 
-func newLinkPicker() *linkPicker {
-	p := &linkPicker{links: &addlist.List{}}
+// newLinkPicker builds a picker whose tick boxes and buttons take the
+// dialog's keys (nil for none).
+func newLinkPicker(keys *dialogKeys) *linkPicker {
+	p := &linkPicker{links: &addlist.List{}, keys: keys}
 	p.count = widget.NewLabel("")
-	p.list = widget.NewList(func() int { return len(p.links.Entries) },
+	p.list = newKeyList(keys, func() int { return len(p.links.Entries) },
 		func() fyne.CanvasObject {
-			url := widget.NewLabel("")
-			url.Truncation = fyne.TextTruncateEllipsis
+			name, site := widget.NewLabel(""), widget.NewLabel("")
+			site.Importance = widget.LowImportance
+			site.SizeName = theme.SizeNameCaptionText
 			mark := widget.NewLabel(existingMark)
 			mark.Importance = widget.WarningImportance
 			mark.SizeName = theme.SizeNameCaptionText
-			return container.NewBorder(nil, nil, widget.NewCheck("", nil), mark, url)
+			return container.NewBorder(nil, nil, newKeyCheck("", p.keys, nil), mark, newPair(name, site, 0.7))
 		},
 		func(i widget.ListItemID, o fyne.CanvasObject) {
 			if i < 0 || i >= len(p.links.Entries) {
@@ -46,8 +54,12 @@ func newLinkPicker() *linkPicker {
 			}
 			e := p.links.Entries[i]
 			c := o.(*fyne.Container)
-			c.Objects[0].(*widget.Label).SetText(displayURL(e.Link.URL))
-			check := c.Objects[1].(*widget.Check)
+			name, site := linkParts(e.Link)
+			pair := c.Objects[0].(*fyne.Container)
+			pair.Objects[0].(*widget.Label).SetText(name)
+			pair.Objects[1].(*widget.Label).SetText(site)
+			relayout(pair)
+			check := c.Objects[1].(*keyCheck)
 			check.OnChanged = nil
 			check.SetChecked(e.Checked)
 			check.OnChanged = func(on bool) { p.set(i, on) }
@@ -60,8 +72,8 @@ func newLinkPicker() *linkPicker {
 			p.list.RefreshItem(i)
 		}
 	}
-	p.allBtn = widget.NewButton("Tick all", func() { p.tickAll(true) })
-	p.noneBtn = widget.NewButton("Tick none", func() { p.tickAll(false) })
+	p.allBtn = newKeyButton("Tick all", keys, func() { p.tickAll(true) })
+	p.noneBtn = newKeyButton("Tick none", keys, func() { p.tickAll(false) })
 	top := container.NewBorder(nil, nil, nil, container.NewHBox(p.allBtn, p.noneBtn), p.count)
 	p.box = container.NewBorder(top, nil, nil, nil, p.list)
 	p.showCount()
@@ -105,10 +117,42 @@ func (p *linkPicker) showCount() {
 	setEnabled(p.noneBtn, n > 0)
 }
 
-// item builds the list's row of entry i, for tests: its link and its box.
-func (p *linkPicker) item(i int) (*widget.Label, *widget.Check) {
+// linkParts is how the picker names a link: the file it saves to and, in
+// grey beside it, the site, rather than the raw URL.
+func linkParts(l links.Link) (name, site string) {
+	u, err := url.Parse(l.URL)
+	if err != nil || u.Host == "" {
+		return displayURL(l.URL), ""
+	}
+	name = l.Name
+	if name == "" {
+		name = safename.Choose("", u, "")
+	}
+	return safename.Display(name), safename.Display(u.Host)
+}
+
+// looksLikeStream says whether a link is a video stream's playlist (HLS
+// .m3u8 or DASH .mpd), for which the Add dialog offers a quality.
+func looksLikeStream(raw string) bool {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return false
+	}
+	p := strings.ToLower(u.Path)
+	return strings.HasSuffix(p, ".m3u8") || strings.HasSuffix(p, ".mpd")
+}
+
+// item builds the list's row of entry i, for tests: its file name, its
+// site and its box.
+func (p *linkPicker) item(i int) (*widget.Label, *keyCheck) {
+	name, _, check := p.itemParts(i)
+	return name, check
+}
+
+func (p *linkPicker) itemParts(i int) (name, site *widget.Label, check *keyCheck) {
 	o := p.list.CreateItem()
 	p.list.UpdateItem(i, o)
 	c := o.(*fyne.Container)
-	return c.Objects[0].(*widget.Label), c.Objects[1].(*widget.Check)
+	pair := c.Objects[0].(*fyne.Container)
+	return pair.Objects[0].(*widget.Label), pair.Objects[1].(*widget.Label), c.Objects[1].(*keyCheck)
 }

@@ -31,6 +31,10 @@ type downloadList struct {
 	shown  []string // IDs of the rows shown, in order
 	sel    listview.Selection
 
+	keys      *listFocus      // takes the keyboard focus for the list
+	stack     *fyne.Container // the list under the hint
+	act       rowActions
+	compact   bool // one line per download (rowcompact.go)
 	hint      fyne.CanvasObject
 	hintText  *widget.Label
 	rows      []*row // every row the list created, for tests
@@ -39,27 +43,11 @@ type downloadList struct {
 }
 
 // newDownloadList builds the list over the model; act is what the rows'
-// buttons do. order is the sort order to start with.
-func newDownloadList(md *model, act rowActions, order listview.Order) *downloadList {
-	l := &downloadList{model: md, order: order}
-	l.list = widget.NewList(func() int { return len(l.shown) },
-		func() fyne.CanvasObject {
-			r := newRow(act)
-			l.rows = append(l.rows, r)
-			return r
-		},
-		func(i widget.ListItemID, o fyne.CanvasObject) {
-			if i < 0 || i >= len(l.shown) {
-				return
-			}
-			id := l.shown[i]
-			r := o.(*row)
-			if data, ok := md.row(id); ok {
-				r.bind(data)
-			}
-			r.setSelected(l.sel.Has(id))
-		})
-	l.list.OnSelected = func(id widget.ListItemID) { l.list.Unselect(id) }
+// buttons do, onKey what a key typed in the focused list does. order is
+// the sort order to start with, compact the density.
+func newDownloadList(md *model, act rowActions, order listview.Order, compact bool, onKey func(*fyne.KeyEvent, bool)) *downloadList {
+	l := &downloadList{model: md, order: order, act: act, compact: compact}
+	l.list = l.newList()
 	l.find = newFindBar(l)
 
 	hintIcon := widget.NewIcon(appIcon())
@@ -69,8 +57,49 @@ func newDownloadList(md *model, act rowActions, order listview.Order) *downloadL
 	hintIconBox := container.NewCenter(container.NewGridWrap(fyne.NewSize(96, 96), hintIcon))
 	l.hint = container.NewCenter(container.NewVBox(hintIconBox,
 		container.NewGridWrap(fyne.NewSize(360, 80), l.hintText)))
-	l.box = container.NewBorder(l.find.box, nil, nil, nil, container.NewStack(l.list, l.hint))
+	l.stack = container.NewStack(l.list, l.hint)
+	l.keys = newListFocus(l.stack, onKey)
+	l.box = container.NewBorder(l.find.box, nil, nil, nil, l.keys)
 	return l
+}
+
+// newList builds the list widget, with rows of the list's density.
+func (l *downloadList) newList() *widget.List {
+	list := widget.NewList(func() int { return len(l.shown) },
+		func() fyne.CanvasObject {
+			r := newRow(l.act, l.compact)
+			l.rows = append(l.rows, r)
+			return r
+		},
+		func(i widget.ListItemID, o fyne.CanvasObject) {
+			if i < 0 || i >= len(l.shown) {
+				return
+			}
+			id := l.shown[i]
+			r := o.(*row)
+			if data, ok := l.model.row(id); ok {
+				r.bind(data)
+			}
+			r.setSelected(l.sel.Has(id))
+		})
+	list.OnSelected = func(id widget.ListItemID) { list.Unselect(id) }
+	return list
+}
+
+// setCompact changes the density: the list is built again with rows of
+// the other kind. UI goroutine only.
+func (l *downloadList) setCompact(on bool) {
+	if on == l.compact {
+		return
+	}
+	l.compact = on
+	for _, r := range l.rows {
+		r.unbind()
+	}
+	l.rows = nil
+	l.list = l.newList()
+	l.stack.Objects[0] = l.list
+	l.stack.Refresh()
 }
 
 // update follows a batch the model took in: the rows shown are worked
@@ -148,6 +177,25 @@ func (l *downloadList) click(id string, mod fyne.KeyModifier) {
 	default:
 		l.sel.Click(id)
 	}
+	l.selectionChanged()
+}
+
+// step moves the selection delta rows (Up, Down), extending it with
+// extend (Shift), and scrolls to keep the row reached in view.
+func (l *downloadList) step(delta int, extend bool) {
+	l.scrollToRow(l.sel.Step(delta, l.shown, extend))
+}
+
+// jump moves the selection to row i (Home, End) as step does.
+func (l *downloadList) jump(i int, extend bool) {
+	l.scrollToRow(l.sel.Jump(i, l.shown, extend))
+}
+
+func (l *downloadList) scrollToRow(i int) {
+	if i < 0 {
+		return
+	}
+	l.list.ScrollTo(i)
 	l.selectionChanged()
 }
 

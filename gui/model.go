@@ -1,6 +1,8 @@
 package gui
 
 import (
+	"time"
+
 	"fyne.io/fyne/v2/data/binding"
 
 	"github.com/haul-dl/haul/engine"
@@ -26,6 +28,8 @@ type model struct {
 	pos   map[string]int             // index of each ID in order and list
 	rows  map[string]binding.Untyped // per ID a row has shown: the latest engine.Snapshot
 	sum   counts
+	rates map[string]rateAvg // the smoothed speed of each running download (eta.go)
+	now   func() time.Time
 	// moved says the last batch added, removed or reordered a download, restated
 	// that it changed the state of one: what the list shows, filtered and
 	// sorted, may differ.
@@ -33,7 +37,7 @@ type model struct {
 }
 
 func newModel() *model {
-	return &model{pos: map[string]int{}, rows: map[string]binding.Untyped{}}
+	return &model{pos: map[string]int{}, rows: map[string]binding.Untyped{}, rates: map[string]rateAvg{}, now: time.Now}
 }
 
 // apply folds one batch into the model: new downloads are appended in
@@ -55,14 +59,17 @@ func (md *model) apply(batch []engine.Snapshot, full bool) (added []string) {
 	}
 	md.moved, md.restated = false, false
 	reordered := false
+	now := md.now()
 	for _, s := range batch {
 		i, ok := md.pos[s.ID]
 		if s.Removed {
 			if ok {
 				removed[s.ID] = true
 			}
+			delete(md.rates, s.ID)
 			continue
 		}
+		md.smoothETA(&s, now)
 		if !ok {
 			md.pos[s.ID] = len(md.order)
 			md.order = append(md.order, s.ID)
@@ -91,12 +98,31 @@ func (md *model) apply(batch []engine.Snapshot, full bool) (added []string) {
 	return added
 }
 
+// smoothETA replaces the time left of a running download with one worked
+// out from its smoothed speed, so that it does not swing with every
+// change of speed; the first snapshot keeps the engine's.
+func (md *model) smoothETA(s *engine.Snapshot, now time.Time) {
+	if s.State != engine.Active || s.Total < 0 || s.Finishing || s.Segments > 0 {
+		delete(md.rates, s.ID)
+		return
+	}
+	avg, ok := md.rates[s.ID]
+	if !ok {
+		md.rates[s.ID] = rateAvg{rate: s.Speed, at: now}
+		return
+	}
+	avg = nextRate(avg, s.Speed, now, etaTau)
+	md.rates[s.ID] = avg
+	s.ETA = timeLeft(s.Total-s.Received, avg.rate)
+}
+
 // drop takes the removed downloads out, keeping the others' order.
 func (md *model) drop(removed map[string]bool) {
 	order, list := md.order[:0], md.list[:0]
 	for i, id := range md.order {
 		if removed[id] {
 			delete(md.rows, id)
+			delete(md.rates, id)
 			delete(md.pos, id)
 			continue
 		}

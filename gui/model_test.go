@@ -110,15 +110,27 @@ func TestGoldenEmptyWindow(t *testing.T) {
 	test.AssertRendersToMarkup(t, "empty.xml", h.u.win.Canvas())
 }
 
+// TestGoldenRows renders one row of each state, at both densities.
 func TestGoldenRows(t *testing.T) {
-	h := newHarness(t)
-	h.u.win.Resize(fyne.NewSize(900, 720))
-	snaps := goldenSnaps()
-	saving := engine.Snapshot{ID: "g", Name: "debian-13-netinst.iso", Dir: "/dl", State: engine.Active, Total: 754 << 20, Received: 754 << 20, ETA: -1, Finishing: true}
-	snaps = append(snaps[:1], append([]engine.Snapshot{saving}, snaps[1:]...)...)
-	h.u.apply(snaps, false)
-	test.AssertRendersToMarkup(t, "rows.xml", h.u.win.Canvas())
-	test.AssertImageMatches(t, "rows.png", h.u.win.Canvas().Capture())
+	for _, density := range []struct {
+		name    string
+		compact bool
+	}{{"compact", true}, {"comfortable", false}} {
+		t.Run(density.name, func(t *testing.T) {
+			h := newHarness(t)
+			h.u.dl.setCompact(density.compact)
+			h.u.win.Resize(fyne.NewSize(900, 720))
+			snaps := goldenSnaps()
+			saving := engine.Snapshot{ID: "g", Name: "debian-13-netinst.iso", Dir: "/dl", State: engine.Active, Total: 754 << 20, Received: 754 << 20, ETA: -1, Finishing: true}
+			retrying := engine.Snapshot{ID: "h", Name: "big-archive.tar.gz", Dir: "/dl", State: engine.Failed, Total: 200 << 20, Received: 50 << 20, ETA: -1, Err: "connection reset by peer"}
+			canceled := engine.Snapshot{ID: "i", Name: "setup-2.1.deb", Dir: "/dl", State: engine.Canceled, Total: 9 << 20, ETA: -1}
+			snaps = append(snaps[:1], append([]engine.Snapshot{saving}, snaps[1:]...)...)
+			snaps = append(snaps, retrying, canceled)
+			h.u.apply(snaps, false)
+			test.AssertRendersToMarkup(t, "rows-"+density.name+".xml", h.u.win.Canvas())
+			test.AssertImageMatches(t, "rows-"+density.name+".png", h.u.win.Canvas().Capture())
+		})
+	}
 }
 
 func TestModelMakesARowBindingOnlyWhenARowShowsTheDownload(t *testing.T) {

@@ -24,6 +24,8 @@ type report struct {
 	source        string // "the pasted text", a file name
 	found         int    // links read
 	added         int    // links the engine took
+	resumed       int    // links already in the list, unfinished: the engine resumed or requeued them
+	present       int    // links already in the list and downloaded: left as they are
 	duplicates    int
 	rejected      []links.Rejected // lines that held no usable link
 	rejectedCount int
@@ -75,6 +77,7 @@ type reportLine struct{ head, reason string }
 // goroutine only.
 func (u *UI) showReport(r *report) {
 	added := plural(r.added, "download")
+	done := addedText(r)
 	if r.err != nil {
 		msg := r.err.Error()
 		if r.added > 0 {
@@ -90,10 +93,10 @@ func (u *UI) showReport(r *report) {
 			dialog.ShowInformation("No links found", "There are no web links in "+r.source+".", u.win)
 			return
 		}
-		u.setActivity(fmt.Sprintf("Added %s from %s", added, r.source))
+		u.setActivity(done)
 		return
 	}
-	u.setActivity(fmt.Sprintf("Added %s from %s", added, r.source))
+	u.setActivity(done)
 
 	d := &reportDialog{}
 	for _, f := range r.failed {
@@ -104,7 +107,7 @@ func (u *UI) showReport(r *report) {
 	}
 	skipped := r.rejectedCount + r.failedCount
 	shown := len(r.failed) + len(r.rejected)
-	summary := fmt.Sprintf("Added %s from %s. %s could not be used:", added, r.source, plural(skipped, "line"))
+	summary := fmt.Sprintf("%s. %s could not be used:", done, plural(skipped, "line"))
 	if shown < skipped {
 		summary += fmt.Sprintf(" (the first %d are listed)", shown)
 	}
@@ -133,6 +136,28 @@ func (u *UI) showReport(r *report) {
 	d.dlg.Resize(fyne.NewSize(720, 420))
 	d.dlg.Show()
 	u.reportDlg = d
+}
+
+// addedText says what an add job did with the links it took: how many
+// it added, and of those already in the list, how many were resumed and
+// how many were downloaded already and left as they are.
+func addedText(r *report) string {
+	var parts []string
+	if r.added > 0 || r.resumed+r.present == 0 {
+		parts = append(parts, fmt.Sprintf("Added %s from %s", plural(r.added, "download"), r.source))
+	}
+	if r.resumed > 0 {
+		parts = append(parts, fmt.Sprintf("resumed %s already in the list", plural(r.resumed, "download")))
+	}
+	if r.present > 0 {
+		left := "left as they are"
+		if r.present == 1 {
+			left = "left as it is"
+		}
+		parts = append(parts, fmt.Sprintf("%s downloaded already, %s (remove it from the list to fetch it again)", plural(r.present, "file"), left))
+	}
+	s := strings.Join(parts, "; ")
+	return strings.ToUpper(s[:1]) + s[1:]
 }
 
 // rejectedLine is one entry of a report: "Line 4: text" and the reason.

@@ -2,6 +2,7 @@ package gui
 
 import (
 	"fmt"
+	"image/color"
 	"strconv"
 	"strings"
 	"time"
@@ -16,7 +17,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/haul-dl/haul/engine"
-	"github.com/haul-dl/haul/engine/filekind"
 	"github.com/haul-dl/haul/engine/safename"
 	"github.com/haul-dl/haul/internal/human"
 	"github.com/haul-dl/haul/internal/outcome"
@@ -32,10 +32,15 @@ type rowActions interface {
 	open(s engine.Snapshot)
 	openFolder(s engine.Snapshot)
 	details(s engine.Snapshot)
-	canOpen() bool    // the files are on this computer (not on a remote box)
-	hint(text string) // what the button under the pointer does; "" when it leaves
-	// click selects the row, with the keyboard modifiers held.
+	canOpen() bool // the files are on this computer (not on a remote box)
+	// hint shows what the control under the pointer at (absolute) does;
+	// "" when it leaves.
+	hint(text string, at fyne.Position)
+	// click selects the row, with the keyboard modifiers held, and
+	// gives the list the keyboard focus.
 	click(id string, mod fyne.KeyModifier)
+	// focusList gives the list the keyboard focus (after a click's tap).
+	focusList()
 }
 
 // row shows one download in the list. The list recycles rows: bind
@@ -48,24 +53,35 @@ type row struct {
 	listener binding.DataListener
 	snap     engine.Snapshot
 
-	icon    *widget.Icon
-	name    *nameLabel
-	state   *widget.Label
-	bar     *progressBar
-	detail  *widget.Label
-	message *tapLabel // an error or warning; a click shows it whole
+	icon     *widget.Icon
+	iconKind rowIcon
+	name     *nameLabel
+	state    *widget.Label
+	bar      *progressBar
+	detail   *widget.Label
+	message  *tapLabel // an error or warning; a click shows it whole
 
 	pauseBtn, resumeBtn, retryBtn, openBtn *hintButton
 	cancelBtn, folderBtn, removeBtn        *hintButton
 
 	bottom   *fyne.Container // detail and message share this line
+	buttons  *fyne.Container
 	selected *canvas.Rectangle
-	content  fyne.CanvasObject
-	mouse    bool // a mouse press came: it selects, not the tap after it
+
+	// The compact density shows one line with fixed columns
+	// (rowcompact.go) in place of the bar and the detail line.
+	compact                bool
+	narrow                 bool // too narrow for the percentage's own column
+	line                   *fyne.Container
+	pct, size, speed, left *widget.Label
+	content                fyne.CanvasObject
+	mouse                  bool // a mouse press came: it selects, not the tap after it
 }
 
-func newRow(act rowActions) *row {
-	r := &row{act: act}
+// newRow builds a row in the comfortable density (three lines) or the
+// compact one (one line of columns).
+func newRow(act rowActions, compact bool) *row {
+	r := &row{act: act, compact: compact}
 	r.icon = widget.NewIcon(theme.FileIcon())
 	r.name = newNameLabel()
 	r.state = widget.NewLabel("")
@@ -82,28 +98,45 @@ func newRow(act rowActions) *row {
 	r.resumeBtn = button(theme.MediaPlayIcon(), "Resume", func() { r.act.resume(r.snap.ID) })
 	r.retryBtn = button(theme.MediaReplayIcon(), "Try again", func() { r.act.retry(r.snap.ID) })
 	r.openBtn = button(theme.FileIcon(), "Open the file", func() { r.act.open(r.snap) })
-	r.cancelBtn = button(theme.CancelIcon(), "Cancel and delete what was downloaded", func() { r.act.cancel(r.snap.ID) })
+	r.cancelBtn = button(theme.MediaStopIcon(), "Stop and delete what was downloaded", func() { r.act.cancel(r.snap.ID) })
 	r.folderBtn = button(theme.FolderOpenIcon(), "Open the folder", func() { r.act.openFolder(r.snap) })
 	r.removeBtn = button(theme.DeleteIcon(), "Remove from the list (a completed file stays on disk)", func() { r.act.remove(r.snap.ID) })
 
-	// Three fixed button slots keep the columns aligned from row to row:
-	// the main action, the secondary one, and remove.
-	buttons := container.NewGridWithColumns(3,
+	// Fixed button slots keep the columns aligned from row to row: the
+	// main action and the secondary one, then, set apart so that it is
+	// not taken for Stop, remove.
+	gap := canvas.NewRectangle(color.Transparent)
+	gap.SetMinSize(fyne.NewSize(theme.Padding(), 1))
+	r.buttons = container.NewHBox(container.NewGridWithColumns(2,
 		container.NewStack(r.pauseBtn, r.resumeBtn, r.retryBtn, r.openBtn),
-		container.NewStack(r.cancelBtn, r.folderBtn),
-		r.removeBtn,
+		container.NewStack(r.cancelBtn, r.folderBtn)),
+		gap, widget.NewSeparator(), r.removeBtn,
 	)
+	r.selected = canvas.NewRectangle(theme.Color(theme.ColorNameSelection))
+	r.selected.CornerRadius = theme.InputRadiusSize()
+	r.selected.Hide()
+	if compact {
+		r.state = newCompactLabel(fyne.TextAlignLeading, theme.SizeNameText)
+		r.pct = newCompactLabel(fyne.TextAlignTrailing, theme.SizeNameCaptionText)
+		r.size = newCompactLabel(fyne.TextAlignTrailing, theme.SizeNameCaptionText)
+		r.speed = newCompactLabel(fyne.TextAlignTrailing, theme.SizeNameCaptionText)
+		r.left = newCompactLabel(fyne.TextAlignTrailing, theme.SizeNameCaptionText)
+		r.message.Truncation = fyne.TextTruncateEllipsis
+		r.line = container.New(&compactLayout{r: r}, r.icon, r.name, r.state, r.bar, r.pct, r.size, r.speed, r.left, r.message, r.buttons)
+		r.content = container.NewStack(r.selected,
+			container.NewThemeOverride(r.line, compactTheme{fyne.CurrentApp().Settings().Theme()}))
+		r.ExtendBaseWidget(r)
+		r.show(engine.Snapshot{State: engine.Queued, Total: -1, ETA: -1})
+		return r
+	}
 	top := container.NewBorder(nil, nil, nil, r.state, r.name)
 	r.bottom = newPair(r.detail, &r.message.Label, 0.6)
 	r.bottom.Objects[1] = r.message
 	text := container.New(layout.NewCustomPaddedVBoxLayout(0), top, r.bar, r.bottom)
 	icon := container.NewCenter(container.NewGridWrap(fyne.NewSize(32, 32), r.icon))
-	r.selected = canvas.NewRectangle(theme.Color(theme.ColorNameSelection))
-	r.selected.CornerRadius = theme.InputRadiusSize()
-	r.selected.Hide()
 	r.content = container.NewStack(r.selected, container.NewBorder(nil, nil,
 		container.NewPadded(icon),
-		container.NewCenter(buttons),
+		container.NewCenter(r.buttons),
 		text))
 	r.ExtendBaseWidget(r)
 	r.show(engine.Snapshot{State: engine.Queued, Total: -1, ETA: -1})
@@ -134,10 +167,15 @@ func (r *row) MouseDown(e *desktop.MouseEvent) {
 func (r *row) MouseUp(*desktop.MouseEvent) {}
 
 // Tapped is part of fyne.Tappable: where there is no mouse (a touch
-// screen), a tap selects the row.
+// screen), a tap selects the row; after a mouse press, which selected it
+// already, the tap keeps the keyboard focus on the list.
 func (r *row) Tapped(*fyne.PointEvent) {
-	if !r.mouse && r.snap.ID != "" {
+	switch {
+	case r.snap.ID == "":
+	case !r.mouse:
 		r.act.click(r.snap.ID, 0)
+	default:
+		r.act.focusList()
 	}
 }
 
@@ -177,6 +215,14 @@ func (r *row) bind(data binding.Untyped) {
 	}
 }
 
+// unbind stops the row following its download, for a row the list drops.
+func (r *row) unbind() {
+	if r.data != nil {
+		r.data.RemoveListener(r.listener)
+		r.data = nil
+	}
+}
+
 // show updates every part of the row from s.
 func (r *row) show(s engine.Snapshot) {
 	r.snap = s
@@ -185,10 +231,15 @@ func (r *row) show(s engine.Snapshot) {
 		name = s.URL
 	}
 	r.name.SetText(safename.Display(name))
-	r.icon.SetResource(kindIcon(filekind.Of(s.Name, "")))
+	if ic := iconOf(s.Name); ic != r.iconKind || r.icon.Resource == nil {
+		r.iconKind = ic
+		r.icon.SetResource(ic.resource())
+	}
 
-	text, imp := stateText(s)
-	setLabel(r.state, text, imp)
+	if !r.compact {
+		text, imp := stateText(s)
+		setLabel(r.state, text, imp)
+	}
 
 	look := barIdle
 	switch s.State {
@@ -205,12 +256,16 @@ func (r *row) show(s engine.Snapshot) {
 	}
 	r.bar.set(p, look, s.State == engine.Active)
 
-	msg, imp := messageText(s)
-	changed := setLabel(r.detail, withSource(detailText(s), s), r.detail.Importance)
-	if setLabel(&r.message.Label, msg, imp) || changed {
-		// The split between detail and message follows the texts; the
-		// labels refreshed themselves already.
-		relayout(r.bottom)
+	if r.compact {
+		r.showCompact(s)
+	} else {
+		msg, imp := messageText(s)
+		changed := setLabel(r.detail, withSource(detailText(s), s), r.detail.Importance)
+		if setLabel(&r.message.Label, msg, imp) || changed {
+			// The split between detail and message follows the texts; the
+			// labels refreshed themselves already.
+			relayout(r.bottom)
+		}
 	}
 
 	st := s.State
@@ -218,8 +273,22 @@ func (r *row) show(s engine.Snapshot) {
 	setVisible(r.resumeBtn, st == engine.Paused)
 	setVisible(r.retryBtn, st == engine.Failed || st == engine.Canceled)
 	setVisible(r.openBtn, st == engine.Completed && r.act.canOpen())
-	setVisible(r.cancelBtn, st == engine.Queued || st == engine.Active || st == engine.Paused || st == engine.Failed)
+	setVisible(r.cancelBtn, canStop(s))
 	setVisible(r.folderBtn, st == engine.Completed && r.act.canOpen())
+}
+
+// canStop says whether a row offers Stop (cancel and delete what was
+// downloaded): a download that runs or waits, or a failed one that left
+// bytes on disk. A failed download with nothing downloaded has nothing
+// to delete; Try again and Remove are what it needs.
+func canStop(s engine.Snapshot) bool {
+	switch s.State {
+	case engine.Queued, engine.Active, engine.Paused:
+		return true
+	case engine.Failed:
+		return s.Received > 0
+	}
+	return false
 }
 
 // setLabel shows text in l with importance imp, and says whether that
@@ -330,25 +399,6 @@ func progressText(s engine.Snapshot) string {
 		t += fmt.Sprintf(" (%d%%)", int(p*100))
 	}
 	return t
-}
-
-// kindIcon is the icon of a kind of file.
-func kindIcon(k filekind.Kind) fyne.Resource {
-	switch k {
-	case filekind.Image:
-		return theme.FileImageIcon()
-	case filekind.Video:
-		return theme.FileVideoIcon()
-	case filekind.Audio:
-		return theme.FileAudioIcon()
-	case filekind.Document:
-		return theme.FileTextIcon()
-	case filekind.Archive:
-		return theme.StorageIcon()
-	case filekind.Program:
-		return theme.FileApplicationIcon()
-	}
-	return theme.FileIcon()
 }
 
 func setVisible(o fyne.CanvasObject, v bool) {

@@ -63,7 +63,7 @@ func TestRowShowsTheFileKindIcon(t *testing.T) {
 	h := newHarness(t)
 	names := map[string]fyne.Resource{
 		"a": theme.FileImageIcon(), "b": theme.FileVideoIcon(), "c": theme.FileAudioIcon(),
-		"d": theme.StorageIcon(), "e": theme.FileTextIcon(), "f": theme.FileApplicationIcon(), "g": theme.FileIcon(),
+		"d": archiveIcon, "e": theme.FileTextIcon(), "f": theme.FileApplicationIcon(), "g": theme.FileIcon(),
 	}
 	h.u.apply([]engine.Snapshot{
 		{ID: "a", Name: "photo.JPG", State: engine.Queued, Total: -1},

@@ -27,6 +27,7 @@ const (
 	prefCACertFile  = "ca_cert_file"
 	prefSortOrder   = "sort_order"
 	prefByKind      = "folders_by_kind"
+	prefCompact     = "compact_list"
 )
 
 // maxRateKiB is the highest speed limit a user may choose: 10 GiB/s;
@@ -42,6 +43,7 @@ type settings struct {
 	CACertFile   string         // extra PEM CA bundle trusted besides the system roots; "" for none
 	Order        listview.Order // how the list is sorted
 	ByKind       bool           // new downloads go to a folder of their kind under Dir
+	Compact      bool           // one line per download in the list
 }
 
 // loadSettings reads the settings, with Haul's defaults for what was
@@ -55,6 +57,7 @@ func loadSettings(p fyne.Preferences, defaultDir string) settings {
 		CACertFile:   p.StringWithFallback(prefCACertFile, ""),
 		Order:        listview.ParseOrder(p.StringWithFallback(prefSortOrder, "")),
 		ByKind:       p.BoolWithFallback(prefByKind, false),
+		Compact:      p.BoolWithFallback(prefCompact, true),
 	}
 	if s.MaxActive < 1 || s.MaxActive > engine.MaxMaxActive {
 		s.MaxActive = engine.DefaultMaxActive
@@ -79,6 +82,7 @@ func (s settings) save(p fyne.Preferences) {
 	p.SetString(prefCACertFile, s.CACertFile)
 	p.SetString(prefSortOrder, s.Order.String())
 	p.SetBool(prefByKind, s.ByKind)
+	p.SetBool(prefCompact, s.Compact)
 }
 
 // engineOptions are the settings as options to open the engine with.
@@ -107,6 +111,7 @@ type settingsDialog struct {
 	caBrowse    *widget.Button
 	caClear     *widget.Button
 	byKind      *widget.Check
+	compact     *widget.Check
 	problem     *widget.Label
 	saveBtn     *widget.Button
 	cancelBtn   *widget.Button
@@ -155,14 +160,17 @@ func (u *UI) showSettings() {
 	d.caFile.SetPlaceHolder("None")
 	d.caFile.SetText(u.set.CACertFile)
 	d.caBrowse = widget.NewButton("Browse…", func() { u.pickFile(d.caFile, caExtensions) })
-	d.byKind = widget.NewCheck("Sort new downloads into folders by kind (Images, Videos, Music, Archives, Documents, Programs, Other)", nil)
+	d.byKind = widget.NewCheck("Sort new downloads into folders by kind", nil)
 	d.byKind.SetChecked(u.set.ByKind)
+	d.compact = widget.NewCheck("Compact list: one line per download", nil)
+	d.compact.SetChecked(u.set.Compact)
 	d.caClear = widget.NewButtonWithIcon("", theme.ContentClearIcon(), func() { d.caFile.SetText("") })
 	d.caFile.OnChanged = func(text string) { setEnabled(d.caClear, text != "") }
 	setEnabled(d.caClear, d.caFile.Text != "")
 	caNote := widget.NewLabel(caNoteText)
 	caNote.SizeName = theme.SizeNameCaptionText
-	caNote.Wrapping = fyne.TextWrapWord
+	kindNote := widget.NewLabel(kindNoteText)
+	kindNote.SizeName = theme.SizeNameCaptionText
 	d.problem = widget.NewLabel("")
 	d.problem.Importance = widget.DangerImportance
 	d.problem.Wrapping = fyne.TextWrapWord
@@ -172,11 +180,12 @@ func (u *UI) showSettings() {
 	}
 
 	form := widget.NewForm(
-		widget.NewFormItem("Downloads at once", d.maxActive),
-		widget.NewFormItem("Connections per download", d.connections),
-		widget.NewFormItem("Speed", container.NewBorder(nil, nil, d.limit, widget.NewLabel("KiB/s"), d.limitKiB)),
+		widget.NewFormItem("Downloads at once", numberField(d.maxActive)),
+		widget.NewFormItem("Connections per download", numberField(d.connections)),
+		widget.NewFormItem("Speed", container.NewHBox(d.limit, numberField(d.limitKiB), widget.NewLabel("KiB/s"))),
 		widget.NewFormItem("Download folder", container.NewBorder(nil, nil, nil, d.browse, d.dir)),
-		widget.NewFormItem("", d.byKind),
+		widget.NewFormItem("", container.New(layout.NewCustomPaddedVBoxLayout(0), d.byKind, kindNote)),
+		widget.NewFormItem("List", d.compact),
 		widget.NewFormItem("Extra CA certificates", container.New(layout.NewCustomPaddedVBoxLayout(0),
 			container.NewBorder(nil, nil, nil, container.NewHBox(d.caBrowse, d.caClear), d.caFile),
 			caNote)),
@@ -196,12 +205,27 @@ func (u *UI) showSettings() {
 		}
 	})
 	u.setDlg = d
-	d.dlg.Resize(fyne.NewSize(640, 300))
+	// As big as what it holds, the folder fields a little wider.
+	d.dlg.Resize(fyne.NewSize(max(d.dlg.MinSize().Width, settingsWidth), d.dlg.MinSize().Height))
 	d.dlg.Show()
 }
 
-// caNoteText explains the extra CA certificates setting.
-const caNoteText = "Trust an extra certificate authority, for your own servers. Certificates are always verified."
+// caNoteText explains the extra CA certificates setting, kindNoteText
+// the folders by kind.
+const (
+	caNoteText   = "For your own servers' certificates. Certificates are always verified."
+	kindNoteText = "Images, Videos, Music, Archives, Documents, Programs, Other"
+)
+
+// settingsWidth is the width of the settings dialog when what it holds
+// needs less: room for a folder's path.
+const settingsWidth = 560
+
+// numberField lays out an entry for a small number: as wide as a few
+// digits, not the whole line.
+func numberField(e *widget.Entry) fyne.CanvasObject {
+	return container.NewGridWrap(fyne.NewSize(88, e.MinSize().Height), e)
+}
 
 // caExtensions are the names of PEM files the file picker offers.
 var caExtensions = []string{".pem", ".crt", ".cer"}
@@ -259,6 +283,7 @@ func (u *UI) caStartFailed(err error) {
 func (d *settingsDialog) read(old settings) (settings, error) {
 	s := old
 	s.ByKind = d.byKind.Checked
+	s.Compact = d.compact.Checked
 	var errs []error
 	var err error
 	if s.MaxActive, err = parseInt(d.maxActive.Text, 1, engine.MaxMaxActive); err != nil {
@@ -290,6 +315,7 @@ func (d *settingsDialog) read(old settings) (settings, error) {
 func (u *UI) applySettings(s settings) {
 	u.set = s
 	s.save(u.app.Preferences())
+	u.dl.setCompact(s.Compact)
 	rate := u.effectiveRate(s) // the schedule's limit while it is in force
 	u.enqueue(func() {
 		u.m.SetConnections(s.Connections)

@@ -8,6 +8,8 @@ import (
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"github.com/haul-dl/haul/internal/human"
 )
 
 // speedSpan is how far back the speed graph reaches, and speedStep the
@@ -76,11 +78,7 @@ func (h *speedHistory) values() []float64 {
 // step apart, the highest sample (at least minScale) at the top.
 func (h *speedHistory) points(w, ht float32) []fyne.Position {
 	vals := h.values()
-	const minScale = 1024 // a trickle of 100 B/s is not drawn full height
-	peak := float64(minScale)
-	for _, v := range vals {
-		peak = max(peak, v)
-	}
+	peak := h.peak()
 	dx := w / float32(speedSamples-1)
 	pts := make([]fyne.Position, len(vals))
 	for i, v := range vals {
@@ -88,6 +86,28 @@ func (h *speedHistory) points(w, ht float32) []fyne.Position {
 		pts[i] = fyne.NewPos(x, ht-ht*float32(v/peak))
 	}
 	return pts
+}
+
+// minScale is the lowest top of the graph's scale: a trickle of 100 B/s
+// is not drawn full height.
+const minScale = 1024
+
+// peak is the speed at the top of the graph: the highest sample of the
+// last minute, at least minScale.
+func (h *speedHistory) peak() float64 {
+	peak := float64(minScale)
+	for _, v := range h.values() {
+		peak = max(peak, v)
+	}
+	return peak
+}
+
+// scaleText says in words what the top of the graph stands for.
+func scaleText(h *speedHistory) string {
+	if h.n == 0 || h.idle() {
+		return ""
+	}
+	return "peak " + human.Speed(h.peak())
 }
 
 // speedGraph draws the speed history as one polyline of canvas lines
@@ -119,13 +139,14 @@ func (g *speedGraph) add(now time.Time, v float64) {
 
 // CreateRenderer is part of fyne.Widget.
 func (g *speedGraph) CreateRenderer() fyne.WidgetRenderer {
-	r := &speedGraphRenderer{g: g, base: canvas.NewLine(color.Transparent)}
+	r := &speedGraphRenderer{g: g, base: canvas.NewLine(color.Transparent), scale: canvas.NewText("", color.Transparent)}
+	r.scale.TextSize = theme.CaptionTextSize()
 	for i := range r.lines {
 		r.lines[i] = canvas.NewLine(color.Transparent)
 		r.lines[i].StrokeWidth = 1.5
 		r.objs = append(r.objs, r.lines[i])
 	}
-	r.objs = append(r.objs, r.base)
+	r.objs = append(r.objs, r.base, r.scale)
 	r.Refresh()
 	return r
 }
@@ -134,6 +155,7 @@ type speedGraphRenderer struct {
 	g     *speedGraph
 	lines [speedSamples - 1]*canvas.Line
 	base  *canvas.Line
+	scale *canvas.Text // the peak the top stands for, in words
 	objs  []fyne.CanvasObject
 }
 
@@ -149,9 +171,12 @@ func (r *speedGraphRenderer) Layout(size fyne.Size) {
 	}
 	r.base.Position1 = fyne.NewPos(0, size.Height)
 	r.base.Position2 = fyne.NewPos(size.Width, size.Height)
+	r.scale.Move(fyne.NewPos(0, 0)) // top left: what the top of the graph stands for
+	r.scale.Resize(r.scale.MinSize())
 }
 
-func (r *speedGraphRenderer) MinSize() fyne.Size { return fyne.NewSize(90, 18) }
+// MinSize is part of fyne.WidgetRenderer: big enough to read.
+func (r *speedGraphRenderer) MinSize() fyne.Size { return fyne.NewSize(140, 28) }
 
 func (r *speedGraphRenderer) Refresh() {
 	th, v := r.g.Theme(), fyne.CurrentApp().Settings().ThemeVariant()
@@ -159,6 +184,8 @@ func (r *speedGraphRenderer) Refresh() {
 		l.StrokeColor = th.Color(theme.ColorNamePrimary, v)
 	}
 	r.base.StrokeColor = th.Color(theme.ColorNameSeparator, v)
+	r.scale.Color = th.Color(theme.ColorNamePlaceHolder, v)
+	r.scale.Text = scaleText(&r.g.hist)
 	r.Layout(r.g.Size())
 	for _, o := range r.objs {
 		o.Refresh()

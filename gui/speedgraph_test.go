@@ -84,7 +84,26 @@ func TestSpeedGraphDrawsOneLinePerStep(t *testing.T) {
 	if segments != 4 {
 		t.Errorf("%d segments drawn, want 4 between 5 samples", segments)
 	}
-	if n := len(r.Objects()); n != speedSamples {
-		t.Errorf("%d objects; the renderer makes its %d lines once", n, speedSamples)
+	if n := len(r.Objects()); n != speedSamples+1 {
+		t.Errorf("%d objects; the renderer makes its %d lines and its scale once", n, speedSamples)
+	}
+}
+
+func TestSpeedGraphSaysItsScaleAndIsBigEnoughToRead(t *testing.T) {
+	test.NewTempApp(t)
+	g := newSpeedGraph()
+	r := test.WidgetRenderer(g).(*speedGraphRenderer)
+	if min := r.MinSize(); min.Width < 140 || min.Height < 28 {
+		t.Errorf("the graph is %v, want at least 140×28", min)
+	}
+	if r.scale.Text != "" {
+		t.Errorf("an empty graph says %q", r.scale.Text)
+	}
+	t0 := time.Unix(0, 0)
+	for i, v := range []float64{100 << 10, 2.5 * (1 << 20), 1 << 20} {
+		g.add(t0.Add(time.Duration(i)*time.Second), v)
+	}
+	if r.scale.Text != "peak 2.5 MiB/s" {
+		t.Errorf("the graph's scale says %q, want its peak", r.scale.Text)
 	}
 }

@@ -2,6 +2,7 @@ package gui
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -13,8 +14,8 @@ import (
 )
 
 // statusBar is the line at the bottom of the window: the list's summary
-// on the left, what a background job did last (or what the control under
-// the pointer does) on the right.
+// on the left, what a background job did last on the right, until it
+// fades (statusFade).
 type statusBar struct {
 	graph    *speedGraph    // the total speed of the last minute
 	limit    *widget.Button // the speed limit; a click offers the presets
@@ -23,9 +24,13 @@ type statusBar struct {
 	activity *widget.Label
 	box      *fyne.Container
 	all      fyne.CanvasObject
-	last     string // what a background job did last
-	hovering string // what the control under the pointer does
+	last     string      // what a background job did last
+	fade     func() bool // stops the fading of last
+	gen      int         // which message a fade is for
 }
+
+// statusFade is how long a message of the status bar stays.
+const statusFade = 6 * time.Second
 
 // newStatusBar builds the status bar.
 func newStatusBar() *statusBar {
@@ -116,45 +121,40 @@ func (u *UI) sampleSpeed() {
 // setSummary shows the list's summary.
 func (b *statusBar) setSummary(s string) { _ = b.text.Set(s) }
 
-// setActivity shows what a background job did last in the status bar.
-// UI goroutine only.
+// setActivity shows what a background job did last in the status bar,
+// for statusFade; a message of work still going on ("Adding links…")
+// stays until the next. UI goroutine only.
 func (u *UI) setActivity(s string) {
-	u.status.last = s
-	u.status.showActivity()
-}
-
-// hint shows what the button under the pointer does in place of the
-// last activity. UI goroutine only.
-func (u *UI) hint(s string) {
-	u.status.hovering = s
-	u.status.showActivity()
-}
-
-func (b *statusBar) showActivity() {
-	// What the control under the pointer does comes first: for a toolbar
-	// button showing only its icon, it is the button's only label.
-	if p, ok := b.box.Layout.(*pairLayout); ok {
-		p.share = 1
-		if b.hovering != "" {
-			p.share = 0
-		}
+	b := u.status
+	b.last = s
+	b.gen++
+	if b.fade != nil {
+		b.fade()
+		b.fade = nil
 	}
-	if b.hovering != "" {
-		setLabel(b.activity, b.hovering, widget.MediumImportance)
-	} else {
-		setLabel(b.activity, b.last, widget.LowImportance)
+	if s != "" && !strings.HasSuffix(s, "…") && !strings.Contains(s, "… ") {
+		gen := b.gen
+		b.fade = u.after(statusFade, func() {
+			u.post(func() {
+				if gen == b.gen {
+					u.setActivity("")
+				}
+			})
+		})
 	}
+	setLabel(b.activity, b.last, widget.LowImportance)
 	relayout(b.box)
 }
 
-// statusText is the status bar's summary of the list.
-func statusText(c counts, limitKiB int) string {
-	limit := ""
-	if limitKiB > 0 {
-		limit = fmt.Sprintf("  (limit %s)", human.Speed(float64(limitKiB)*1024))
-	}
+// hint shows what the control under the pointer does in a tooltip by
+// the pointer at (absolute); "" hides it. UI goroutine only.
+func (u *UI) hint(s string, at fyne.Position) { u.tips.show(s, at) }
+
+// statusText is the status bar's summary of the list. The speed limit
+// is not in it: the button beside it shows it.
+func statusText(c counts) string {
 	if c.Total() == 0 {
-		return "No downloads" + limit
+		return "No downloads"
 	}
 	s := fmt.Sprintf("%d active  ·  %d queued  ·  %d done", c.Active, c.Queued, c.Completed)
 	if c.Paused > 0 {
@@ -166,5 +166,5 @@ func statusText(c counts, limitKiB int) string {
 	if c.Active > 0 {
 		s += "  ·  " + human.Speed(c.Speed)
 	}
-	return s + limit
+	return s
 }

@@ -17,14 +17,14 @@ import (
 var qualityChoices = []string{"Best", "1080p", "720p", "480p", "360p", "Worst"}
 
 // newQualitySelect is the Add dialog's quality choice, "Best" chosen.
-func newQualitySelect() *widget.Select {
-	s := widget.NewSelect(qualityChoices, nil)
+func newQualitySelect(keys *dialogKeys) *keySelect {
+	s := newKeySelect(qualityChoices, keys)
 	s.SetSelected(qualityChoices[0])
 	return s
 }
 
 // qualityRow lays the choice out with its label and what it is for.
-func qualityRow(s *widget.Select) fyne.CanvasObject {
+func qualityRow(s fyne.CanvasObject) fyne.CanvasObject {
 	hint := widget.NewLabel("for video streams (.m3u8, .mpd) with several qualities")
 	hint.Importance = widget.LowImportance
 	return container.NewHBox(widget.NewLabel("Video quality"), s, hint)

@@ -12,6 +12,7 @@ package gui
 import (
 	"context"
 	"sync"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -69,6 +70,10 @@ type UI struct {
 	linksDlg   *linksDialog // the last links the browser handed over
 
 	scrollTo string // a download to scroll to once it appears
+	tips     *tooltip
+	after    afterFunc // timers of the tooltip and the status bar's fading
+	// openCmd opens files and folders (open.go); nil for the desktop's.
+	openCmd []string
 
 	places *placeBar // the switcher between this computer and remote boxes
 
@@ -90,6 +95,7 @@ func newUI(a fyne.App, m *engine.Manager, cfg Config, do func(func())) *UI {
 		stop:  stop,
 		jobs:  newJobQueue(),
 		model: newModel(),
+		after: realAfter,
 	}
 	u.win = a.NewWindow("Haul")
 	u.win.SetContent(u.build())
@@ -128,22 +134,24 @@ func (u *UI) Close() {
 
 // build lays out the window: toolbar, list (or the empty hint), status bar.
 func (u *UI) build() fyne.CanvasObject {
+	u.tips = newTooltip(func(d time.Duration, f func()) func() bool { return u.after(d, f) }, u.post)
 	u.tools = newToolbar(u)
-	u.dl = newDownloadList(u.model, u, u.set.Order)
+	u.dl = newDownloadList(u.model, u, u.set.Order, u.set.Compact, u.listKey)
+	u.dl.find.text.onEscape = u.focusList
 	u.dl.onChanged = u.showSummary
 	u.dl.find.onOrder = u.saveOrder
 	u.status = newStatusBar()
 	u.status.limit.OnTapped = u.showPresets
 	bottom := container.NewVBox(widget.NewSeparator(), u.status.object())
 	top := container.NewVBox(u.newPlaceBar(), u.tools.box, u.newOfferBar())
-	return container.NewBorder(top, bottom, nil, nil, u.dl.box)
+	return container.NewStack(container.NewBorder(top, bottom, nil, nil, u.dl.box), u.tips.layer)
 }
 
 // addKeys binds the window's keys: Ctrl+A selects every row shown,
-// Ctrl+F goes to the filter box, Escape clears the selection, Space
-// pauses or resumes it, Delete removes it, Enter opens its finished
-// files and Alt+Up/Alt+Down move its queued downloads in the queue.
-// Keys typed in a text box stay there.
+// Ctrl+F goes to the filter box, Alt+Up/Alt+Down move the selected
+// queued downloads in the queue, and the list's keys (listKey) work with
+// the list focused or nothing focused. Keys typed in a text box stay
+// there; Escape in the filter box goes back to the list.
 func (u *UI) addKeys() {
 	c := u.win.Canvas()
 	c.AddShortcut(&fyne.ShortcutSelectAll{}, func(fyne.Shortcut) { u.dl.selectAll() })
@@ -153,18 +161,10 @@ func (u *UI) addKeys() {
 		func(fyne.Shortcut) { u.moveSelected(engine.MoveUp) })
 	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyDown, Modifier: fyne.KeyModifierAlt},
 		func(fyne.Shortcut) { u.moveSelected(engine.MoveDown) })
-	c.SetOnTypedKey(func(e *fyne.KeyEvent) {
-		switch e.Name {
-		case fyne.KeySpace:
-			u.spaceKey()
-		case fyne.KeyDelete:
-			u.askRemove(u.dl.selected())
-		case fyne.KeyReturn, fyne.KeyEnter:
-			u.openSelected()
-		case fyne.KeyEscape:
-			u.dl.clearSelection()
-		}
-	})
+	for _, k := range []fyne.KeyName{fyne.KeyReturn, fyne.KeyEnter} {
+		c.AddShortcut(&desktop.CustomShortcut{KeyName: k, Modifier: fyne.KeyModifierShortcutDefault}, u.submitKey)
+	}
+	c.SetOnTypedKey(func(e *fyne.KeyEvent) { u.listKey(e, false) })
 }
 
 // saveOrder keeps the sort order the user picked for the next start.

@@ -18,15 +18,16 @@ type Show int
 const (
 	ShowAll Show = iota
 	ShowActive
+	ShowPaused
 	ShowQueued
 	ShowCompleted
 	ShowFailed
 )
 
 // Shows lists every choice, in order.
-var Shows = []Show{ShowAll, ShowActive, ShowQueued, ShowCompleted, ShowFailed}
+var Shows = []Show{ShowAll, ShowActive, ShowPaused, ShowQueued, ShowCompleted, ShowFailed}
 
-var showNames = [...]string{"All", "Active", "Queued", "Completed", "Failed"}
+var showNames = [...]string{"All", "Active", "Paused", "Queued", "Completed", "Failed"}
 
 // String is the choice's label ("All", "Active", ...).
 func (s Show) String() string {
@@ -37,12 +38,15 @@ func (s Show) String() string {
 }
 
 // Has reports whether a download in state st belongs under the choice.
-// Active includes paused downloads (started, not finished); Failed
-// includes canceled ones (both stopped without a file).
+// Active is what is downloading now, as the status bar counts it, and
+// Paused has its own choice; Failed includes canceled downloads (both
+// stopped without a file).
 func (s Show) Has(st engine.State) bool {
 	switch s {
 	case ShowActive:
-		return st == engine.Active || st == engine.Paused
+		return st == engine.Active
+	case ShowPaused:
+		return st == engine.Paused
 	case ShowQueued:
 		return st == engine.Queued
 	case ShowCompleted:

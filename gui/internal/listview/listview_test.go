@@ -37,7 +37,8 @@ func TestFilterMatchesNameHostAndFolder(t *testing.T) {
 		{"downloads zip", ShowAll, []string{"f"}},            // every word must match
 		{"xxxxx", ShowAll, nil},                              // not the redacted password
 		{"/iso", ShowAll, nil},                               // not the URL's path
-		{"", ShowActive, []string{"b", "e", "g"}},
+		{"", ShowActive, []string{"b", "g"}},
+		{"", ShowPaused, []string{"e"}},
 		{"", ShowQueued, []string{"c"}},
 		{"", ShowCompleted, []string{"a"}},
 		{"", ShowFailed, []string{"d", "f"}},
@@ -53,7 +54,7 @@ func TestFilterMatchesNameHostAndFolder(t *testing.T) {
 
 func TestCountsPerChoiceIgnoreTheText(t *testing.T) {
 	got := Counts(list)
-	want := map[Show]int{ShowAll: 7, ShowActive: 3, ShowQueued: 1, ShowCompleted: 1, ShowFailed: 2}
+	want := map[Show]int{ShowAll: 7, ShowActive: 2, ShowPaused: 1, ShowQueued: 1, ShowCompleted: 1, ShowFailed: 2}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("Counts = %v, want %v", got, want)
 	}
@@ -177,5 +178,46 @@ func BenchmarkRows10000(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		Rows(snaps, Filter{Text: "host7 jpg", Show: ShowAll}, Order{Key: ByName, Desc: true})
+	}
+}
+
+func TestStepMovesAndExtendsTheSelectionLikeAFileManager(t *testing.T) {
+	shown := []string{"a", "b", "c", "d", "e"}
+	var s Selection
+	if i := s.Step(1, shown, false); i != 0 || !reflect.DeepEqual(s.IDs(shown), []string{"a"}) {
+		t.Fatalf("Down with nothing selected: row %d, %v; want the first row", i, s.IDs(shown))
+	}
+	s.Clear()
+	if i := s.Step(-1, shown, false); i != 4 || !reflect.DeepEqual(s.IDs(shown), []string{"e"}) {
+		t.Fatalf("Up with nothing selected: row %d, %v; want the last row", i, s.IDs(shown))
+	}
+	s.Click("b")
+	if i := s.Step(1, shown, false); i != 2 || !reflect.DeepEqual(s.IDs(shown), []string{"c"}) {
+		t.Fatalf("Down from b: row %d, %v", i, s.IDs(shown))
+	}
+	s.Step(1, shown, true) // Shift+Down
+	s.Step(1, shown, true)
+	if got := s.IDs(shown); !reflect.DeepEqual(got, []string{"c", "d", "e"}) {
+		t.Fatalf("Shift+Down twice from c: %v", got)
+	}
+	if i := s.Step(1, shown, true); i != 4 {
+		t.Fatalf("Shift+Down past the end reached row %d", i)
+	}
+	s.Step(-3, shown, true) // back over the anchor
+	if got := s.IDs(shown); !reflect.DeepEqual(got, []string{"b", "c"}) {
+		t.Fatalf("Shift+Up past the anchor: %v", got)
+	}
+	if i := s.Jump(len(shown)-1, shown, false); i != 4 || !reflect.DeepEqual(s.IDs(shown), []string{"e"}) {
+		t.Fatalf("End: row %d, %v", i, s.IDs(shown))
+	}
+	s.Jump(0, shown, true) // Shift+Home
+	if got := s.IDs(shown); len(got) != 5 {
+		t.Fatalf("Shift+Home from e: %v", got)
+	}
+	if i := s.Step(-1, shown, false); i != 0 {
+		t.Fatalf("Up from the first row reached row %d", i)
+	}
+	if s.Step(1, nil, false) != -1 {
+		t.Fatal("Step in an empty list reached a row")
 	}
 }

@@ -6,12 +6,13 @@ package listview
 type Selection struct {
 	set    map[string]bool
 	anchor string
+	cursor string // the row the keyboard moves from: the last one clicked or moved to
 }
 
 // Click selects only id and makes it the anchor.
 func (s *Selection) Click(id string) {
 	s.set = map[string]bool{id: true}
-	s.anchor = id
+	s.anchor, s.cursor = id, id
 }
 
 // Toggle adds id to the selection or takes it out (Ctrl+click), and makes
@@ -25,7 +26,7 @@ func (s *Selection) Toggle(id string) {
 	} else {
 		s.set[id] = true
 	}
-	s.anchor = id
+	s.anchor, s.cursor = id, id
 }
 
 // Extend selects the rows from the anchor to id, inclusive (Shift+click).
@@ -52,6 +53,51 @@ func (s *Selection) Extend(id string, shown []string) {
 	for _, x := range shown[from : to+1] {
 		s.set[x] = true
 	}
+	s.cursor = id
+}
+
+// Step moves the selection delta rows from the cursor, as Up and Down do
+// (Page Up and Page Down with a larger delta), stopping at either end;
+// with extend (Shift held) it selects the range from the anchor to the
+// row reached instead. With no cursor on screen, Down starts at the first
+// row and Up at the last. It returns the index of the row reached in
+// shown, -1 if nothing is shown, so the list can scroll to it.
+func (s *Selection) Step(delta int, shown []string, extend bool) int {
+	if len(shown) == 0 {
+		return -1
+	}
+	i := -1
+	for j, x := range shown {
+		if x == s.cursor {
+			i = j
+			break
+		}
+	}
+	switch {
+	case i < 0 && delta >= 0:
+		i = 0
+	case i < 0:
+		i = len(shown) - 1
+	default:
+		i = min(max(i+delta, 0), len(shown)-1)
+	}
+	return s.Jump(i, shown, extend)
+}
+
+// Jump moves the selection to row i of shown (Home is 0, End the last),
+// extending it from the anchor with extend, and returns i (clamped; -1
+// if nothing is shown).
+func (s *Selection) Jump(i int, shown []string, extend bool) int {
+	if len(shown) == 0 {
+		return -1
+	}
+	i = min(max(i, 0), len(shown)-1)
+	if extend && s.anchor != "" {
+		s.Extend(shown[i], shown)
+	} else {
+		s.Click(shown[i])
+	}
+	return i
 }
 
 // All selects every row shown (Ctrl+A).
@@ -66,7 +112,7 @@ func (s *Selection) All(shown []string) {
 }
 
 // Clear selects nothing.
-func (s *Selection) Clear() { s.set, s.anchor = nil, "" }
+func (s *Selection) Clear() { s.set, s.anchor, s.cursor = nil, "", "" }
 
 // Has reports whether id is selected.
 func (s *Selection) Has(id string) bool { return s.set[id] }
@@ -92,6 +138,9 @@ func (s *Selection) Keep(shown []string) {
 	}
 	if !visible[s.anchor] {
 		s.anchor = ""
+	}
+	if !visible[s.cursor] {
+		s.cursor = ""
 	}
 }
 
