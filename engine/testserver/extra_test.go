@@ -1,6 +1,7 @@
 package testserver
 
 import (
+	"fmt"
 	"io"
 	"net/http"
 	"testing"
@@ -37,5 +38,29 @@ func TestConfigureKeepsContentValidatorsAndCounts(t *testing.T) {
 	}
 	if got := s.Stats("/a.bin").Requests; got != 3 {
 		t.Errorf("requests = %d, want the count kept (3)", got)
+	}
+}
+
+// Refuse hangs up on the requests it names, before any answer, and
+// answers the others.
+func TestRefuseHangsUpOnTheRequestsItNames(t *testing.T) {
+	s := New()
+	defer s.Close()
+	s.Add("/a.bin", Content(1000, 1), Refuse(1, 2))
+	client := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
+	var got []bool
+	for range 4 {
+		resp, err := client.Get(s.URL("/a.bin"))
+		if err == nil {
+			_, _ = io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+		}
+		got = append(got, err == nil)
+	}
+	if want := []bool{true, false, false, true}; fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("answered %v, want %v", got, want)
+	}
+	if n := s.Stats("/a.bin").BytesSent; n != 2000 {
+		t.Errorf("sent %d body bytes, want 2000", n)
 	}
 }

@@ -77,6 +77,14 @@ func (s *Server) respond(ctx context.Context, w http.ResponseWriter, r *http.Req
 	if cfg.slowHeaders > 0 && !sleep(ctx, cfg.slowHeaders) {
 		panic(http.ErrAbortHandler) // gone or closing: answer nothing
 	}
+	if cfg.refuses(n) {
+		conn, _, err := http.NewResponseController(w).Hijack()
+		if err != nil {
+			panic(http.ErrAbortHandler)
+		}
+		closeConn(conn, true)
+		return 0
+	}
 	if cfg.statusFor(n) {
 		if cfg.retryAfter != "" {
 			w.Header().Set("Retry-After", cfg.retryAfter)

@@ -25,6 +25,8 @@ type config struct {
 	lie         bool
 	lieDelta    int64
 
+	refuseAfter, refuseTimes int // Refuse; refuseTimes 0: off
+
 	status      int
 	statusTimes int // 0: off
 	retryAfter  string
@@ -137,6 +139,20 @@ func LieLength(delta int64) Option {
 // but not the range that was asked for.
 func ShiftRange(delta int64) Option {
 	return func(c *config) { c.shiftRange = delta }
+}
+
+// Refuse hangs up on requests after+1 … after+times to the path (any
+// method, counted as for Status; times may be Always) with a TCP reset,
+// before any answer: a server that refuses connections for a while. The
+// client sees the connection reset (a closed port's ECONNREFUSED needs
+// the whole server gone, which Close does).
+func Refuse(after, times int) Option {
+	return func(c *config) { c.refuseAfter, c.refuseTimes = after, times }
+}
+
+// refuses reports whether request n is hung up on (see Refuse).
+func (c *config) refuses(n int) bool {
+	return c.refuseTimes != 0 && n > c.refuseAfter && firstK(n-c.refuseAfter, c.refuseTimes)
 }
 
 // Status answers the first times requests to the path (any method) with

@@ -1,0 +1,151 @@
+package transfer
+
+import (
+	"bytes"
+	"context"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/haul-dl/haul/engine/testserver"
+)
+
+// progressReporter is a memReporter that keeps every progress report.
+type progressReporter struct {
+	memReporter
+	seen []int64 // guarded by memReporter.mu
+}
+
+func (r *progressReporter) Progress(n int64) {
+	r.mu.Lock()
+	r.seen = append(r.seen, n)
+	r.mu.Unlock()
+}
+
+// retryEnv is an Env for conns connections that retries at once.
+func retryEnv(t *testing.T, conns int) *Env {
+	t.Helper()
+	client, err := NewClient(ClientOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &Env{Client: func() *http.Client { return client }, Hosts: NewHostSlots(conns), Global: NewLimits(conns, 0),
+		MinPiece: 256 << 10, Retries: 8, RetryBase: time.Millisecond, RetryMax: time.Millisecond,
+		Stall: time.Minute, Checkpoint: time.Hour}
+}
+
+// A retry after a dropped, refused or stalled connection asks only for
+// the bytes not yet written: over the whole download the server sends
+// the file once, plus at most what one read of each connection may
+// leave behind (a tail another connection took over), and the progress
+// reported never goes back.
+func TestARetryAsksOnlyForTheBytesNotWritten(t *testing.T) {
+	const size = 8 << 20
+	tests := []struct {
+		name  string
+		conns int
+		stall time.Duration // the Env's stall timeout; 0: a minute
+		opts  []testserver.Option
+	}{
+		{"three drops, one connection", 1, 0, []testserver.Option{testserver.ResetAfter(700<<10, 3)}},
+		{"three drops, eight connections", 8, 0, []testserver.Option{testserver.ResetAfter(1<<20, 3), testserver.Throttle(16 << 20)}},
+		{"a drop, then refused three times", 1, 0, []testserver.Option{testserver.ResetAfter(700<<10, 1), testserver.Refuse(1, 3)}},
+		{"stalled twice", 1, 300 * time.Millisecond, []testserver.Option{testserver.Stall(1<<20, time.Minute, 2)}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := testserver.New()
+			defer srv.Close()
+			data := testserver.Content(size, 7)
+			srv.Add("/f.bin", data, tc.opts...)
+			env := retryEnv(t, tc.conns)
+			if tc.stall > 0 {
+				env.Stall = tc.stall
+			}
+			u, _ := url.Parse(srv.URL("/f.bin"))
+			dir := t.TempDir()
+			rep := &progressReporter{memReporter: memReporter{names: map[string]bool{}}}
+			res, err := Run(context.Background(), env, Spec{URL: u, Dir: dir}, HTTP{}, rep)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := os.ReadFile(filepath.Join(dir, res.Name))
+			if err != nil || !bytes.Equal(got, data) {
+				t.Fatalf("%s: %d bytes, equal %v (%v)", res.Name, len(got), bytes.Equal(got, data), err)
+			}
+			st := srv.Stats("/f.bin")
+			if limit := int64(size + tc.conns*fastReadBuf); st.BytesSent > limit {
+				var asked []string
+				for _, r := range srv.Requests("/f.bin") {
+					asked = append(asked, r.Range)
+				}
+				t.Errorf("the server sent %d bytes for a file of %d (at most %d): ranges asked %s", st.BytesSent, size, limit, strings.Join(asked, ", "))
+			}
+			rep.mu.Lock()
+			defer rep.mu.Unlock()
+			for i := 1; i < len(rep.seen); i++ {
+				if rep.seen[i] < rep.seen[i-1] {
+					t.Fatalf("progress went back from %d to %d (report %d of %d)", rep.seen[i-1], rep.seen[i], i, len(rep.seen))
+				}
+			}
+		})
+	}
+}
+
+// blockingSync is a File whose Sync waits until release is closed,
+// saying on entered when it starts.
+type blockingSync struct {
+	File
+	entered chan struct{}
+	release chan struct{}
+	once    sync.Once
+}
+
+func (f *blockingSync) Sync() error {
+	f.once.Do(func() { close(f.entered) })
+	<-f.release
+	return f.File.Sync()
+}
+
+// A checkpoint flushes the .part without holding the job's lock: while
+// its flush waits for the disk, the lock is free and SetState (HLS's
+// writer) goes through.
+func TestACheckpointFlushDoesNotHoldTheJobsLock(t *testing.T) {
+	u, _ := url.Parse("http://127.0.0.1/a.bin")
+	bs := &blockingSync{entered: make(chan struct{}), release: make(chan struct{})}
+	env := &Env{WrapFile: func(f File) File { bs.File = f; return bs }}
+	rep := &memReporter{names: map[string]bool{}}
+	j, err := newJob(env, Spec{URL: u, Dir: t.TempDir(), Name: "a.bin", Fixed: true}, rep)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := j.root.Create("a.bin" + PartSuffix)
+	if err != nil {
+		t.Fatal(err)
+	}
+	j.useFile(f, []Piece{{Start: 0, Pos: 0, End: 10}})
+	done := make(chan struct{})
+	go func() { j.checkpoint(false); close(done) }()
+	<-bs.entered
+	if !j.mu.TryLock() {
+		close(bs.release)
+		<-done
+		t.Fatal("the job's lock is held while the checkpoint flushes the file")
+	}
+	j.mu.Unlock()
+	j.SetState([]byte("next"))
+	close(bs.release)
+	<-done
+	rep.mu.Lock()
+	saved := rep.pieces
+	rep.mu.Unlock()
+	if len(saved) != 1 {
+		t.Errorf("the checkpoint reported %v", saved)
+	}
+	j.close()
+}
