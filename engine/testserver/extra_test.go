@@ -64,3 +64,29 @@ func TestRefuseHangsUpOnTheRequestsItNames(t *testing.T) {
 		t.Errorf("sent %d body bytes, want 2000", n)
 	}
 }
+
+// ResetLonger cuts only bodies longer than its cut, counting only those.
+func TestResetLongerCountsOnlyLongerBodies(t *testing.T) {
+	s := New()
+	defer s.Close()
+	s.Add("/a.bin", Content(1000, 1), ResetLonger(600, 2))
+	client := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
+	var got []int
+	for _, rg := range []string{"bytes=0-99", "bytes=0-", "bytes=500-", "bytes=0-", "bytes=0-"} {
+		req, _ := http.NewRequest(http.MethodGet, s.URL("/a.bin"), nil)
+		req.Header.Set("Range", rg)
+		resp, err := client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		got = append(got, len(b))
+	}
+	if want := []int{100, 600, 500, 600, 1000}; fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("bodies of %v bytes, want %v", got, want)
+	}
+	if n := s.Stats("/a.bin").Resets; n != 2 {
+		t.Errorf("%d cuts, want 2", n)
+	}
+}

@@ -189,7 +189,16 @@ func (s *Server) serveFile(ctx context.Context, w http.ResponseWriter, r *http.R
 	if isGet {
 		p.bodies++
 		bn := p.bodies
-		if firstK(bn, cfg.resetFirst) && cfg.resetAfter < int64(len(body)) {
+		switch long := cfg.resetAfter < int64(len(body)); {
+		case long && cfg.resetLong:
+			pl.resetAt = max(0, cfg.resetAfter)
+			pl.mayCut = func() bool { // counted when the body gets there
+				s.mu.Lock()
+				defer s.mu.Unlock()
+				p.cuts++
+				return firstK(p.cuts, cfg.resetFirst)
+			}
+		case long && firstK(bn, cfg.resetFirst):
 			pl.resetAt = max(0, cfg.resetAfter)
 		}
 		if firstK(bn, cfg.stallFirst) && cfg.stallAfter <= int64(len(body)) {
@@ -293,6 +302,7 @@ type plan struct {
 	stallFor time.Duration   // length of the pause
 	holdAt   int64           // pause after this many bytes until hold is closed; -1: never
 	hold     <-chan struct{} // see Hold
+	mayCut   func() bool     // if set, asked at resetAt whether to cut (ResetLonger)
 }
 
 type outcome int
@@ -339,7 +349,7 @@ func (s *Server) sendBody(ctx context.Context, w io.Writer, flush func() error, 
 			}
 			start, base = time.Now(), pos
 		}
-		if pos == pl.resetAt {
+		if pos == pl.resetAt && (pl.mayCut == nil || pl.mayCut()) {
 			return outReset
 		}
 		if pos >= size {

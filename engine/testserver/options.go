@@ -17,7 +17,8 @@ type config struct {
 	throttle int64
 
 	resetAfter int64
-	resetFirst int // 0: off
+	resetFirst int  // 0: off
+	resetLong  bool // count only the bodies longer than resetAfter
 	hardReset  bool
 
 	ignoreRange bool
@@ -109,6 +110,14 @@ func Throttle(bytesPerSec int64) Option {
 // fewer is sent whole.
 func ResetAfter(n int64, firstK int) Option {
 	return func(c *config) { c.resetAfter, c.resetFirst = n, firstK }
+}
+
+// ResetLonger is ResetAfter counting only the bodies that reach n bytes:
+// the first times of them are cut there, however many went whole or were
+// closed by the client before. A test then knows exactly how many
+// connections were dropped, whatever ranges the client asked for.
+func ResetLonger(n int64, times int) Option {
+	return func(c *config) { c.resetAfter, c.resetFirst, c.resetLong = n, times, true }
 }
 
 // HardReset makes ResetAfter abort the connection with a TCP reset

@@ -1,0 +1,60 @@
+package engine
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/haul-dl/haul/engine/testserver"
+)
+
+// TestTheRowNeverGoesBackThroughRetries records every snapshot of a
+// download whose connections are dropped three times, over one
+// connection and over four: Received never goes down, and the file is
+// fetched once.
+func TestTheRowNeverGoesBackThroughRetries(t *testing.T) {
+	for _, conns := range []int{1, 4} {
+		t.Run(fmt.Sprintf("%d connections", conns), func(t *testing.T) { testRowThroughDrops(t, conns) })
+	}
+}
+
+func testRowThroughDrops(t *testing.T, conns int) {
+	const size = 4 << 20
+	srv := testserver.New()
+	defer srv.Close()
+	data := testserver.Content(size, 21)
+	srv.Add("/f.bin", data, testserver.ResetLonger(300<<10, 3), testserver.Throttle(16<<20))
+	e := newEnv(t, func(o *Options) { o.Connections, o.MinPiece = conns, 1<<20 })
+	sub := e.m.Subscribe()
+	defer sub.Close()
+	id := e.add(srv.URL("/f.bin"))
+	var seen []int64
+	for done := false; !done; {
+		batch, ok := <-sub.C()
+		if !ok {
+			t.Fatal("the subscription ended before the download did")
+		}
+		for _, s := range batch {
+			if s.ID != id {
+				continue
+			}
+			seen = append(seen, s.Received)
+			if s.State == Failed {
+				t.Fatalf("failed: %s", s.Err)
+			}
+			done = s.State == Completed
+		}
+	}
+	e.mustComplete(id, data)
+	for i := 1; i < len(seen); i++ {
+		if seen[i] < seen[i-1] {
+			t.Fatalf("Received went back from %d to %d (snapshot %d of %d)", seen[i-1], seen[i], i, len(seen))
+		}
+	}
+	st := srv.Stats("/f.bin")
+	if st.Resets != 3 {
+		t.Errorf("%d connections were dropped, want 3", st.Resets)
+	}
+	if limit := int64(size + conns*256<<10); st.BytesSent > limit {
+		t.Errorf("the server sent %d bytes for a file of %d (at most %d)", st.BytesSent, size, limit)
+	}
+}
