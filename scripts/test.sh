@@ -42,6 +42,10 @@ fi
 # The HLS tests mux a stream's separate audio with ffmpeg and check with
 # ffprobe that the saved videos decode with their duration.
 install_missing ffprobe ffmpeg
+# Placing files on a folder without hard links is tested on a real vfat
+# image (mounted through a loop device, or FUSE where the kernel lacks vfat).
+install_missing mkfs.vfat dosfstools
+install_missing fusefat fusefat
 
 echo "== go vet ./..."
 go vet ./...

@@ -8,7 +8,6 @@ import (
 	"io/fs"
 	"net/url"
 	"os"
-	"syscall"
 
 	"github.com/haul-dl/haul/engine/safename"
 )
@@ -243,53 +242,6 @@ func (j *Job) complete(ctx context.Context) (Result, error) {
 // transfers share (see folders.go).
 func (j *Job) syncDir() error {
 	return j.folderHandle().dir.Sync()
-}
-
-// place moves NAME.part to NAME, or to a free "NAME (n)" if something
-// appeared at NAME meanwhile. A hard link then unlink never replaces an
-// existing file; where links are not supported it falls back to a rename
-// after checking the name is free.
-func (j *Job) place(name string) (string, error) {
-	root, dir := j.root, j.spec.Dir
-	part := name + PartSuffix
-	for range 100 {
-		err := root.Link(part, name)
-		if err == nil {
-			if err := root.Remove(part); err != nil {
-				return "", fmt.Errorf("removing %s: %w", part, err)
-			}
-			return name, nil
-		}
-		if errors.Is(err, fs.ErrExist) {
-			// Unique skips names whose .part exists, which includes ours:
-			// rename our .part to the new name's first.
-			next, err := j.reserveName(name)
-			if err != nil {
-				return "", fmt.Errorf("choosing a free file name: %w", err)
-			}
-			if err := root.Rename(part, next+PartSuffix); err != nil {
-				j.rep.Release(dir, next)
-				return "", fmt.Errorf("renaming %s: %w", part, err)
-			}
-			j.rep.Release(dir, name)
-			j.mu.Lock()
-			j.name = next
-			j.mu.Unlock()
-			name, part = next, next+PartSuffix
-			continue
-		}
-		if errors.Is(err, syscall.EPERM) || errors.Is(err, syscall.ENOTSUP) || errors.Is(err, syscall.EXDEV) || errors.Is(err, syscall.EMLINK) {
-			if _, serr := root.Lstat(name); serr == nil {
-				continue
-			}
-			if err := root.Rename(part, name); err != nil {
-				return "", fmt.Errorf("renaming %s: %w", part, err)
-			}
-			return name, nil
-		}
-		return "", fmt.Errorf("moving %s into place: %w", part, err)
-	}
-	return "", errors.New("could not find a free file name")
 }
 
 // verify reads the file once and checks every expected digest.
