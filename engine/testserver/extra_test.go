@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"runtime"
 	"testing"
 )
 
@@ -88,5 +89,44 @@ func TestResetLongerCountsOnlyLongerBodies(t *testing.T) {
 	}
 	if n := s.Stats("/a.bin").Resets; n != 2 {
 		t.Errorf("%d cuts, want 2", n)
+	}
+}
+
+// ShiftConcurrent shifts only the ranges asked while another request is
+// in flight.
+func TestShiftConcurrentShiftsOnlyParallelRanges(t *testing.T) {
+	s := New()
+	defer s.Close()
+	release := make(chan struct{})
+	s.Add("/a.bin", Content(1000, 1), ShiftConcurrent(-10), Hold(100, release))
+	get := func(rg string) *http.Response {
+		t.Helper()
+		req, _ := http.NewRequest(http.MethodGet, s.URL("/a.bin"), nil)
+		req.Header.Set("Range", rg)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return resp
+	}
+	first := get("bytes=0-499") // held after 100 bytes: in flight
+	if cr := first.Header.Get("Content-Range"); cr != "bytes 0-499/1000" {
+		t.Errorf("alone: Content-Range %q", cr)
+	}
+	second := get("bytes=500-599")
+	second.Body.Close()
+	if cr := second.Header.Get("Content-Range"); cr != "bytes 490-589/1000" {
+		t.Errorf("while another is in flight: Content-Range %q, want it shifted", cr)
+	}
+	close(release)
+	_, _ = io.Copy(io.Discard, first.Body)
+	first.Body.Close()
+	for s.Stats("/a.bin").InFlight > 0 {
+		runtime.Gosched()
+	}
+	third := get("bytes=500-599")
+	third.Body.Close()
+	if cr := third.Header.Get("Content-Range"); cr != "bytes 500-599/1000" {
+		t.Errorf("alone again: Content-Range %q", cr)
 	}
 }

@@ -171,7 +171,10 @@ func (s *Server) serveFile(ctx context.Context, w http.ResponseWriter, r *http.R
 				h.Set("Content-Range", fmt.Sprintf("bytes */%d", size))
 				return plain(w, r, http.StatusRequestedRangeNotSatisfiable)
 			}
-			if d := cfg.shiftRange; d != 0 {
+			s.mu.Lock()
+			busy := p.stats.InFlight > 1
+			s.mu.Unlock()
+			if d := cfg.shiftRange; d != 0 && (busy || !cfg.shiftBusy) {
 				a, b = min(max(a+d, 0), size-1), min(max(b+d, 0), size-1)
 			}
 			code, start, end = http.StatusPartialContent, a, b+1

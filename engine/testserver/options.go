@@ -23,6 +23,7 @@ type config struct {
 
 	ignoreRange bool
 	shiftRange  int64
+	shiftBusy   bool // shift only while another request is in flight
 	lie         bool
 	lieDelta    int64
 
@@ -162,6 +163,14 @@ func Refuse(after, times int) Option {
 // refuses reports whether request n is hung up on (see Refuse).
 func (c *config) refuses(n int) bool {
 	return c.refuseTimes != 0 && n > c.refuseAfter && firstK(n-c.refuseAfter, c.refuseTimes)
+}
+
+// ShiftConcurrent is ShiftRange only for the range requests that come
+// while another request to the path is in flight: a server or CDN that
+// answers a download's extra connections with the wrong bytes, while
+// its first connection works.
+func ShiftConcurrent(delta int64) Option {
+	return func(c *config) { c.shiftRange, c.shiftBusy = delta, true }
 }
 
 // Status answers the first times requests to the path (any method) with

@@ -94,6 +94,11 @@ var errStalled = errors.New("stalled")
 // honoured) while resuming: the transfer restarts from zero.
 var ErrChanged = errors.New("the file on the server changed; starting over")
 
+// errWrongRange is ErrChanged for a range answered with other bytes than
+// asked: a server that does this for extra connections may still serve
+// the download over one (see pool.work).
+var errWrongRange = fmt.Errorf("the server answered with other bytes than asked for: %w", ErrChanged)
+
 // ErrShrunk is ErrChanged for a file that got smaller.
 var ErrShrunk = errors.New("the file on the server is now smaller; starting over")
 

@@ -23,6 +23,9 @@ type Job struct {
 	dir  *openDir
 	recv atomic.Int64 // bytes written so far
 	live atomic.Int32 // connections transferring
+	// oneConn is set once the server answered an extra connection with
+	// the wrong bytes: no more extra connections for this download.
+	oneConn atomic.Bool
 	// progMu orders the progress reports of the connections (addReceived).
 	progMu sync.Mutex
 	// livePieces is ps, for reading the progress without mu (see Live).

@@ -110,7 +110,7 @@ func (p *pool) spawnExtra() bool {
 	want, _, _ := p.j.wantConns()
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if p.workers == 0 || p.workers >= min(want, p.allowed) || !p.j.pieces().hasWork(p.j.env.MinPiece) {
+	if p.workers == 0 || p.workers >= min(want, p.allowed) || p.j.oneConn.Load() || !p.j.pieces().hasWork(p.j.env.MinPiece) {
 		return false
 	}
 	slot := p.j.env.Hosts.tryTake(p.host, p.workers)
@@ -164,6 +164,13 @@ func (p *pool) leaveLocked() {
 	}
 }
 
+// others reports whether workers other than the caller are running.
+func (p *pool) others() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.workers > 1
+}
+
 func (p *pool) fail(err error) {
 	p.mu.Lock()
 	if p.firstErr == nil {
@@ -184,6 +191,7 @@ func (p *pool) work(slot *Slot, s *Span, body io.ReadCloser, alive func(), w *ex
 		ctx = w.ctx
 	}
 	counted := true
+	askedAlone := false // asked again alone after a wrong range (see below)
 	defer func() {
 		p.j.rep.Connections(int(p.j.live.Add(-1)))
 		p.mu.Lock()
@@ -219,6 +227,20 @@ func (p *pool) work(slot *Slot, s *Span, body io.ReadCloser, alive func(), w *ex
 			return // closed by the ramp: the others take its piece
 		}
 		if err != nil {
+			if errors.Is(err, errWrongRange) {
+				if p.others() {
+					// The server botches parallel ranges: the download goes
+					// on over the other connections, and opens no more (an
+					// attempt they leave unfinished is retried over one).
+					p.j.oneConn.Store(true)
+					return
+				}
+				if p.j.oneConn.Load() && !askedAlone {
+					// Asked while others still ran: ask once more, alone.
+					askedAlone = true
+					continue
+				}
+			}
 			var se *StatusError
 			if extra && errors.As(err, &se) && (se.Code == http.StatusServiceUnavailable || se.Code == http.StatusTooManyRequests) {
 				return // the server wants fewer connections: leave it to the others

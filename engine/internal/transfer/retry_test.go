@@ -3,6 +3,7 @@ package transfer
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"os"
@@ -148,4 +149,40 @@ func TestACheckpointFlushDoesNotHoldTheJobsLock(t *testing.T) {
 		t.Errorf("the checkpoint reported %v", saved)
 	}
 	j.close()
+}
+
+// A server that answers the extra connections with the wrong bytes,
+// while the first connection works, gets the download over that one:
+// the extra connections are dropped, what was written is kept, and the
+// file is sent about once.
+func TestWrongRangesOnExtraConnectionsFinishOverOne(t *testing.T) {
+	const size = 12 << 20
+	srv := testserver.New()
+	defer srv.Close()
+	data := testserver.Content(size, 9)
+	srv.Add("/f.bin", data, testserver.ShiftConcurrent(-4096), testserver.Throttle(6<<20))
+	env := retryEnv(t, 4)
+	u, _ := url.Parse(srv.URL("/f.bin"))
+	dir := t.TempDir()
+	rep := &progressReporter{memReporter: memReporter{names: map[string]bool{}}}
+	res, err := Run(context.Background(), env, Spec{URL: u, Dir: dir}, HTTP{}, rep)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := os.ReadFile(filepath.Join(dir, res.Name))
+	if err != nil || !bytes.Equal(got, data) {
+		t.Fatalf("%s: %d bytes, equal %v (%v)", res.Name, len(got), bytes.Equal(got, data), err)
+	}
+	st := srv.Stats("/f.bin")
+	if st.RangeRequests < 2 {
+		t.Fatalf("%d range requests: no extra connection was tried", st.RangeRequests)
+	}
+	t.Logf("the server sent %d bytes for a file of %d (%.3f×) in %d requests", st.BytesSent, size, float64(st.BytesSent)/size, st.Requests)
+	if limit := int64(size * 105 / 100); st.BytesSent > limit {
+		var asked []string
+		for _, r := range srv.Requests("/f.bin") {
+			asked = append(asked, fmt.Sprintf("%s %d", r.Range, r.Status))
+		}
+		t.Errorf("the server sent %d bytes for a file of %d (at most %d): %s", st.BytesSent, size, limit, strings.Join(asked, ", "))
+	}
 }
