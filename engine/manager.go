@@ -56,8 +56,11 @@ type Manager struct {
 	toPut    map[string]*download // marshalled when written
 	toDelete map[string]bool
 	saveCh   chan struct{}
-	saveErr  string
-	commits  atomic.Int64 // batches written (read by tests)
+	// saved is closed when the records queued so far are written: the
+	// next flush takes it and makes a new one (see waitSavedLocked).
+	saved   chan struct{}
+	saveErr string
+	commits atomic.Int64 // batches written (read by tests)
 
 	publishNow chan struct{} // a state changed: publish without waiting for the tick
 
@@ -97,6 +100,7 @@ func Open(ctx context.Context, opt Options) (*Manager, error) {
 		toPut:      map[string]*download{},
 		toDelete:   map[string]bool{},
 		saveCh:     make(chan struct{}, 1),
+		saved:      make(chan struct{}),
 		publishNow: make(chan struct{}, 1),
 		maxActive:  opt.MaxActive,
 	}
@@ -172,6 +176,7 @@ func (m *Manager) load() error {
 			bad = append(bad, e.ID)
 			continue
 		}
+		m.takePlaced(d)
 		switch {
 		case d.headers && d.state != Completed && d.state != Canceled:
 			d.state, d.problem = Failed, needHeadersAgain

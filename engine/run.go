@@ -77,7 +77,7 @@ func (m *Manager) finish(ctx context.Context, d *download, r *runState, res tran
 	cause := context.Cause(ctx)
 	m.mu.Lock()
 	d.conn.Store(0)
-	d.retry = nil
+	d.retry, d.placing = nil, ""
 	m.endAttemptLocked(d, res, err, cause)
 	switch {
 	case err == nil:
@@ -206,6 +206,25 @@ func (p *reporter) Checkpoint(pieces []transfer.Piece, state []byte) {
 	p.d.res.Pieces, p.d.res.State = pieces, state
 	if p.current() {
 		p.m.persistLocked(p.d)
+	}
+}
+
+// Placing records the final name the complete .part is about to take,
+// with its pieces, and waits until the record is written: a crash from
+// here on leaves a record that says where the file went (see
+// takePlacedLocked).
+func (p *reporter) Placing(name string, pieces []transfer.Piece) {
+	p.m.mu.Lock()
+	if !p.current() {
+		p.m.mu.Unlock()
+		return
+	}
+	p.d.placing, p.d.res.Pieces = name, pieces
+	saved := p.m.waitSavedLocked(p.d)
+	p.m.mu.Unlock()
+	select {
+	case <-saved:
+	case <-p.m.ctx.Done(): // closing: the last flush writes it
 	}
 }
 

@@ -223,7 +223,7 @@ func (j *Job) complete(ctx context.Context) (Result, error) {
 	if err := f.Close(); err != nil {
 		return Result{}, fmt.Errorf("closing %s: %w", part, err)
 	}
-	final, err := j.place(name)
+	final, err := j.place(name, ps.records())
 	if err != nil {
 		return Result{}, err
 	}

@@ -13,12 +13,15 @@ import (
 
 // place moves NAME.part to NAME, or to a free "NAME (n)" if something
 // appeared at NAME meanwhile (see moveNoReplace).
-func (j *Job) place(name string) (string, error) {
+func (j *Job) place(name string, pieces []Piece) (string, error) {
 	dir := j.spec.Dir
 	part := name + PartSuffix
 	for range 100 {
+		j.placing(name, pieces)
+		j.hook("placing")
 		err := moveNoReplace(j.folderHandle(), part, name)
 		if err == nil {
+			j.hook("placed")
 			return name, nil
 		}
 		if !errors.Is(err, fs.ErrExist) {

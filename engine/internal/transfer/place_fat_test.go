@@ -131,7 +131,7 @@ func TestPlaceOnAFolderWithoutHardLinks(t *testing.T) {
 	}
 	write("report.pdf.part", "downloaded")
 	write("report.pdf", "my own")
-	got, err := j.place("report.pdf")
+	got, err := j.place("report.pdf", nil)
 	if err != nil || got != "report (1).pdf" {
 		t.Fatalf("placed as %q (%v), want report (1).pdf", got, err)
 	}
@@ -141,7 +141,7 @@ func TestPlaceOnAFolderWithoutHardLinks(t *testing.T) {
 		}
 	}
 	write("other.bin.part", "x")
-	if got, err := j.place("other.bin"); err != nil || got != "other.bin" {
+	if got, err := j.place("other.bin", nil); err != nil || got != "other.bin" {
 		t.Errorf("a free name: placed as %q (%v)", got, err)
 	}
 	entries, _ := os.ReadDir(dir)

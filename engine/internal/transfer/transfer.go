@@ -128,6 +128,10 @@ type Env struct {
 	SplitAbove int64
 	// WrapFile, if set, wraps each .part file opened (tests inject faults).
 	WrapFile func(File) File
+	// Hook, if set, is called at the named points of finishing a file:
+	// "placing" (its final name recorded, before the move) and "placed"
+	// (under its name, before Run returns). Tests kill the process there.
+	Hook func(point string)
 
 	dirs dirSyncs // folder flushes shared by the files finishing at once
 }
