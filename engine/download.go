@@ -235,8 +235,8 @@ func (d *download) snapshot() Snapshot {
 }
 
 func joinWarn(a, b string) string {
-	if a == "" {
-		return b
+	if a == "" || b == "" {
+		return a + b
 	}
 	return a + "; " + b
 }

@@ -60,7 +60,10 @@ type Manager struct {
 	// next flush takes it and makes a new one (see waitSavedLocked).
 	saved   chan struct{}
 	saveErr string
-	commits atomic.Int64 // batches written (read by tests)
+	// discardErr is the last partial file that could not be deleted
+	// (see removeParts), for Notice.
+	discardErr string
+	commits    atomic.Int64 // batches written (read by tests)
 
 	publishNow chan struct{} // a state changed: publish without waiting for the tick
 
@@ -152,12 +155,13 @@ func (m *Manager) later(f func()) { m.after = append(m.after, f) }
 // corrupt list that was moved aside; "" when all is well.
 func (m *Manager) Notice() string {
 	m.mu.Lock()
-	saveErr := m.saveErr
+	saveErr, discardErr := m.saveErr, m.discardErr
 	m.mu.Unlock()
+	n := joinWarn(m.store.Notice(), discardErr)
 	if saveErr != "" {
-		return joinWarn(m.store.Notice(), "could not save the download list: "+saveErr)
+		return joinWarn(n, "could not save the download list: "+saveErr)
 	}
-	return m.store.Notice()
+	return n
 }
 
 // needHeadersAgain is the problem of a download whose request headers (a

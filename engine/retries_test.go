@@ -2,6 +2,9 @@ package engine
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/haul-dl/haul/engine/testserver"
@@ -56,5 +59,38 @@ func testRowThroughDrops(t *testing.T, conns int) {
 	}
 	if limit := int64(size + conns*256<<10); st.BytesSent > limit {
 		t.Errorf("the server sent %d bytes for a file of %d (at most %d)", st.BytesSent, size, limit)
+	}
+}
+
+// A .part that cannot be deleted when its download is canceled is said
+// in Notice, not dropped.
+func TestAPartThatCannotBeDeletedIsReported(t *testing.T) {
+	srv := testserver.New()
+	defer srv.Close()
+	release := make(chan struct{})
+	defer close(release)
+	srv.Add("/f.bin", testserver.Content(1<<20, 3), testserver.Hold(100<<10, release))
+	e := newEnv(t)
+	id := e.add(srv.URL("/f.bin"))
+	e.waitFor(id, "bytes written", func(s Snapshot) bool { return s.Received > 0 })
+	if err := e.m.Pause(id); err != nil {
+		t.Fatal(err)
+	}
+	s := e.wait(id) // the run is over
+	part := s.Path() + ".part"
+	if err := os.Remove(part); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Join(part, "in-the-way"), 0o755); err != nil { // cannot be removed as a file
+		t.Fatal(err)
+	}
+	if n := e.m.Notice(); n != "" {
+		t.Fatalf("Notice before: %q", n)
+	}
+	if err := e.m.Cancel(id); err != nil {
+		t.Fatal(err)
+	}
+	if n := e.m.Notice(); !strings.Contains(n, "could not delete") || !strings.Contains(n, "f.bin.part") {
+		t.Errorf("Notice %q, want the .part that stayed", n)
 	}
 }

@@ -85,6 +85,9 @@ func (m *Manager) finish(ctx context.Context, d *download, r *runState, res tran
 		delete(m.reserved, nameKey(d.dir, res.Name))
 		d.state, d.problem, d.name = Completed, Problem{}, res.Name
 		d.res.Total, d.res.Pieces, d.res.State = res.Total, nil, nil
+		if res.Warning != "" {
+			d.res.Warning = joinWarn(d.res.Warning, res.Warning)
+		}
 		d.received.Store(res.Total)
 	case errors.Is(cause, errCancel):
 		m.discardLocked(d)

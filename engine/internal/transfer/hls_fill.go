@@ -251,7 +251,9 @@ func (j *Job) replacePart(from, side string) error {
 		f.Close()
 		return fmt.Errorf("checking %s: %w", part, err)
 	}
-	_ = j.root.Remove(side)
+	if err := j.root.Remove(side); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		j.warning = joinWarn(j.warning, fmt.Sprintf("could not delete %s: %v", safename.Display(side), err))
+	}
 	j.file = j.wrap(f)
 	j.ps = newPieceSet([]Piece{{Start: 0, Pos: fi.Size(), End: fi.Size()}})
 	j.livePieces.Store(j.ps)

@@ -46,7 +46,8 @@ type Job struct {
 	name    string
 	fixed   bool // name reserved by this download
 	state   []byte
-	adopted bool // the .part was found on disk, owned by no download
+	adopted bool   // the .part was found on disk, owned by no download
+	warning string // for the Result (see Result.Warning)
 }
 
 func newJob(env *Env, spec Spec, rep Reporter) (*Job, error) {

@@ -175,8 +175,8 @@ func (j *Job) wasAdopted() bool {
 }
 
 func joinWarn(a, b string) string {
-	if a == "" {
-		return b
+	if a == "" || b == "" {
+		return a + b
 	}
 	return a + "; " + b
 }
@@ -230,18 +230,30 @@ func (j *Job) complete(ctx context.Context) (Result, error) {
 	// The folder is flushed so the name survives a crash, by the same
 	// stream of flushes as the files' bytes: one flush of the file system
 	// can cover the names of some files and the bytes of others (see
-	// datasync.go, dirsync.go).
-	_, _ = j.flush(j.syncDir)
+	// datasync.go, dirsync.go). It is tried twice; the file is complete
+	// and in place either way, so a failure is a warning, not a failure
+	// (which would fetch the file again).
+	var warn string
+	if _, err := j.flush(j.syncDir); err != nil {
+		if _, err = j.flush(j.syncDir); err != nil {
+			warn = fmt.Sprintf("the folder could not be flushed to disk (%v): after a crash, %s may be missing", err, safename.Display(final))
+		}
+	}
 	j.mu.Lock()
 	j.name = final
+	warn = joinWarn(j.warning, warn)
 	j.mu.Unlock()
-	return Result{Name: final, Total: total}, nil
+	return Result{Name: final, Total: total, Warning: warn}, nil
 }
 
 // syncDir flushes the download folder, through the handle its
 // transfers share (see folders.go).
 func (j *Job) syncDir() error {
-	return j.folderHandle().dir.Sync()
+	d := j.folderHandle()
+	if j.env.dirs.syncDir != nil {
+		return j.env.dirs.syncDir(d)
+	}
+	return d.dir.Sync()
 }
 
 // verify reads the file once and checks every expected digest.

@@ -151,6 +151,9 @@ type File interface {
 type Result struct {
 	Name  string // the final file name (may differ from the reserved one)
 	Total int64  // the file's size
+	// Warning tells what went wrong without spoiling the file (a flush
+	// of its folder failed, a side file could not be removed); "" if none.
+	Warning string
 }
 
 // Run transfers spec to completion with p, retrying transient failures
