@@ -69,6 +69,9 @@ type Manager struct {
 
 	// wrapFile lets tests inject write faults (disk full) into .part files.
 	wrapFile func(partFile) partFile
+	// finishGap, if set, is called between the two halves of finish (tests
+	// act there).
+	finishGap func(id string)
 }
 
 // Open loads the download list from opt.StateDir and starts the manager.

@@ -94,3 +94,31 @@ func TestAPartThatCannotBeDeletedIsReported(t *testing.T) {
 		t.Errorf("Notice %q, want the .part that stayed", n)
 	}
 }
+
+// A Cancel that comes between the two halves of finish (a download
+// failing) still deletes the .part and gives its name back.
+func TestACancelWhileADownloadFailsDeletesItsPart(t *testing.T) {
+	srv := testserver.New()
+	defer srv.Close()
+	srv.Add("/f.bin", testserver.Content(1<<20, 3), testserver.ResetAfter(100<<10, 1), testserver.Refuse(1, testserver.Always))
+	e := newEnv(t, func(o *Options) { o.Retries = 1 })
+	gap := make(chan error, 1)
+	e.m.finishGap = func(id string) { gap <- e.m.Cancel(id) } // the one run of the one download
+	id := e.add(srv.URL("/f.bin"))
+	if err := <-gap; err != nil {
+		t.Fatal(err)
+	}
+	s := e.wait(id)
+	if s.State != Canceled {
+		t.Fatalf("state %v (%s), want Canceled", s.State, s.Err)
+	}
+	if _, err := os.Lstat(s.Path() + ".part"); !os.IsNotExist(err) {
+		t.Errorf("the .part is still there (%v)", err)
+	}
+	e.m.mu.Lock()
+	reserved := e.m.reserved[nameKey(s.Dir, s.Name)]
+	e.m.mu.Unlock()
+	if reserved {
+		t.Errorf("the name %s is still reserved", s.Name)
+	}
+}

@@ -89,7 +89,7 @@ func (m *Manager) finish(ctx context.Context, d *download, r *runState, res tran
 			d.res.Warning = joinWarn(d.res.Warning, res.Warning)
 		}
 		d.received.Store(res.Total)
-	case errors.Is(cause, errCancel):
+	case errors.Is(cause, errCancel), d.state == Canceled: // canceled while it stopped
 		m.discardLocked(d)
 	case errors.Is(cause, errRemove):
 		if d.state != Completed {
@@ -107,8 +107,18 @@ func (m *Manager) finish(ctx context.Context, d *download, r *runState, res tran
 		}
 	}
 	m.unlock() // deletes the partial file, if it goes
+	if m.finishGap != nil {
+		m.finishGap(d.id)
+	}
 
 	m.mu.Lock()
+	if d.state == Canceled && d.nameFixed {
+		// Canceled in the gap, when only a dead context heard it: the
+		// partial file goes too, before the run ends.
+		m.discardLocked(d)
+		m.unlock()
+		m.mu.Lock()
+	}
 	defer m.unlock()
 	d.run = nil
 	if r.finishing {
