@@ -22,13 +22,13 @@ func TestHaulGetRetriesKeepTheirBytes(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs haul get, which waits about a second before each retry; skipped in -short mode")
 	}
-	const size = 8 << 20
+	const size = 16 << 20
 	data := testserver.Content(size, 17)
 	for _, conns := range []int{1, 8} {
 		t.Run(fmt.Sprintf("%d connections", conns), func(t *testing.T) {
 			srv := testserver.New()
 			defer srv.Close()
-			srv.Add("/big.bin", data, testserver.ResetLonger(256<<10, 3), testserver.Throttle(4<<20)) // per connection
+			srv.Add("/big.bin", data, testserver.ResetLonger(512<<10, 3), testserver.Throttle(4<<20)) // per connection
 			dir := t.TempDir()
 			out := filepath.Join(dir, "out")
 			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
