@@ -54,7 +54,7 @@ func TestARetryAsksOnlyForTheBytesNotWritten(t *testing.T) {
 		opts  []testserver.Option
 	}{
 		{"three drops, one connection", 1, 0, []testserver.Option{testserver.ResetAfter(700<<10, 3)}},
-		{"three drops, eight connections", 8, 0, []testserver.Option{testserver.ResetAfter(1<<20, 3), testserver.Throttle(16 << 20)}},
+		{"three drops, eight connections", 8, 0, []testserver.Option{testserver.ResetLonger(512<<10, 3), testserver.Throttle(4 << 20)}},
 		{"a drop, then refused three times", 1, 0, []testserver.Option{testserver.ResetAfter(700<<10, 1), testserver.Refuse(1, 3)}},
 		{"stalled twice", 1, 300 * time.Millisecond, []testserver.Option{testserver.Stall(1<<20, time.Minute, 2)}},
 	}
@@ -80,6 +80,9 @@ func TestARetryAsksOnlyForTheBytesNotWritten(t *testing.T) {
 				t.Fatalf("%s: %d bytes, equal %v (%v)", res.Name, len(got), bytes.Equal(got, data), err)
 			}
 			st := srv.Stats("/f.bin")
+			if st.Requests < 2 {
+				t.Fatalf("%d request: the fault never made the transfer retry", st.Requests)
+			}
 			if limit := int64(size + tc.conns*fastReadBuf); st.BytesSent > limit {
 				var asked []string
 				for _, r := range srv.Requests("/f.bin") {
