@@ -40,6 +40,25 @@ func retryEnv(t *testing.T, conns int) *Env {
 		Stall: time.Minute, Checkpoint: time.Hour}
 }
 
+// fetchWhole runs a transfer of srv's /f.bin with env and checks that the
+// file saved is data; it returns the reporter, which kept every progress
+// report.
+func fetchWhole(t *testing.T, env *Env, srv *testserver.Server, data []byte) *progressReporter {
+	t.Helper()
+	u, _ := url.Parse(srv.URL("/f.bin"))
+	dir := t.TempDir()
+	rep := &progressReporter{memReporter: memReporter{names: map[string]bool{}}}
+	res, err := Run(context.Background(), env, Spec{URL: u, Dir: dir}, HTTP{}, rep)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := os.ReadFile(filepath.Join(dir, res.Name))
+	if err != nil || !bytes.Equal(got, data) {
+		t.Fatalf("%s: %d bytes, equal %v (%v)", res.Name, len(got), bytes.Equal(got, data), err)
+	}
+	return rep
+}
+
 // A retry after a dropped, refused or stalled connection asks only for
 // the bytes not yet written: over the whole download the server sends
 // the file once, plus at most what one read of each connection may
@@ -68,17 +87,7 @@ func TestARetryAsksOnlyForTheBytesNotWritten(t *testing.T) {
 			if tc.stall > 0 {
 				env.Stall = tc.stall
 			}
-			u, _ := url.Parse(srv.URL("/f.bin"))
-			dir := t.TempDir()
-			rep := &progressReporter{memReporter: memReporter{names: map[string]bool{}}}
-			res, err := Run(context.Background(), env, Spec{URL: u, Dir: dir}, HTTP{}, rep)
-			if err != nil {
-				t.Fatal(err)
-			}
-			got, err := os.ReadFile(filepath.Join(dir, res.Name))
-			if err != nil || !bytes.Equal(got, data) {
-				t.Fatalf("%s: %d bytes, equal %v (%v)", res.Name, len(got), bytes.Equal(got, data), err)
-			}
+			rep := fetchWhole(t, env, srv, data)
 			st := srv.Stats("/f.bin")
 			if st.Requests < 2 {
 				t.Fatalf("%d request: the fault never made the transfer retry", st.Requests)
@@ -165,17 +174,7 @@ func TestWrongRangesOnExtraConnectionsFinishOverOne(t *testing.T) {
 	data := testserver.Content(size, 9)
 	srv.Add("/f.bin", data, testserver.ShiftConcurrent(-4096), testserver.Throttle(6<<20))
 	env := retryEnv(t, 4)
-	u, _ := url.Parse(srv.URL("/f.bin"))
-	dir := t.TempDir()
-	rep := &progressReporter{memReporter: memReporter{names: map[string]bool{}}}
-	res, err := Run(context.Background(), env, Spec{URL: u, Dir: dir}, HTTP{}, rep)
-	if err != nil {
-		t.Fatal(err)
-	}
-	got, err := os.ReadFile(filepath.Join(dir, res.Name))
-	if err != nil || !bytes.Equal(got, data) {
-		t.Fatalf("%s: %d bytes, equal %v (%v)", res.Name, len(got), bytes.Equal(got, data), err)
-	}
+	fetchWhole(t, env, srv, data)
 	st := srv.Stats("/f.bin")
 	if st.RangeRequests < 2 {
 		t.Fatalf("%d range requests: no extra connection was tried", st.RangeRequests)
