@@ -3,10 +3,13 @@ package engine
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"syscall"
 	"testing"
 	"time"
@@ -19,6 +22,7 @@ const (
 	killPointEnv = "HAUL_TEST_KILL_POINT" // where to die: placing, placed or committed
 	killURLEnv   = "HAUL_TEST_KILL_URL"
 	killBaseEnv  = "HAUL_TEST_KILL_BASE" // holds state/ and dl/
+	killSumEnv   = "HAUL_TEST_KILL_SUM"  // the download's checksum, if any
 )
 
 // killOptions are the manager's options in the folder base, for the
@@ -32,7 +36,9 @@ func killOptions(base string) Options {
 // point of finishing a file — its final name recorded but the file not
 // yet moved, the file moved but the store not told, the completion
 // committed — and starts again on the same state: there is exactly one
-// complete file, under its name, and nothing is fetched again.
+// complete file, under its name, and nothing is fetched again. A file at
+// that name that does not match the download's checksum is not taken
+// for it: the download is fetched again beside it.
 func TestAKillWhileFinishingKeepsTheFile(t *testing.T) {
 	if point := os.Getenv(killPointEnv); point != "" {
 		dieWhileFinishing(t, point)
@@ -41,23 +47,44 @@ func TestAKillWhileFinishingKeepsTheFile(t *testing.T) {
 	if testing.Short() {
 		t.Skip("kills child processes; skipped in -short mode")
 	}
-	for _, point := range []string{"placing", "placed", "committed"} {
-		t.Run(point, func(t *testing.T) {
+	data := testserver.Content(3<<20, 5)
+	sum := sha256.Sum256(data)
+	tests := []struct {
+		name, point, checksum string
+		tamper                bool // the placed file is changed before the restart
+	}{
+		{"placing", "placing", "", false},
+		{"placed", "placed", "", false},
+		{"committed", "committed", "", false},
+		{"placed with a checksum", "placed", "sha256=" + hex.EncodeToString(sum[:]), false},
+		{"placed, then changed", "placed", "sha256=" + hex.EncodeToString(sum[:]), true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			point := tc.point
 			srv := testserver.New()
 			defer srv.Close()
-			data := testserver.Content(3<<20, 5)
 			srv.Add("/f.bin", data)
 			base := t.TempDir()
 			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 			defer cancel()
 			cmd := exec.CommandContext(ctx, os.Args[0], "-test.run=^TestAKillWhileFinishingKeepsTheFile$", "-test.count=1")
-			cmd.Env = append(os.Environ(), killPointEnv+"="+point, killURLEnv+"="+srv.URL("/f.bin"), killBaseEnv+"="+base)
+			cmd.Env = append(os.Environ(), killPointEnv+"="+point, killURLEnv+"="+srv.URL("/f.bin"), killBaseEnv+"="+base, killSumEnv+"="+tc.checksum)
 			out, err := cmd.CombinedOutput()
 			var ee *exec.ExitError
 			if !errors.As(err, &ee) || ee.Sys().(syscall.WaitStatus).Signal() != syscall.SIGKILL {
 				t.Fatalf("the child was not killed at %q: %v\n%s", point, err, out)
 			}
 			sent := srv.Stats("/f.bin").BytesSent
+			want := []string{"f.bin"}
+			if tc.tamper {
+				other := bytes.Clone(data)
+				other[0]++
+				if err := os.WriteFile(filepath.Join(base, "dl", "f.bin"), other, 0o644); err != nil {
+					t.Fatal(err)
+				}
+				want = []string{"f (1).bin", "f.bin"}
+			}
 
 			m, err := Open(context.Background(), killOptions(base))
 			if err != nil {
@@ -74,8 +101,8 @@ func TestAKillWhileFinishingKeepsTheFile(t *testing.T) {
 				t.Fatal(err)
 			}
 			s, _ := m.Get(list[0].ID)
-			if s.State != Completed || s.Name != "f.bin" {
-				t.Fatalf("after the restart: %v as %q (%s), want Completed as f.bin", s.State, s.Name, s.Err)
+			if s.State != Completed || s.Name != want[0] {
+				t.Fatalf("after the restart: %v as %q (%s), want Completed as %s", s.State, s.Name, s.Err, want[0])
 			}
 			entries, err := os.ReadDir(filepath.Join(base, "dl"))
 			if err != nil {
@@ -85,13 +112,16 @@ func TestAKillWhileFinishingKeepsTheFile(t *testing.T) {
 			for _, e := range entries {
 				names = append(names, e.Name())
 			}
-			if len(names) != 1 || names[0] != "f.bin" {
-				t.Fatalf("the folder holds %q, want only f.bin", names)
+			if !slices.Equal(names, want) {
+				t.Fatalf("the folder holds %q, want %q", names, want)
 			}
-			if got, err := os.ReadFile(filepath.Join(base, "dl", "f.bin")); err != nil || !bytes.Equal(got, data) {
-				t.Fatalf("f.bin: %d bytes, equal %v (%v)", len(got), bytes.Equal(got, data), err)
+			if got, err := os.ReadFile(filepath.Join(base, "dl", want[0])); err != nil || !bytes.Equal(got, data) {
+				t.Fatalf("%s: %d bytes, equal %v (%v)", want[0], len(got), bytes.Equal(got, data), err)
 			}
-			if again := srv.Stats("/f.bin").BytesSent - sent; again != 0 {
+			switch again := srv.Stats("/f.bin").BytesSent - sent; {
+			case tc.tamper && again != int64(len(data)):
+				t.Errorf("%d bytes fetched after the restart, want the file again beside the changed one", again)
+			case !tc.tamper && again != 0:
 				t.Errorf("%d bytes fetched again after the restart", again)
 			}
 		})
@@ -114,7 +144,7 @@ func dieWhileFinishing(t *testing.T, point string) {
 			die()
 		}
 	}
-	id, err := m.Add(Request{URL: os.Getenv(killURLEnv)})
+	id, err := m.Add(Request{URL: os.Getenv(killURLEnv), Checksum: os.Getenv(killSumEnv)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -123,7 +123,7 @@ func Open(ctx context.Context, opt Options) (*Manager, error) {
 			return f
 		},
 	}
-	if err := m.load(); err != nil {
+	if err := m.load(ctx); err != nil {
 		st.Close()
 		return nil, err
 	}
@@ -171,7 +171,7 @@ func (m *Manager) Notice() string {
 // browser's cookies, referer) were not kept across a restart.
 var needHeadersAgain = Problem{Kind: KindAuth, Message: "the browser must hand this link over again: its cookies and headers are not saved"}
 
-func (m *Manager) load() error {
+func (m *Manager) load(ctx context.Context) error {
 	entries, err := m.store.Load()
 	if err != nil {
 		return fmt.Errorf("reading the download list: %w", err)
@@ -183,7 +183,7 @@ func (m *Manager) load() error {
 			bad = append(bad, e.ID)
 			continue
 		}
-		m.takePlaced(d)
+		m.takePlaced(ctx, d)
 		switch {
 		case d.headers && d.state != Completed && d.state != Canceled:
 			d.state, d.problem = Failed, needHeadersAgain

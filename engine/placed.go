@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"context"
 	"errors"
 	"io/fs"
 	"os"
@@ -11,9 +12,10 @@ import (
 // takePlaced completes a restored download that a crash stopped while
 // its finished file was being moved into place: its record names the
 // final name it was moving to (reporter.Placing), its .part is gone, and
-// a regular file of the recorded size is at that name. Such a download
-// is not fetched again. Called by load, before anything runs.
-func (m *Manager) takePlaced(d *download) {
+// a regular file of the recorded size, matching the checksum and the
+// server's digest where known, is at that name. Such a download is not
+// fetched again. Called by load, before anything runs.
+func (m *Manager) takePlaced(ctx context.Context, d *download) {
 	if d.placing == "" || d.state == Completed || d.state == Canceled {
 		return
 	}
@@ -25,6 +27,9 @@ func (m *Manager) takePlaced(d *download) {
 	st, err := os.Lstat(joinPath(d.dir, name))
 	if err != nil || !st.Mode().IsRegular() || d.res.Total < 0 || st.Size() != d.res.Total {
 		return
+	}
+	if transfer.VerifyFile(ctx, joinPath(d.dir, name), d.checksum, d.res.ServerDigest) != nil {
+		return // another file, or ours damaged: fetched again
 	}
 	d.state, d.problem, d.name = Completed, Problem{}, name
 	d.res.Pieces, d.res.State = nil, nil
