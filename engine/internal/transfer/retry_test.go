@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -186,5 +187,49 @@ func TestWrongRangesOnExtraConnectionsFinishOverOne(t *testing.T) {
 			asked = append(asked, fmt.Sprintf("%s %d", r.Range, r.Status))
 		}
 		t.Errorf("the server sent %d bytes for a file of %d (at most %d): %s", st.BytesSent, size, limit, strings.Join(asked, ", "))
+	}
+}
+
+// retryCounter is a progressReporter that counts the waits to retry.
+type retryCounter struct {
+	progressReporter
+	waits atomic.Int32
+}
+
+func (r *retryCounter) Retrying(info *RetryInfo) {
+	if info != nil {
+		r.waits.Add(1)
+	}
+}
+
+// A connection dropped while others run leaves without failing the
+// attempt: the others go on with their bytes in flight, nothing waits to
+// retry, and the file is sent once.
+func TestADroppedConnectionLeavesTheOthersRunning(t *testing.T) {
+	const size = 16 << 20
+	srv := testserver.New()
+	defer srv.Close()
+	data := testserver.Content(size, 11)
+	srv.Add("/f.bin", data, testserver.ResetLonger(1<<20, 3), testserver.Throttle(4<<20))
+	env := retryEnv(t, 8)
+	u, _ := url.Parse(srv.URL("/f.bin"))
+	dir := t.TempDir()
+	rep := &retryCounter{progressReporter: progressReporter{memReporter: memReporter{names: map[string]bool{}}}}
+	res, err := Run(context.Background(), env, Spec{URL: u, Dir: dir}, HTTP{}, rep)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := os.ReadFile(filepath.Join(dir, res.Name)); err != nil || !bytes.Equal(got, data) {
+		t.Fatalf("%s: %d bytes, equal %v (%v)", res.Name, len(got), bytes.Equal(got, data), err)
+	}
+	if n := rep.waits.Load(); n != 0 {
+		t.Errorf("the transfer waited %d times to retry; the other connections should have gone on", n)
+	}
+	st := srv.Stats("/f.bin")
+	if st.Resets != 3 {
+		t.Fatalf("%d connections were dropped, want 3", st.Resets)
+	}
+	if limit := int64(size + 8*fastReadBuf); st.BytesSent > limit {
+		t.Errorf("the server sent %d bytes for a file of %d (at most %d)", st.BytesSent, size, limit)
 	}
 }
