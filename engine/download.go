@@ -42,13 +42,16 @@ type download struct {
 	kindBase  string // filed by kind: dir is a kind folder under it, following the name (stored)
 	name      string
 	nameFixed bool // name chosen and reserved; survives restarts
-	explicit  bool // name given by the user
-	checksum  string
-	limits    *transfer.Limits // this download's own limits, live
-	proto     string           // protoHLS or protoDASH for a stream; "" for a file over HTTP
-	quality   string           // the HLS variant asked for ("" = best)
-	added     time.Time
-	seq       int64 // position in the list, kept across restarts
+	// placing is the final name the finished .part is being moved to
+	// (stored before the move; see reporter.Placing), "" otherwise.
+	placing  string
+	explicit bool // name given by the user
+	checksum string
+	limits   *transfer.Limits // this download's own limits, live
+	proto    string           // protoHLS or protoDASH for a stream; "" for a file over HTTP
+	quality  string           // the HLS variant asked for ("" = best)
+	added    time.Time
+	seq      int64 // position in the list, kept across restarts
 
 	state   State
 	problem Problem    // why it failed (Failed only)
@@ -99,6 +102,7 @@ type record struct {
 	KindBase  string           `json:"kindBase,omitempty"`
 	Name      string           `json:"name"`
 	NameFixed bool             `json:"nameFixed,omitempty"`
+	Placing   string           `json:"placing,omitempty"`
 	Explicit  bool             `json:"explicit,omitempty"`
 	Checksum  string           `json:"checksum,omitempty"`
 	Server    string           `json:"serverDigest,omitempty"`
@@ -135,7 +139,7 @@ func (d *download) record() record {
 	conns, _ := d.limits.Connections()
 	r := record{
 		V: 1, ID: d.id, URL: withoutPassword(d.url).String(), Headers: d.headers, Page: d.page, Dir: d.dir, KindBase: d.kindBase, Name: d.name,
-		NameFixed: d.nameFixed, Explicit: d.explicit, Checksum: d.checksum, Server: d.res.ServerDigest, Conns: conns, Rate: d.limits.Rate(),
+		NameFixed: d.nameFixed, Placing: d.placing, Explicit: d.explicit, Checksum: d.checksum, Server: d.res.ServerDigest, Conns: conns, Rate: d.limits.Rate(),
 		Added: d.added, Seq: d.seq, State: st.String(), Err: d.problem.Message, Kind: d.problem.Kind.String(),
 		Status: d.problem.Status, Warning: d.res.Warning, Total: d.res.Total,
 		ETag: d.res.ETag, LastMod: d.res.LastModified, Ranges: d.res.Ranges, Pieces: d.res.Pieces, Proto: d.res.State, Refreshed: d.refreshed,
@@ -176,7 +180,7 @@ func downloadFromRecord(data []byte) (*download, error) {
 		st = Failed
 	}
 	d := &download{
-		id: r.ID, url: u, headers: r.Headers, page: r.Page, dir: r.Dir, kindBase: r.KindBase, name: r.Name, nameFixed: r.NameFixed, explicit: r.Explicit,
+		id: r.ID, url: u, headers: r.Headers, page: r.Page, dir: r.Dir, kindBase: r.KindBase, name: r.Name, nameFixed: r.NameFixed, placing: r.Placing, explicit: r.Explicit,
 		checksum: r.Checksum, limits: transfer.NewLimits(r.Conns, max(r.Rate, 0)), added: r.Added, seq: r.Seq, state: st,
 		proto: r.Protocol, quality: r.Quality, refreshed: r.Refreshed, kind: r.Stream, chosen: r.Chosen,
 		res: transfer.Resume{Total: r.Total, ETag: r.ETag, LastModified: r.LastMod, Ranges: r.Ranges,
@@ -237,8 +241,8 @@ func (d *download) snapshot() Snapshot {
 }
 
 func joinWarn(a, b string) string {
-	if a == "" {
-		return b
+	if a == "" || b == "" {
+		return a + b
 	}
 	return a + "; " + b
 }

@@ -56,13 +56,22 @@ type Manager struct {
 	toPut    map[string]*download // marshalled when written
 	toDelete map[string]bool
 	saveCh   chan struct{}
-	saveErr  string
-	commits  atomic.Int64 // batches written (read by tests)
+	// saved is closed when the records queued so far are written: the
+	// next flush takes it and makes a new one (see waitSavedLocked).
+	saved   chan struct{}
+	saveErr string
+	// discardErr is the last partial file that could not be deleted
+	// (see removeParts), for Notice.
+	discardErr string
+	commits    atomic.Int64 // batches written (read by tests)
 
 	publishNow chan struct{} // a state changed: publish without waiting for the tick
 
 	// wrapFile lets tests inject write faults (disk full) into .part files.
 	wrapFile func(partFile) partFile
+	// finishGap, if set, is called between the two halves of finish (tests
+	// act there).
+	finishGap func(id string)
 }
 
 // Open loads the download list from opt.StateDir and starts the manager.
@@ -97,6 +106,7 @@ func Open(ctx context.Context, opt Options) (*Manager, error) {
 		toPut:      map[string]*download{},
 		toDelete:   map[string]bool{},
 		saveCh:     make(chan struct{}, 1),
+		saved:      make(chan struct{}),
 		publishNow: make(chan struct{}, 1),
 		maxActive:  opt.MaxActive,
 	}
@@ -113,7 +123,7 @@ func Open(ctx context.Context, opt Options) (*Manager, error) {
 			return f
 		},
 	}
-	if err := m.load(); err != nil {
+	if err := m.load(ctx); err != nil {
 		st.Close()
 		return nil, err
 	}
@@ -148,19 +158,20 @@ func (m *Manager) later(f func()) { m.after = append(m.after, f) }
 // corrupt list that was moved aside; "" when all is well.
 func (m *Manager) Notice() string {
 	m.mu.Lock()
-	saveErr := m.saveErr
+	saveErr, discardErr := m.saveErr, m.discardErr
 	m.mu.Unlock()
+	n := joinWarn(m.store.Notice(), discardErr)
 	if saveErr != "" {
-		return joinWarn(m.store.Notice(), "could not save the download list: "+saveErr)
+		return joinWarn(n, "could not save the download list: "+saveErr)
 	}
-	return m.store.Notice()
+	return n
 }
 
 // needHeadersAgain is the problem of a download whose request headers (a
 // browser's cookies, referer) were not kept across a restart.
 var needHeadersAgain = Problem{Kind: KindAuth, Message: "the browser must hand this link over again: its cookies and headers are not saved"}
 
-func (m *Manager) load() error {
+func (m *Manager) load(ctx context.Context) error {
 	entries, err := m.store.Load()
 	if err != nil {
 		return fmt.Errorf("reading the download list: %w", err)
@@ -172,6 +183,7 @@ func (m *Manager) load() error {
 			bad = append(bad, e.ID)
 			continue
 		}
+		m.takePlaced(ctx, d)
 		switch {
 		case d.headers && d.state != Completed && d.state != Canceled:
 			d.state, d.problem = Failed, needHeadersAgain

@@ -26,6 +26,14 @@ func (m *Manager) forgetLocked(id string) {
 	m.kickSaver()
 }
 
+// waitSavedLocked queues d's record and returns a channel closed once
+// the saver has written it (or tried to: a failure is in Notice). Called
+// with m.mu held; wait outside it.
+func (m *Manager) waitSavedLocked(d *download) <-chan struct{} {
+	m.persistLocked(d)
+	return m.saved
+}
+
 func (m *Manager) kickSaver() {
 	select {
 	case m.saveCh <- struct{}{}:
@@ -73,6 +81,9 @@ func (m *Manager) flush() error {
 	m.mu.Lock()
 	queued, dels := m.toPut, m.toDelete
 	m.toPut, m.toDelete = map[string]*download{}, map[string]bool{}
+	saved := m.saved
+	m.saved = make(chan struct{})
+	defer close(saved) // after the commit, whatever its outcome
 	recs := make(map[string]record, len(queued))
 	for id, d := range queued {
 		r := d.record()

@@ -3,6 +3,7 @@ package engine
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/http"
 	"net/url"
 	"os"
@@ -336,17 +337,41 @@ func (m *Manager) discardLocked(d *download) {
 		dir, name := d.dir, d.name
 		d.nameFixed = false
 		m.later(func() {
-			if root, err := os.OpenRoot(dir); err == nil {
-				_ = root.Remove(name + partSuffix)
-				_ = root.Remove(transfer.AudioPart(name)) // an HLS stream's separate audio
-				root.Close()
-			}
+			err := removeParts(dir, name)
 			m.mu.Lock()
 			delete(m.reserved, nameKey(dir, name))
+			if err != nil {
+				m.discardErr = err.Error()
+			}
 			m.mu.Unlock()
 		})
 	}
 	d.resetProgress()
+}
+
+// removeParts deletes name's partial files in dir: its .part and an HLS
+// stream's separate audio. A file that is not there is fine; any other
+// failure is tried once more, then returned.
+func removeParts(dir, name string) error {
+	root, err := os.OpenRoot(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil // the folder went, and the files with it
+	}
+	if err != nil {
+		return fmt.Errorf("could not delete %s: %w", safename.Display(name+partSuffix), err)
+	}
+	defer root.Close()
+	var errs []error
+	for _, part := range []string{name + partSuffix, transfer.AudioPart(name)} {
+		err := root.Remove(part)
+		if err != nil && !errors.Is(err, fs.ErrNotExist) {
+			err = root.Remove(part)
+		}
+		if err != nil && !errors.Is(err, fs.ErrNotExist) {
+			errs = append(errs, fmt.Errorf("could not delete %s: %w", safename.Display(part), err))
+		}
+	}
+	return errors.Join(errs...)
 }
 
 // schedule starts queued downloads while there is room: fewer than

@@ -67,7 +67,7 @@ func (m *Manager) finish(ctx context.Context, d *download, r *runState, res tran
 	cause := context.Cause(ctx)
 	m.mu.Lock()
 	d.conn.Store(0)
-	d.retry = nil
+	d.retry, d.placing = nil, ""
 	m.endAttemptLocked(d, res, err, cause)
 	switch {
 	case err == nil:
@@ -75,8 +75,11 @@ func (m *Manager) finish(ctx context.Context, d *download, r *runState, res tran
 		delete(m.reserved, nameKey(d.dir, res.Name))
 		d.state, d.problem, d.name = Completed, Problem{}, res.Name
 		d.res.Total, d.res.Pieces, d.res.State = res.Total, nil, nil
+		if res.Warning != "" {
+			d.res.Warning = joinWarn(d.res.Warning, res.Warning)
+		}
 		d.received.Store(res.Total)
-	case errors.Is(cause, errCancel):
+	case errors.Is(cause, errCancel), d.state == Canceled: // canceled while it stopped
 		m.discardLocked(d)
 	case errors.Is(cause, errRemove):
 		if d.state != Completed {
@@ -94,8 +97,18 @@ func (m *Manager) finish(ctx context.Context, d *download, r *runState, res tran
 		}
 	}
 	m.unlock() // deletes the partial file, if it goes
+	if m.finishGap != nil {
+		m.finishGap(d.id)
+	}
 
 	m.mu.Lock()
+	if d.state == Canceled && d.nameFixed {
+		// Canceled in the gap, when only a dead context heard it: the
+		// partial file goes too, before the run ends.
+		m.discardLocked(d)
+		m.unlock()
+		m.mu.Lock()
+	}
 	defer m.unlock()
 	d.run = nil
 	if r.finishing {
@@ -196,6 +209,25 @@ func (p *reporter) Checkpoint(pieces []transfer.Piece, state []byte) {
 	p.d.res.Pieces, p.d.res.State = pieces, state
 	if p.current() {
 		p.m.persistLocked(p.d)
+	}
+}
+
+// Placing records the final name the complete .part is about to take,
+// with its pieces, and waits until the record is written: a crash from
+// here on leaves a record that says where the file went (see
+// takePlacedLocked).
+func (p *reporter) Placing(name string, pieces []transfer.Piece) {
+	p.m.mu.Lock()
+	if !p.current() {
+		p.m.mu.Unlock()
+		return
+	}
+	p.d.placing, p.d.res.Pieces = name, pieces
+	saved := p.m.waitSavedLocked(p.d)
+	p.m.mu.Unlock()
+	select {
+	case <-saved:
+	case <-p.m.ctx.Done(): // closing: the last flush writes it
 	}
 }
 

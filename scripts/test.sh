@@ -44,6 +44,10 @@ fi
 install_missing ffprobe ffmpeg
 # The remote-box tests drive Debian's real aria2c over its JSON-RPC.
 install_missing aria2c aria2
+# Placing files on a folder without hard links is tested on a real vfat
+# image (mounted through a loop device, or FUSE where the kernel lacks vfat).
+install_missing mkfs.vfat dosfstools
+install_missing fusefat fusefat
 
 echo "== go vet ./..."
 go vet ./...

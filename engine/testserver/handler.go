@@ -77,6 +77,14 @@ func (s *Server) respond(ctx context.Context, w http.ResponseWriter, r *http.Req
 	if cfg.slowHeaders > 0 && !sleep(ctx, cfg.slowHeaders) {
 		panic(http.ErrAbortHandler) // gone or closing: answer nothing
 	}
+	if cfg.refuses(n) {
+		conn, _, err := http.NewResponseController(w).Hijack()
+		if err != nil {
+			panic(http.ErrAbortHandler)
+		}
+		closeConn(conn, true)
+		return 0
+	}
 	if cfg.statusFor(n) {
 		if cfg.retryAfter != "" {
 			w.Header().Set("Retry-After", cfg.retryAfter)
@@ -163,7 +171,10 @@ func (s *Server) serveFile(ctx context.Context, w http.ResponseWriter, r *http.R
 				h.Set("Content-Range", fmt.Sprintf("bytes */%d", size))
 				return plain(w, r, http.StatusRequestedRangeNotSatisfiable)
 			}
-			if d := cfg.shiftRange; d != 0 {
+			s.mu.Lock()
+			busy := p.stats.InFlight > 1
+			s.mu.Unlock()
+			if d := cfg.shiftRange; d != 0 && (busy || !cfg.shiftBusy) {
 				a, b = min(max(a+d, 0), size-1), min(max(b+d, 0), size-1)
 			}
 			code, start, end = http.StatusPartialContent, a, b+1
@@ -181,7 +192,16 @@ func (s *Server) serveFile(ctx context.Context, w http.ResponseWriter, r *http.R
 	if isGet {
 		p.bodies++
 		bn := p.bodies
-		if firstK(bn, cfg.resetFirst) && cfg.resetAfter < int64(len(body)) {
+		switch long := cfg.resetAfter < int64(len(body)); {
+		case long && cfg.resetLong:
+			pl.resetAt = max(0, cfg.resetAfter)
+			pl.mayCut = func() bool { // counted when the body gets there
+				s.mu.Lock()
+				defer s.mu.Unlock()
+				p.cuts++
+				return firstK(p.cuts, cfg.resetFirst)
+			}
+		case long && firstK(bn, cfg.resetFirst):
 			pl.resetAt = max(0, cfg.resetAfter)
 		}
 		if firstK(bn, cfg.stallFirst) && cfg.stallAfter <= int64(len(body)) {
@@ -285,6 +305,7 @@ type plan struct {
 	stallFor time.Duration   // length of the pause
 	holdAt   int64           // pause after this many bytes until hold is closed; -1: never
 	hold     <-chan struct{} // see Hold
+	mayCut   func() bool     // if set, asked at resetAt whether to cut (ResetLonger)
 }
 
 type outcome int
@@ -331,7 +352,7 @@ func (s *Server) sendBody(ctx context.Context, w io.Writer, flush func() error, 
 			}
 			start, base = time.Now(), pos
 		}
-		if pos == pl.resetAt {
+		if pos == pl.resetAt && (pl.mayCut == nil || pl.mayCut()) {
 			return outReset
 		}
 		if pos >= size {

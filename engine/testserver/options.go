@@ -17,13 +17,17 @@ type config struct {
 	throttle int64
 
 	resetAfter int64
-	resetFirst int // 0: off
+	resetFirst int  // 0: off
+	resetLong  bool // count only the bodies longer than resetAfter
 	hardReset  bool
 
 	ignoreRange bool
 	shiftRange  int64
+	shiftBusy   bool // shift only while another request is in flight
 	lie         bool
 	lieDelta    int64
+
+	refuseAfter, refuseTimes int // Refuse; refuseTimes 0: off
 
 	status      int
 	statusTimes int // 0: off
@@ -109,6 +113,14 @@ func ResetAfter(n int64, firstK int) Option {
 	return func(c *config) { c.resetAfter, c.resetFirst = n, firstK }
 }
 
+// ResetLonger is ResetAfter counting only the bodies that reach n bytes:
+// the first times of them are cut there, however many went whole or were
+// closed by the client before. A test then knows exactly how many
+// connections were dropped, whatever ranges the client asked for.
+func ResetLonger(n int64, times int) Option {
+	return func(c *config) { c.resetAfter, c.resetFirst, c.resetLong = n, times, true }
+}
+
 // HardReset makes ResetAfter abort the connection with a TCP reset
 // (SO_LINGER 0). Bytes still in the kernel's send buffer may then be lost,
 // so the client can receive fewer than n bytes.
@@ -137,6 +149,28 @@ func LieLength(delta int64) Option {
 // but not the range that was asked for.
 func ShiftRange(delta int64) Option {
 	return func(c *config) { c.shiftRange = delta }
+}
+
+// Refuse hangs up on requests after+1 … after+times to the path (any
+// method, counted as for Status; times may be Always) with a TCP reset,
+// before any answer: a server that refuses connections for a while. The
+// client sees the connection reset (a closed port's ECONNREFUSED needs
+// the whole server gone, which Close does).
+func Refuse(after, times int) Option {
+	return func(c *config) { c.refuseAfter, c.refuseTimes = after, times }
+}
+
+// refuses reports whether request n is hung up on (see Refuse).
+func (c *config) refuses(n int) bool {
+	return c.refuseTimes != 0 && n > c.refuseAfter && firstK(n-c.refuseAfter, c.refuseTimes)
+}
+
+// ShiftConcurrent is ShiftRange only for the range requests that come
+// while another request to the path is in flight: a server or CDN that
+// answers a download's extra connections with the wrong bytes, while
+// its first connection works.
+func ShiftConcurrent(delta int64) Option {
+	return func(c *config) { c.shiftRange, c.shiftBusy = delta, true }
 }
 
 // Status answers the first times requests to the path (any method) with

@@ -89,6 +89,7 @@ type file struct {
 type pathRecord struct {
 	stats  Stats
 	bodies int // GET answers that carried the file's body
+	cuts   int // bodies that reached a ResetLonger cut
 	reqs   []RecordedRequest
 }
 

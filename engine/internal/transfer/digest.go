@@ -1,6 +1,7 @@
 package transfer
 
 import (
+	"context"
 	"crypto/md5"
 	"crypto/sha1"
 	"crypto/sha256"
@@ -10,6 +11,7 @@ import (
 	"fmt"
 	"hash"
 	"net/http"
+	"os"
 	"strings"
 )
 
@@ -119,4 +121,30 @@ func serverChecksum(h http.Header, status int) (checksum, bool) {
 		}
 	}
 	return checksum{}, false
+}
+
+// VerifyFile checks the file at path against every checksum given
+// ("algo=hex"; empty ones are skipped): nil when it matches them all, an
+// *IntegrityError when it does not.
+func VerifyFile(ctx context.Context, path string, checksums ...string) error {
+	var sums []checksum
+	for _, s := range checksums {
+		if s == "" {
+			continue
+		}
+		c, err := parseChecksum(s)
+		if err != nil {
+			return err
+		}
+		sums = append(sums, c)
+	}
+	if len(sums) == 0 {
+		return nil
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return fmt.Errorf("opening %s to verify it: %w", path, err)
+	}
+	defer f.Close()
+	return verify(ctx, f, sums)
 }

@@ -21,6 +21,9 @@ type dirSyncs struct {
 	// flushFS, when set, replaces syncFS for the shared flush of finished
 	// files (tests count and fail it; see datasync.go).
 	flushFS func(*openDir) error
+	// syncDir, when set, replaces the flush of a folder by itself (tests
+	// fail it; see Job.syncDir).
+	syncDir func(*openDir) error
 }
 
 // dirQueue is one folder's flushes: the round running, and the next one

@@ -96,6 +96,17 @@ var errStalled = errors.New("stalled")
 // honoured) while resuming: the transfer restarts from zero.
 var ErrChanged = errors.New("the file on the server changed; starting over")
 
+// errWrongRange is ErrChanged for a range answered with other bytes than
+// asked: a server that does this for extra connections may still serve
+// the download over one (see pool.work).
+var errWrongRange = fmt.Errorf("the server answered with other bytes than asked for: %w", ErrChanged)
+
+// botchedRange is an errWrongRange from a server known to botch parallel
+// ranges (see pool.work): retried, not taken as a change of the file.
+type botchedRange struct{ err error }
+
+func (b *botchedRange) Error() string { return b.err.Error() }
+
 // ErrShrunk is ErrChanged for a file that got smaller.
 var ErrShrunk = errors.New("the file on the server is now smaller; starting over")
 
@@ -146,7 +157,8 @@ func Retryable(err error) (bool, time.Duration) {
 		// a resolver that timed out may answer next time.
 		return de.IsTimeout || de.IsTemporary, 0
 	}
-	if errors.Is(err, errStalled) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
+	var br *botchedRange
+	if errors.As(err, &br) || errors.Is(err, errStalled) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
 		return true, 0
 	}
 	if errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.ECONNREFUSED) ||

@@ -184,7 +184,7 @@ func (j *Job) rangeRequest(ctx context.Context, pos, end int64) (*http.Response,
 		}
 		if err != nil || start != pos || last != want || (total >= 0 && size != total) {
 			resp.Body.Close()
-			return nil, fmt.Errorf("asked for bytes %d-%d, got Content-Range %q: %w", pos, want, resp.Header.Get("Content-Range"), ErrChanged)
+			return nil, fmt.Errorf("asked for bytes %d-%d, got Content-Range %q: %w", pos, want, resp.Header.Get("Content-Range"), errWrongRange)
 		}
 		if resp.ContentLength >= 0 && resp.ContentLength != last-start+1 {
 			resp.Body.Close()

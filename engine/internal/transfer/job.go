@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"net/http"
 	"os"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -23,6 +24,11 @@ type Job struct {
 	dir  *openDir
 	recv atomic.Int64 // bytes written so far
 	live atomic.Int32 // connections transferring
+	// oneConn is set once the server answered an extra connection with
+	// the wrong bytes: no more extra connections for this download.
+	oneConn atomic.Bool
+	// progMu orders the progress reports of the connections (addReceived).
+	progMu sync.Mutex
 	// livePieces is ps, for reading the progress without mu (see Live).
 	livePieces atomic.Pointer[pieceSet]
 	wb         writeback // hints the .part's pages to the disk as they are written
@@ -30,7 +36,11 @@ type Job struct {
 	// Reporter.Fetching); used only by the goroutine running the attempts.
 	finishing bool
 
-	mu      sync.Mutex // guards what follows, for checkpoints and restarts
+	// ckMu orders checkpoints and restarts from zero (held through a
+	// checkpoint's flush; taken before mu). The hot path never takes it.
+	ckMu sync.Mutex
+
+	mu      sync.Mutex // guards what follows, for checkpoints and restarts; never held over I/O
 	file    File
 	ps      *pieceSet
 	resume  Resume
@@ -39,6 +49,7 @@ type Job struct {
 	state   []byte
 	sides   []side // files beside the .part (see OpenSide)
 	adopted bool   // the .part was found on disk, owned by no download
+	warning string // for the Result (see Result.Warning)
 }
 
 func newJob(env *Env, spec Spec, rep Reporter) (*Job, error) {
@@ -127,6 +138,15 @@ func (j *Job) partFile() File {
 
 func (j *Job) received() int64 { return j.recv.Load() }
 
+// addReceived counts w bytes written and reports the new total. The
+// reports of several connections are made one at a time, in the order of
+// their totals, so the owner never sees the progress go backwards.
+func (j *Job) addReceived(w int64) {
+	j.progMu.Lock()
+	j.rep.Progress(j.recv.Add(w))
+	j.progMu.Unlock()
+}
+
 // resumable reports whether a partial file should be continued.
 func (j *Job) resumable() bool {
 	j.mu.Lock()
@@ -151,30 +171,41 @@ func (j *Job) wantConns() (int, <-chan struct{}, <-chan struct{}) {
 // restartFresh throws away the partial file so the next attempt starts
 // from zero, keeping the reserved name.
 func (j *Job) restartFresh() {
+	j.ckMu.Lock() // no checkpoint in flight reports the pieces thrown away
+	defer j.ckMu.Unlock()
 	j.mu.Lock()
-	if j.file != nil {
-		j.file.Close()
-		j.file = nil
-	}
-	j.ps = nil
+	f, fixed, name := j.file, j.fixed, j.name
+	j.file, j.ps = nil, nil
 	j.livePieces.Store(nil)
-	if j.fixed {
-		_ = j.root.Remove(j.name + PartSuffix)
-	}
 	j.resume = Resume{Total: -1}
 	j.state, j.adopted = nil, false
 	j.recv.Store(0)
-	name := j.name
 	j.mu.Unlock()
+	if f != nil {
+		f.Close()
+	}
+	if fixed {
+		_ = j.root.Remove(name + PartSuffix)
+	}
 	j.rep.Learned(name, Resume{Total: -1})
 }
 
 // reopen opens the partial file of a download being resumed and checks it
-// still holds what the saved progress claims.
+// still holds what the progress claims. The progress is the live pieces
+// when an earlier attempt of this run had the file open (they hold every
+// byte it wrote), else the saved pieces the run began with.
 func (j *Job) reopen() error {
 	j.mu.Lock()
 	name, recs := j.name, j.resume.Pieces
+	if j.ps != nil {
+		recs = j.ps.records()
+	}
+	old := j.file
+	j.file = nil
 	j.mu.Unlock()
+	if old != nil {
+		old.Close() // its bytes stay in the page cache for the next flush
+	}
 	part := name + PartSuffix
 	f, err := j.root.OpenFile(part, os.O_RDWR, 0)
 	if err != nil {
@@ -256,25 +287,36 @@ func (j *Job) checkpointEvery(ctx context.Context, every time.Duration, stopRun 
 
 // checkpoint takes the pieces' progress, then flushes the file, then
 // reports that progress: a record never claims a byte not on disk. With
-// closing it also closes the file.
+// closing it also closes the file. The flush runs outside j.mu, so
+// writers, SetState and the progress readers never wait for the disk;
+// j.ckMu keeps checkpoints in order, so a slow one never reports its
+// older pieces after a newer one (or after a restart from zero).
 func (j *Job) checkpoint(closing bool) {
+	j.ckMu.Lock()
+	defer j.ckMu.Unlock()
 	j.mu.Lock()
-	defer j.mu.Unlock()
-	if j.file == nil || j.ps == nil {
-		if closing {
-			_ = j.syncSidesLocked(true) // nothing to report without a .part
-		}
-		return
+	f, ps, state := j.file, j.ps, j.state
+	sides := slices.Clone(j.sides)
+	var recs []Piece
+	if ps != nil {
+		recs = ps.records() // before Sync: claims only bytes already written
 	}
-	recs := j.ps.records() // before Sync: claims only bytes already written
-	state := j.state
-	ok := j.file.Sync() == nil
-	ok = j.syncSidesLocked(closing) == nil && ok // the state counts their bytes too
 	if closing {
-		j.file.Close()
+		j.sides = nil
+	}
+	if closing {
 		j.file = nil
 	}
-	if ok {
+	j.mu.Unlock()
+	sidesErr := syncSides(sides, closing) // the state counts their bytes too
+	if f == nil {
+		return
+	}
+	ok := f.Sync() == nil && sidesErr == nil
+	if closing {
+		f.Close()
+	}
+	if ok && ps != nil {
 		j.rep.Checkpoint(recs, state)
 	}
 }
@@ -311,7 +353,7 @@ func (j *Job) Copy(ctx context.Context, s *Span, body io.Reader, alive func()) e
 					return fmt.Errorf("writing %s: %w", j.name+PartSuffix, err)
 				}
 				ps.commit(s, w)
-				j.rep.Progress(j.recv.Add(w))
+				j.addReceived(w)
 				j.wb.wrote(f, w)
 			}
 			if w < int64(k) {

@@ -8,7 +8,6 @@ import (
 	"io/fs"
 	"net/url"
 	"os"
-	"syscall"
 
 	"github.com/haul-dl/haul/engine/safename"
 )
@@ -176,8 +175,8 @@ func (j *Job) wasAdopted() bool {
 }
 
 func joinWarn(a, b string) string {
-	if a == "" {
-		return b
+	if a == "" || b == "" {
+		return a + b
 	}
 	return a + "; " + b
 }
@@ -224,72 +223,37 @@ func (j *Job) complete(ctx context.Context) (Result, error) {
 	if err := f.Close(); err != nil {
 		return Result{}, fmt.Errorf("closing %s: %w", part, err)
 	}
-	final, err := j.place(name)
+	final, err := j.place(name, ps.records())
 	if err != nil {
 		return Result{}, err
 	}
 	// The folder is flushed so the name survives a crash, by the same
 	// stream of flushes as the files' bytes: one flush of the file system
 	// can cover the names of some files and the bytes of others (see
-	// datasync.go, dirsync.go).
-	_, _ = j.flush(j.syncDir)
+	// datasync.go, dirsync.go). It is tried twice; the file is complete
+	// and in place either way, so a failure is a warning, not a failure
+	// (which would fetch the file again).
+	var warn string
+	if _, err := j.flush(j.syncDir); err != nil {
+		if _, err = j.flush(j.syncDir); err != nil {
+			warn = fmt.Sprintf("the folder could not be flushed to disk (%v): after a crash, %s may be missing", err, safename.Display(final))
+		}
+	}
 	j.mu.Lock()
 	j.name = final
+	warn = joinWarn(j.warning, warn)
 	j.mu.Unlock()
-	return Result{Name: final, Total: total}, nil
+	return Result{Name: final, Total: total, Warning: warn}, nil
 }
 
 // syncDir flushes the download folder, through the handle its
 // transfers share (see folders.go).
 func (j *Job) syncDir() error {
-	return j.folderHandle().dir.Sync()
-}
-
-// place moves NAME.part to NAME, or to a free "NAME (n)" if something
-// appeared at NAME meanwhile. A hard link then unlink never replaces an
-// existing file; where links are not supported it falls back to a rename
-// after checking the name is free.
-func (j *Job) place(name string) (string, error) {
-	root, dir := j.root, j.spec.Dir
-	part := name + PartSuffix
-	for range 100 {
-		err := root.Link(part, name)
-		if err == nil {
-			if err := root.Remove(part); err != nil {
-				return "", fmt.Errorf("removing %s: %w", part, err)
-			}
-			return name, nil
-		}
-		if errors.Is(err, fs.ErrExist) {
-			// Unique skips names whose .part exists, which includes ours:
-			// rename our .part to the new name's first.
-			next, err := j.reserveName(name)
-			if err != nil {
-				return "", fmt.Errorf("choosing a free file name: %w", err)
-			}
-			if err := root.Rename(part, next+PartSuffix); err != nil {
-				j.rep.Release(dir, next)
-				return "", fmt.Errorf("renaming %s: %w", part, err)
-			}
-			j.rep.Release(dir, name)
-			j.mu.Lock()
-			j.name = next
-			j.mu.Unlock()
-			name, part = next, next+PartSuffix
-			continue
-		}
-		if errors.Is(err, syscall.EPERM) || errors.Is(err, syscall.ENOTSUP) || errors.Is(err, syscall.EXDEV) || errors.Is(err, syscall.EMLINK) {
-			if _, serr := root.Lstat(name); serr == nil {
-				continue
-			}
-			if err := root.Rename(part, name); err != nil {
-				return "", fmt.Errorf("renaming %s: %w", part, err)
-			}
-			return name, nil
-		}
-		return "", fmt.Errorf("moving %s into place: %w", part, err)
+	d := j.folderHandle()
+	if j.env.dirs.syncDir != nil {
+		return j.env.dirs.syncDir(d)
 	}
-	return "", errors.New("could not find a free file name")
+	return d.dir.Sync()
 }
 
 // verify reads the file once and checks every expected digest.

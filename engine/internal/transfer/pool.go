@@ -30,6 +30,7 @@ type pool struct {
 	allowed  int                       // connections the ramp allows now (see ramp.go)
 	extras   map[*extraWorker]struct{} // the extra connections running
 	firstErr error
+	drops    int           // connections that left after a transient failure (see dropOne)
 	none     chan struct{} // closed when the last worker left
 }
 
@@ -110,7 +111,7 @@ func (p *pool) spawnExtra() bool {
 	want, _, _ := p.j.wantConns()
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if p.workers == 0 || p.workers >= min(want, p.allowed) || !p.j.pieces().hasWork(p.j.env.MinPiece) {
+	if p.workers == 0 || p.workers >= min(want, p.allowed) || p.j.oneConn.Load() || !p.j.pieces().hasWork(p.j.env.MinPiece) {
 		return false
 	}
 	slot := p.j.env.Hosts.tryTake(p.host, p.workers)
@@ -162,6 +163,37 @@ func (p *pool) leaveLocked() {
 	if p.workers--; p.workers == 0 {
 		close(p.none)
 	}
+}
+
+// dropOne reports whether a connection that failed with err may leave
+// quietly rather than fail the attempt: the failure is transient (a drop,
+// a reset, a stall), other connections still run, and fewer than
+// maxDrops connections left this way in this attempt. Their bytes in
+// flight are kept; a failing attempt would cancel all of them.
+func (p *pool) dropOne(err error) bool {
+	if again, _ := Retryable(err); !again || errors.Is(err, context.Canceled) || p.ctx.Err() != nil {
+		return false
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.workers < 2 || p.drops >= maxDrops {
+		return false
+	}
+	p.drops++
+	return true
+}
+
+// maxDrops bounds the connections of one attempt that leave after a
+// transient failure while others go on (see dropOne): a server that
+// drops every extra connection soon fails the attempt, which then waits
+// its backoff.
+const maxDrops = 8
+
+// others reports whether workers other than the caller are running.
+func (p *pool) others() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.workers > 1
 }
 
 func (p *pool) fail(err error) {
@@ -219,6 +251,23 @@ func (p *pool) work(slot *Slot, s *Span, body io.ReadCloser, alive func(), w *ex
 			return // closed by the ramp: the others take its piece
 		}
 		if err != nil {
+			if errors.Is(err, errWrongRange) {
+				if p.others() {
+					// The server botches parallel ranges: the download goes
+					// on over the other connections, and opens no more (an
+					// attempt they leave unfinished is retried over one).
+					p.j.oneConn.Store(true)
+					return
+				}
+				if p.j.oneConn.Load() {
+					// The server is known to botch parallel ranges, and
+					// If-Range held: not a change, a retry over one.
+					err = &botchedRange{err}
+				}
+			}
+			if p.dropOne(err) {
+				return // the others go on and take its piece; the spawner may open another
+			}
 			var se *StatusError
 			if extra && errors.As(err, &se) && (se.Code == http.StatusServiceUnavailable || se.Code == http.StatusTooManyRequests) {
 				return // the server wants fewer connections: leave it to the others

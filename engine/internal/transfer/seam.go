@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net/http"
 	"net/url"
 	"os"
@@ -12,6 +13,7 @@ import (
 	"time"
 
 	"github.com/haul-dl/haul/engine/hls"
+	"github.com/haul-dl/haul/engine/safename"
 )
 
 // What a protocol of its own package (transfer/hls, transfer/dash) uses
@@ -227,7 +229,9 @@ func (j *Job) ReplacePart(from, side string) error {
 		f.Close()
 		return fmt.Errorf("checking %s: %w", part, err)
 	}
-	_ = j.root.Remove(side)
+	if err := j.root.Remove(side); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		j.warning = joinWarn(j.warning, fmt.Sprintf("could not delete %s: %v", safename.Display(side), err))
+	}
 	j.file = j.wrap(f)
 	j.ps = newPieceSet([]Piece{{Start: 0, Pos: fi.Size(), End: fi.Size()}})
 	j.livePieces.Store(j.ps)

@@ -81,20 +81,17 @@ func (j *Job) CloseSide(name string) error {
 	return nil
 }
 
-// syncSidesLocked flushes the open side files (and with closing closes
-// them); called by checkpoint with j.mu held.
-func (j *Job) syncSidesLocked(closing bool) error {
+// syncSides flushes the side files given (and with closing closes
+// them); called by checkpoint outside j.mu.
+func syncSides(sides []side, closing bool) error {
 	var errs []error
-	for _, s := range j.sides {
+	for _, s := range sides {
 		if err := s.file.Sync(); err != nil {
 			errs = append(errs, fmt.Errorf("flushing %s: %w", s.name, err))
 		}
 		if closing {
 			s.file.Close()
 		}
-	}
-	if closing {
-		j.sides = nil
 	}
 	return errors.Join(errs...)
 }

@@ -159,6 +159,10 @@ type Env struct {
 	SplitAbove int64
 	// WrapFile, if set, wraps each .part file opened (tests inject faults).
 	WrapFile func(File) File
+	// Hook, if set, is called at the named points of finishing a file:
+	// "placing" (its final name recorded, before the move) and "placed"
+	// (under its name, before Run returns). Tests kill the process there.
+	Hook func(point string)
 
 	dirs dirSyncs // folder flushes shared by the files finishing at once
 }
@@ -178,6 +182,9 @@ type File interface {
 type Result struct {
 	Name  string // the final file name (may differ from the reserved one)
 	Total int64  // the file's size
+	// Warning tells what went wrong without spoiling the file (a flush
+	// of its folder failed, a side file could not be removed); "" if none.
+	Warning string
 }
 
 // Run transfers spec to completion with p, retrying transient failures
