@@ -25,6 +25,7 @@ func (nopReporter) Stream(string, string)       {}
 func (nopReporter) Filed(string)                {}
 func (nopReporter) Live(func() []Piece)         {}
 func (nopReporter) Fetching(bool)               {}
+func (nopReporter) Placing(string, []Piece)     {}
 
 // testJob is a Job for u whose saved size is total.
 func testJob(t *testing.T, u string, total int64) *Job {

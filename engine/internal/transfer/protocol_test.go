@@ -73,6 +73,7 @@ func (r *memReporter) Stream(string, string)    {}
 func (r *memReporter) Filed(string)             {}
 func (r *memReporter) Live(func() []Piece)      {}
 func (r *memReporter) Fetching(bool)            {}
+func (r *memReporter) Placing(string, []Piece)  {}
 func (r *memReporter) Release(dir, name string) { r.mu.Lock(); delete(r.names, name); r.mu.Unlock() }
 func (r *memReporter) Taken(dir, name string) bool {
 	r.mu.Lock()

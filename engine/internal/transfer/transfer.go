@@ -123,6 +123,13 @@ type Reporter interface {
 	// returns. It is called from the transfer's goroutine, only when the
 	// answer changes.
 	Fetching(on bool)
+	// Placing says the complete .part (flushed, holding pieces) is about
+	// to be moved to name. It returns once that is recorded durably, or
+	// when the owner cannot record it (it then says why itself). After a
+	// crash in the middle of placing, the owner can then tell a download
+	// whose .part is gone because it is in place under that name from one
+	// whose .part was lost.
+	Placing(name string, pieces []Piece)
 	// Names guards the file names of all downloads in a folder.
 	Names
 }

@@ -35,6 +35,7 @@ func (*names) Stream(string, string)               {}
 func (*names) Filed(string)                        {}
 func (*names) Live(func() []transfer.Piece)        {}
 func (*names) Fetching(bool)                       {}
+func (*names) Placing(string, []transfer.Piece)    {}
 func (n *names) Taken(_, name string) bool         { n.mu.Lock(); defer n.mu.Unlock(); return n.taken[name] }
 func (n *names) Release(_, name string)            { n.mu.Lock(); delete(n.taken, name); n.mu.Unlock() }
 func (n *names) Reserve(_, name string) bool {
