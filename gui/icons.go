@@ -75,11 +75,11 @@ var (
 func (i rowIcon) resource() fyne.Resource {
 	switch i {
 	case iconImage:
-		return theme.FileImageIcon()
+		return theme.MediaPhotoIcon()
 	case iconVideo:
-		return theme.FileVideoIcon()
+		return theme.MediaVideoIcon()
 	case iconAudio:
-		return theme.FileAudioIcon()
+		return theme.MediaMusicIcon()
 	case iconArchive:
 		return archiveIcon
 	case iconDiskImage:
@@ -87,7 +87,7 @@ func (i rowIcon) resource() fyne.Resource {
 	case iconPackage:
 		return packageIcon
 	case iconDocument:
-		return theme.FileTextIcon()
+		return theme.DocumentIcon()
 	case iconProgram:
 		return theme.FileApplicationIcon()
 	}

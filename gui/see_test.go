@@ -62,8 +62,8 @@ func TestSpeedPresetsOneClickFromTheStatusBar(t *testing.T) {
 func TestRowShowsTheFileKindIcon(t *testing.T) {
 	h := newHarness(t)
 	names := map[string]fyne.Resource{
-		"a": theme.FileImageIcon(), "b": theme.FileVideoIcon(), "c": theme.FileAudioIcon(),
-		"d": archiveIcon, "e": theme.FileTextIcon(), "f": theme.FileApplicationIcon(), "g": theme.FileIcon(),
+		"a": theme.MediaPhotoIcon(), "b": theme.MediaVideoIcon(), "c": theme.MediaMusicIcon(),
+		"d": archiveIcon, "e": theme.DocumentIcon(), "f": theme.FileApplicationIcon(), "g": theme.FileIcon(),
 	}
 	h.u.apply([]engine.Snapshot{
 		{ID: "a", Name: "photo.JPG", State: engine.Queued, Total: -1},
