@@ -227,12 +227,13 @@ func (m *Manager) SetMaxActive(n int) {
 	m.mu.Lock()
 	defer m.unlock()
 	m.maxActive = max(n, 1)
-	// Running downloads beyond the new limit go back to the queue.
-	active := 0
+	// Fetching downloads beyond the new limit go back to the queue;
+	// finishing ones do not count (see holdsSlot).
+	fetching := 0
 	for _, d := range m.order {
-		if d.state == Active {
-			active++
-			if active > m.maxActive && d.run != nil {
+		if d.holdsSlot() {
+			fetching++
+			if fetching > m.maxActive && d.state == Active {
 				d.state = Queued
 				d.run.cancel(errPause)
 				m.touch(d)
