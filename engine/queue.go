@@ -362,11 +362,12 @@ func (d *download) holdsSlot() bool { return d.run != nil && !d.run.finishing }
 // schedule starts queued downloads while there is room: fewer than
 // maxActive hold a slot (holdsSlot), and fewer than twice that have a
 // run, counting those whose files are being finished (so a slow disk
-// bounds how far fetching runs ahead of it). Called with m.mu held.
+// bounds how far fetching runs ahead of it); none while the schedule's
+// queue window is closed (schedule.go). Called with m.mu held.
 func (m *Manager) schedule() {
 	m.schedules++
 	full := func() bool { return m.running >= m.maxActive || m.running+m.finishing >= 2*m.maxActive }
-	if m.closed || full() {
+	if m.closed || m.shut || full() {
 		return
 	}
 	for _, d := range m.order {

@@ -298,7 +298,7 @@ func (u *UI) applySettings(s settings) {
 // engineSettings is the engine call that applies s, for the worker. UI
 // goroutine only.
 func (u *UI) engineSettings(s settings) func() {
-	rate := u.effectiveRate(s) // the schedule's limit while it is in force
+	rate := int64(s.RateLimitKiB) << 10 // the engine's schedule may hold a limit of its own
 	return func() {
 		u.m.SetConnections(s.Connections)
 		u.m.SetRateLimit(rate)
