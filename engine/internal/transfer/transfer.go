@@ -4,8 +4,8 @@
 //
 // It knows nothing of the engine's queue, list or store: a running
 // transfer reads only its Spec and its Env, and reports back through a
-// Reporter. What is specific to a protocol (HTTP today, HLS video later)
-// sits behind the Protocol interface; everything else — the .part file,
+// Reporter. What is specific to a protocol (HTTP, HLS video) sits
+// behind the Protocol interface; everything else — the .part file,
 // the pieces and their checkpoints, speed and connection limits, host
 // slots, retries with backoff, the file name, verification and the final
 // placement — is shared by every protocol.
