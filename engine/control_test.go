@@ -23,12 +23,17 @@ func TestDownloadLimitAndConnectionsApplyLiveAndPersist(t *testing.T) {
 	if err := e.m.SetDownloadConnections(id, 1); err != nil {
 		t.Fatal(err)
 	}
-	// Limited to 64 KiB/s, 4 MiB takes a minute: it is still running
-	// after a moment, on one connection.
+	// Limited to 64 KiB/s, 4 MiB takes a minute. The rate observed over
+	// 192 KiB is at most the limit, plus a burst and a read in flight
+	// (32 KiB each): a slow machine only makes it lower.
+	const limit, span, slack = 64 << 10, 192 << 10, 64 << 10
 	s := e.waitFor(id, "some bytes", func(s Snapshot) bool { return s.Received > 0 })
-	time.Sleep(300 * time.Millisecond)
-	if s, _ = e.m.Get(id); s.State != Active || s.Received > 1<<20 || s.Conns > 1 {
-		t.Fatalf("under its own limit: %v, %d bytes, %d connections", s.State, s.Received, s.Conns)
+	from, begin := s.Received, time.Now()
+	s = e.waitFor(id, "192 KiB more", func(s Snapshot) bool { return s.Received >= from+span || s.State.Finished() })
+	elapsed := time.Since(begin)
+	if got, allowed := s.Received-from, int64(limit*elapsed.Seconds())+slack; s.State != Active || got > allowed || s.Conns > 1 {
+		t.Fatalf("under its own limit of 64 KiB/s: %v, %d bytes in %v (%.0f KiB/s; at most %d bytes allowed), %d connections",
+			s.State, got, elapsed, float64(got)/elapsed.Seconds()/1024, allowed, s.Conns)
 	}
 	e.reopen()
 	if rate, conns, err := e.m.DownloadLimits(id); err != nil || rate != 64<<10 || conns != 1 {
