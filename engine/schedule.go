@@ -115,7 +115,8 @@ func (m *Manager) decideLocked(dec schedule.Decision) {
 	wasShut := m.shut
 	m.dec, m.shut = dec, !dec.QueueRuns
 	m.global.SetRate(m.rateLocked())
-	if m.shut && !wasShut {
+	switch {
+	case m.shut && !wasShut:
 		for _, d := range m.order {
 			if d.state == Active && d.holdsSlot() {
 				d.state = Queued
@@ -123,8 +124,9 @@ func (m *Manager) decideLocked(dec schedule.Decision) {
 				m.touch(d)
 			}
 		}
+	case wasShut && !m.shut:
+		m.schedule() // the queue opened
 	}
-	m.schedule()
 }
 
 // rateLocked is the total speed limit in force: the schedule's inside
