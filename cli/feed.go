@@ -205,6 +205,10 @@ func (s *session) onFeed(ev feedEvent) {
 	s.pending[ev.id] = &item{last: ev.had, unload: ev.input}
 	if stopped(snap.State) {
 		s.resolve(snap, ev.existing && snap.State == engine.Completed)
+		return
+	}
+	if snap.State == engine.Queued {
+		s.sayHeld()
 	}
 }
 

@@ -32,7 +32,9 @@ as arguments may use the same patterns as -i (quote them for the shell).
   --state DIR     where Haul keeps its download list and resume state
                   (default: the same folder as the Haul window, so downloads
                   started here appear there). Only one Haul can use a state
-                  folder at a time.
+                  folder at a time. The schedule set in the window is kept
+                  there too: while its queue hours are closed, downloads
+                  wait queued, and during its speed hours its limit applies.
   --json          print one JSON object per line for each finished download,
                   and nothing else, on standard output:
                   {"id":"…","url":"…","path":"…","status":"completed"|"failed",

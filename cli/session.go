@@ -71,6 +71,7 @@ type session struct {
 	fed      bool // every link has been handed to the manager
 	checked  bool // the input was read once already and its rejections reported
 	total    int  // links expected in all; 0 when unknown (standard input)
+	heldSaid bool // the schedule's closed queue was reported
 
 	readBytes, readLines atomic.Int64
 	started              time.Time
@@ -285,4 +286,23 @@ func (s *session) redraw() {
 	}
 	w, _ := s.v.size()
 	s.v.draw(progressLines(active, w, footer, time.Now()))
+}
+
+// sayHeld tells, once, that the schedule's queue window is closed, so a
+// download that waits queued is not taken for a hang. The engine keeps
+// the schedule (the window edits it); haul get follows it.
+func (s *session) sayHeld() {
+	if s.heldSaid {
+		return
+	}
+	dec := s.m.ScheduleDecision()
+	if dec.QueueRuns {
+		return
+	}
+	s.heldSaid = true
+	until := ""
+	if !dec.QueueUntil.IsZero() {
+		until = " until " + dec.QueueUntil.Format("Mon 15:04")
+	}
+	s.v.message("haul get: the schedule keeps the queue closed" + until + ": the downloads wait (the schedule is set in Haul's window; Ctrl+C stops)")
 }

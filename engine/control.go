@@ -36,20 +36,31 @@ func (m *Manager) DownloadLimits(id string) (bytesPerSec int64, conns int, err e
 }
 
 // StartNow starts a queued, paused or failed download at once, past the
-// limit of downloads at once.
+// limit of downloads at once. One that is still stopping (paused, its
+// last flush running) is queued again and starts as soon as it stopped.
 func (m *Manager) StartNow(id string) error {
 	return m.act(id, func(d *download) {
 		switch d.state {
 		case Queued, Paused, Failed:
-			if d.run != nil {
-				return // still stopping: it starts with the queue
-			}
 			m.requeue(d)
+			if d.run != nil {
+				d.run.startNow = true
+				return
+			}
 			if !m.closed {
 				m.start(d)
 			}
 		}
 	})
+}
+
+// startNowIfAsked starts a download whose run has just ended if a Start
+// now came while it was stopping and nothing stopped it since. Called
+// with m.mu held, after d.run is cleared.
+func (m *Manager) startNowIfAsked(d *download, r *runState) {
+	if r.startNow && d.state == Queued && d.run == nil && !m.closed {
+		m.start(d)
+	}
 }
 
 // SetFoldersByKind turns Options.FoldersByKind on or off for downloads

@@ -83,8 +83,13 @@ func TestEveryCloseWaitsForTheOneShutdown(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	release := make(chan struct{})
-	m.wrapFile = func(f partFile) partFile { return &blockingSync{f, release} }
+	// The shutdown's last flush waits until the test calls Close, and
+	// says when it is done: a Close that returned before it had not
+	// waited for the shutdown (on a slow machine the flush only comes
+	// later still).
+	closing := make(chan struct{})
+	var flushed atomic.Bool
+	m.wrapFile = func(f partFile) partFile { return &flushAfter{f, closing, &flushed} }
 	id, err := m.Add(Request{URL: srv.URL("/a.bin")})
 	if err != nil {
 		t.Fatal(err)
@@ -99,16 +104,11 @@ func TestEveryCloseWaitsForTheOneShutdown(t *testing.T) {
 		m.mu.Unlock()
 		time.Sleep(time.Millisecond)
 	}
-	var released atomic.Bool
-	go func() {
-		time.Sleep(100 * time.Millisecond)
-		released.Store(true)
-		close(release)
-	}()
+	close(closing)
 	if err := m.Close(); err != nil {
 		t.Fatal(err)
 	}
-	if !released.Load() {
+	if !flushed.Load() {
 		t.Fatal("Close returned while the shutdown was still saving progress")
 	}
 	m2, err := Open(context.Background(), opt)
@@ -119,6 +119,21 @@ func TestEveryCloseWaitsForTheOneShutdown(t *testing.T) {
 	if s, _ := m2.Get(id); s.Received == 0 {
 		t.Error("progress was not saved")
 	}
+}
+
+// flushAfter holds a .part file's Sync until start is closed, and marks
+// done once it has flushed.
+type flushAfter struct {
+	partFile
+	start <-chan struct{}
+	done  *atomic.Bool
+}
+
+func (f *flushAfter) Sync() error {
+	<-f.start
+	err := f.partFile.Sync()
+	f.done.Store(true)
+	return err
 }
 
 func TestFailedOpenLeaksNothing(t *testing.T) {

@@ -86,6 +86,9 @@ type runState struct {
 	// finishing is whether the run gave its slot back while its file is
 	// being finished (see reporter.Fetching).
 	finishing bool
+	// startNow is set by a Start now that came while the run was
+	// stopping: the download starts again as soon as it has stopped.
+	startNow bool
 }
 
 // partFile is the open .part file (tests wrap it to inject faults).

@@ -112,28 +112,41 @@ func TestActiveLimitHolds(t *testing.T) {
 }
 
 func TestTransientFailuresAreRetried(t *testing.T) {
-	data := randomBytes(600 << 10)
+	const size = 600 << 10
+	data := randomBytes(size)
+	// lost is what the faults cost at most: the body bytes of the
+	// answers they cut short (a retry may fetch them again). On one
+	// connection nothing else is fetched twice.
 	cases := []struct {
-		name string
-		opts []testserver.Option
+		name     string
+		opts     []testserver.Option
+		requests int   // the answers the server gives, retries included
+		lost     int64 // body bytes the faults may waste
 	}{
-		{"reset mid-body", []testserver.Option{testserver.ResetAfter(100<<10, 2)}},
-		{"503 with Retry-After", []testserver.Option{testserver.Status(503, 2, "0")}},
-		{"429", []testserver.Option{testserver.Status(429, 1, "")}},
-		{"500", []testserver.Option{testserver.Status(500, 2, "")}},
-		{"stalled body", []testserver.Option{testserver.Stall(50<<10, 10*time.Second, 1)}},
-		{"chunked", []testserver.Option{testserver.Chunked()}},
+		{"reset mid-body", []testserver.Option{testserver.ResetAfter(100<<10, 2)}, 3, 2 * 100 << 10},
+		{"503 with Retry-After", []testserver.Option{testserver.Status(503, 2, "0")}, 3, 0},
+		{"429", []testserver.Option{testserver.Status(429, 1, "")}, 2, 0},
+		{"500", []testserver.Option{testserver.Status(500, 2, "")}, 3, 0},
+		{"stalled body", []testserver.Option{testserver.Stall(50<<10, 10*time.Second, 1)}, 2, 50 << 10},
+		{"chunked", []testserver.Option{testserver.Chunked()}, 1, 0},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			srv := testserver.New()
 			defer srv.Close()
 			srv.Add("/f.bin", data, tc.opts...)
-			e := newEnv(t, func(o *Options) { o.StallTimeout = 300 * time.Millisecond })
+			e := newEnv(t, func(o *Options) { o.StallTimeout = 300 * time.Millisecond; o.Connections = 1 })
 			id := e.add(srv.URL("/f.bin"))
 			s := e.mustComplete(id, data)
 			if s.Warning != "" {
 				t.Errorf("warning %q", s.Warning)
+			}
+			st := srv.Stats("/f.bin")
+			if st.BytesSent < size || st.BytesSent > size+tc.lost {
+				t.Errorf("the server sent %d body bytes for a %d-byte file; want from %d to %d", st.BytesSent, size, size, size+tc.lost)
+			}
+			if st.Requests != tc.requests {
+				t.Errorf("the server answered %d requests; want %d", st.Requests, tc.requests)
 			}
 		})
 	}

@@ -6,7 +6,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/haul-dl/haul/engine/testserver"
 )
@@ -105,8 +104,7 @@ func TestHeadersAreAskedForAgainAfterRestart(t *testing.T) {
 	e := newEnv(t, func(o *Options) { o.Connections = 1 })
 	withHeaders := func(r *Request) { r.Header = browserHeaders() }
 	id := e.add(srv.URL("/f.bin"), withHeaders)
-	e.waitFor(id, "progress", func(s Snapshot) bool { return s.Received > 100<<10 })
-	time.Sleep(120 * time.Millisecond) // let a checkpoint record it
+	e.waitSaved(id, 100<<10)
 	e.reopen()
 	s, _ := e.m.Get(id)
 	if s.State != Failed || s.Problem.Kind != KindAuth || !strings.Contains(s.Err, "browser") {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
+	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -109,6 +110,21 @@ func (e *env) waitFor(id string, what string, cond func(Snapshot) bool) Snapshot
 	s, _ := e.m.Get(id)
 	e.t.Fatalf("timed out waiting for %s: %+v", what, s)
 	return s
+}
+
+// waitSaved waits until a checkpoint has flushed and recorded at least
+// atLeast bytes of the download (Details.Saved), so that a restart finds
+// them.
+func (e *env) waitSaved(id string, atLeast int64) {
+	e.t.Helper()
+	e.waitFor(id, fmt.Sprintf("a checkpoint to record %d bytes", atLeast), func(Snapshot) bool {
+		d, ok := e.m.Details(id)
+		var saved int64
+		for _, r := range d.Saved {
+			saved += r.End - r.Start
+		}
+		return ok && saved >= atLeast
+	})
 }
 
 func (e *env) mustComplete(id string, want []byte) Snapshot {

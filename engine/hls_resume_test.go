@@ -139,9 +139,7 @@ func TestHLSRefusals(t *testing.T) {
 }
 
 func TestHLSSeparateAudioIsMuxedWithFFmpeg(t *testing.T) {
-	if _, err := exec.LookPath("ffmpeg"); err != nil {
-		t.Skip("SKIPPED: ffmpeg is not installed, so muxing the separate audio is not tested (apt-get install ffmpeg)")
-	}
+	needTool(t, "ffmpeg", "muxing the separate audio is not tested")
 	srv := testserver.New()
 	defer srv.Close()
 	srv.AddHLS("/v")
@@ -157,10 +155,7 @@ func TestHLSSeparateAudioIsMuxedWithFFmpeg(t *testing.T) {
 	if st, err := os.Stat(s.Path()); err != nil || st.Size() != s.Total {
 		t.Errorf("size %v, snapshot total %d (%v)", st, s.Total, err)
 	}
-	if _, err := exec.LookPath("ffprobe"); err != nil {
-		t.Log("ffprobe is not installed: the muxed file's streams are not checked")
-		return
-	}
+	needTool(t, "ffprobe", "the muxed file's streams are not checked")
 	out, err := exec.Command("ffprobe", "-v", "error", "-show_entries", "stream=codec_type", "-of", "csv=p=0", s.Path()).Output()
 	if err != nil || strings.Fields(string(out)) == nil || !strings.Contains(string(out), "video") || !strings.Contains(string(out), "audio") {
 		t.Errorf("ffprobe streams %q (%v), want a video and an audio", out, err)
@@ -171,9 +166,7 @@ func TestHLSSeparateAudioIsMuxedWithFFmpeg(t *testing.T) {
 // ffprobe, where it is installed, and compares its duration with the
 // playlist's.
 func TestHLSOutputDecodesWithItsDuration(t *testing.T) {
-	if _, err := exec.LookPath("ffprobe"); err != nil {
-		t.Skip("SKIPPED: ffprobe is not installed, so the saved streams are not decoded (apt-get install ffmpeg)")
-	}
+	needTool(t, "ffprobe", "the saved streams are not decoded")
 	srv := testserver.New()
 	defer srv.Close()
 	srv.AddHLS("/v")

@@ -12,6 +12,7 @@ import (
 
 	"github.com/haul-dl/haul/engine/internal/transfer"
 	"github.com/haul-dl/haul/engine/store"
+	"github.com/haul-dl/haul/schedule"
 )
 
 // Manager runs downloads. All its methods are safe for concurrent use.
@@ -48,8 +49,13 @@ type Manager struct {
 	running   int // downloads with a run that fetches (holds a slot)
 	finishing int // downloads with a run whose file is being finished
 	nextSeq   int64
-	schedules int      // times the scheduler ran (read by tests)
-	after     []func() // I/O decided under mu, done by unlock once it is released
+	schedules int   // times the scheduler ran (read by tests)
+	rate      int64 // the total speed limit set (SetRateLimit)
+	dec       schedule.Decision
+	shut      bool // the schedule's queue window is closed: nothing starts
+	// onSchedule is told each decision of the schedule (OnSchedule).
+	onSchedule func(schedule.Decision)
+	after      []func() // I/O decided under mu, done by unlock once it is released
 
 	// Records waiting to be written by the saver, newest state only.
 	saveMu   sync.Mutex           // one writer at a time, so writes land in order
@@ -66,6 +72,8 @@ type Manager struct {
 	commits    atomic.Int64 // batches written (read by tests)
 
 	publishNow chan struct{} // a state changed: publish without waiting for the tick
+
+	sched *schedule.Runner // the schedule (schedule.go)
 
 	// wrapFile lets tests inject write faults (disk full) into .part files.
 	wrapFile func(partFile) partFile
@@ -109,6 +117,7 @@ func Open(ctx context.Context, opt Options) (*Manager, error) {
 		saved:      make(chan struct{}),
 		publishNow: make(chan struct{}, 1),
 		maxActive:  opt.MaxActive,
+		rate:       opt.RateLimit,
 	}
 	m.byKind.Store(opt.FoldersByKind)
 	m.client.Store(client)
@@ -127,10 +136,16 @@ func Open(ctx context.Context, opt Options) (*Manager, error) {
 		st.Close()
 		return nil, err
 	}
+	plan, err := m.loadSchedule()
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
 	m.ctx, m.cancel = context.WithCancel(context.WithoutCancel(ctx))
 	m.wg.Add(2)
 	go m.publishLoop()
 	go m.saveLoop()
+	m.startSchedule(plan)
 	// Cancelling the caller's ctx closes the manager properly (saving
 	// progress) instead of failing every running download.
 	stopWatch := context.AfterFunc(ctx, func() { m.Close() })
@@ -239,12 +254,13 @@ func (m *Manager) SetMaxActive(n int) {
 	m.mu.Lock()
 	defer m.unlock()
 	m.maxActive = max(n, 1)
-	// Running downloads beyond the new limit go back to the queue.
-	active := 0
+	// Fetching downloads beyond the new limit go back to the queue;
+	// finishing ones do not count (see holdsSlot).
+	fetching := 0
 	for _, d := range m.order {
-		if d.state == Active {
-			active++
-			if active > m.maxActive && d.run != nil {
+		if d.holdsSlot() {
+			fetching++
+			if fetching > m.maxActive && d.state == Active {
 				d.state = Queued
 				d.run.cancel(errPause)
 				m.touch(d)
@@ -260,8 +276,14 @@ func (m *Manager) SetConnections(n int) { m.global.SetConnections(max(n, 1)) }
 
 // SetRateLimit caps the total download speed in bytes per second across
 // all downloads; 0 removes the cap. It applies at once, to the reads in
-// progress too.
-func (m *Manager) SetRateLimit(bytesPerSec int64) { m.global.SetRate(bytesPerSec) }
+// progress too, except inside the schedule's limit window, whose limit
+// is in force until it ends.
+func (m *Manager) SetRateLimit(bytesPerSec int64) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.rate = bytesPerSec
+	m.global.SetRate(m.rateLocked())
+}
 
 // SetCACertFile changes the extra CA bundle trusted besides the system
 // roots ("" for none). New connections use it; running ones keep theirs.

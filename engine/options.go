@@ -3,6 +3,8 @@ package engine
 import (
 	"net/http"
 	"time"
+
+	"github.com/haul-dl/haul/schedule"
 )
 
 // Options configures a Manager. Zero values mean the documented defaults.
@@ -60,6 +62,10 @@ type Options struct {
 	CheckpointInterval time.Duration
 	// Transport replaces Haul's own HTTP transport (for tests).
 	Transport http.RoundTripper
+	// Clock and Location are the wall clock the schedule follows
+	// (defaults: the system clock and time.Local; tests set a fake one).
+	Clock    schedule.Clock
+	Location *time.Location
 }
 
 func (o Options) withDefaults() Options {

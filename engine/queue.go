@@ -373,15 +373,21 @@ func removeParts(dir, name string) error {
 	}
 	return errors.Join(errs...)
 }
+// holdsSlot reports whether d counts against MaxActive: it has a run
+// that fetches (one whose file is being finished gave its slot back, see
+// reporter.Fetching). m.running is the number of such downloads; both
+// schedule and SetMaxActive count by it. Called with m.mu held.
+func (d *download) holdsSlot() bool { return d.run != nil && !d.run.finishing }
 
 // schedule starts queued downloads while there is room: fewer than
-// maxActive fetch, and fewer than twice that have a run, counting those
-// whose files are being finished (so a slow disk bounds how far fetching
-// runs ahead of it). Called with m.mu held.
+// maxActive hold a slot (holdsSlot), and fewer than twice that have a
+// run, counting those whose files are being finished (so a slow disk
+// bounds how far fetching runs ahead of it); none while the schedule's
+// queue window is closed (schedule.go). Called with m.mu held.
 func (m *Manager) schedule() {
 	m.schedules++
 	full := func() bool { return m.running >= m.maxActive || m.running+m.finishing >= 2*m.maxActive }
-	if m.closed || full() {
+	if m.closed || m.shut || full() {
 		return
 	}
 	for _, d := range m.order {

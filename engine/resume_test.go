@@ -17,8 +17,7 @@ func TestResumeAfterRestartUsesRangeAndValidator(t *testing.T) {
 	srv.Add("/video.mp4", data, testserver.Throttle(512<<10))
 	e := newEnv(t, func(o *Options) { o.Connections = 2 })
 	id := e.add(srv.URL("/video.mp4"))
-	e.waitFor(id, "some progress on disk", func(s Snapshot) bool { return s.Received > 300<<10 })
-	time.Sleep(120 * time.Millisecond) // let a checkpoint record it
+	e.waitSaved(id, 300<<10)
 	e.reopen()
 	s, ok := e.m.Get(id)
 	if !ok {

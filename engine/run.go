@@ -134,6 +134,7 @@ func (m *Manager) finish(ctx context.Context, d *download, r *runState, res tran
 	d.refreshFinished()
 	m.touch(d)
 	m.persistLocked(d)
+	m.startNowIfAsked(d, r)
 	m.schedule()
 }
 

@@ -6,6 +6,7 @@ import (
 
 	"github.com/haul-dl/haul/engine"
 	"github.com/haul-dl/haul/remote/aria2box"
+	"github.com/haul-dl/haul/schedule"
 )
 
 // backend is a place that downloads: this computer's engine, or a remote
@@ -148,6 +149,13 @@ func (p *place) SetConnections(n int)            { p.local.SetConnections(n) }
 func (p *place) SetMaxActive(n int)              { p.local.SetMaxActive(n) }
 func (p *place) SetFoldersByKind(on bool)        { p.local.SetFoldersByKind(on) }
 func (p *place) SetCACertFile(path string) error { return p.local.SetCACertFile(path) }
+
+// The schedule is this computer's engine's: it holds the local queue,
+// never a box's.
+func (p *place) Schedule() schedule.Plan                { return p.local.Schedule() }
+func (p *place) SetSchedule(plan schedule.Plan) error   { return p.local.SetSchedule(plan) }
+func (p *place) ScheduleDecision() schedule.Decision    { return p.local.ScheduleDecision() }
+func (p *place) OnSchedule(f func(d schedule.Decision)) { p.local.OnSchedule(f) }
 
 var (
 	_ backend = localBackend{}

@@ -166,7 +166,7 @@ func (u *UI) addHandoffItems(items []instance.HandoffItem, dir, page string) {
 		source = pageLabel(page)
 	}
 	u.setActivity("Adding links…")
-	u.goJob(func(context.Context) {
+	u.addJob(func(context.Context) {
 		rep := &report{source: source, found: len(items)}
 		added := u.m.AddAll(handoffRequests(items, dir))
 		for i, a := range added {

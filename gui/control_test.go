@@ -3,6 +3,7 @@ package gui
 import (
 	"fmt"
 	"path/filepath"
+	"sync"
 	"testing"
 
 	"fyne.io/fyne/v2"
@@ -110,5 +111,32 @@ func TestTheScrollWheelOverAFieldScrollsTheDetails(t *testing.T) {
 	test.Scroll(c, at, 0, -60)
 	if d.scroll.Offset.Y == 0 {
 		t.Error("the wheel over the Connections field did not scroll the details")
+	}
+}
+
+// An add asked for after Save waits for the settings to reach the
+// engine: with the worker busy when Save is tapped, the link added next
+// still goes to its kind's folder.
+func TestAnAddAfterSaveWaitsForTheSettings(t *testing.T) {
+	h := newHarness(t)
+	busy := make(chan struct{})
+	var once sync.Once
+	free := func() { once.Do(func() { close(busy) }) }
+	t.Cleanup(free)
+	h.u.enqueue(func() { <-busy }) // an engine call still running
+	test.Tap(h.u.tools.settings)
+	d := h.u.setDlg
+	d.byKind.SetChecked(true)
+	test.Tap(d.saveBtn)
+	h.u.addText(h.url("/f/later.jpg"), "", "the test")
+	h.until("the add to wait for the settings", func() bool { return h.u.addsWaiting.Load() == 1 })
+	if n := len(h.m.List()); n != 0 {
+		t.Fatalf("%d downloads were added before the settings reached the engine", n)
+	}
+	free()
+	id := h.idByName("later.jpg")
+	h.waitState(id, engine.Completed)
+	if s, _ := h.m.Get(id); s.Dir != filepath.Join(h.dl, "Images") {
+		t.Errorf("added after folders by kind was saved, the picture went to %s", s.Dir)
 	}
 }

@@ -119,7 +119,6 @@ func (u *UI) applyDesktopSettings(s desktopSettings) {
 	d := u.desk
 	d.set = s
 	s.save(u.app.Preferences())
-	d.sched.runner.Set(s.Plan)
 	u.watching.Store(s.WatchClipboard)
 	if !s.WatchClipboard {
 		u.hideOffer()
@@ -133,9 +132,6 @@ func (u *UI) desktopApply(batch []engine.Snapshot, added []string) {
 	if d == nil {
 		return
 	}
-	if u.m.remote() == nil { // the schedule holds this computer's downloads, not a box's
-		u.holdAdded(added)
-	}
 	r, done := d.batches.observe(batch, added, u.model.sum, u.model.snapshot)
 	if !done {
 		return
@@ -143,7 +139,7 @@ func (u *UI) desktopApply(batch []engine.Snapshot, added []string) {
 	if d.set.NotifyBatches {
 		u.desk.opt.Notify(fyne.NewNotification("Haul", batchText(r)))
 	}
-	if d.set.Plan.WhenEmpty == schedule.Quit && u.model.sum.Paused == 0 && len(d.sched.held) == 0 {
+	if d.sched.plan.WhenEmpty == schedule.Quit && u.model.sum.Paused == 0 {
 		u.quit()
 	}
 }
@@ -174,14 +170,4 @@ func (u *UI) statusLine(c counts) string {
 		s += "  ·  " + note
 	}
 	return s
-}
-
-// effectiveRate is the speed limit the engine should have, in bytes per
-// second: the schedule's while it is in force, else the settings'. UI
-// goroutine only.
-func (u *UI) effectiveRate(s settings) int64 {
-	if u.desk != nil && u.desk.sched.have && u.desk.sched.dec.Limited {
-		return u.desk.sched.dec.Limit
-	}
-	return int64(s.RateLimitKiB) * 1024
 }

@@ -7,6 +7,7 @@ import (
 
 	"fyne.io/fyne/v2"
 
+	"github.com/haul-dl/haul/engine"
 	"github.com/haul-dl/haul/schedule/scheduletest"
 )
 
@@ -38,7 +39,8 @@ type desktopHarness struct {
 // settings that prefs saved; withTray gives it a tray.
 func newDesktopHarness(t *testing.T, now time.Time, withTray bool, prefs func(fyne.Preferences)) *desktopHarness {
 	t.Helper()
-	h := &desktopHarness{harness: newHarnessWithPrefs(t, prefs), clock: scheduletest.NewClock(now)}
+	clock := scheduletest.NewClock(now)
+	h := &desktopHarness{clock: clock, harness: newHarnessWithEngine(t, prefs, func(o *engine.Options) { o.Clock, o.Location = clock, zone })}
 	opt := desktopOptions{
 		Clock: h.clock, Location: zone,
 		Quit: func() { h.quits++ },

@@ -98,6 +98,13 @@ func newHarness(t *testing.T) *harness {
 // preferences that prefs (if set) saved before the start.
 func newHarnessWithPrefs(t *testing.T, prefs func(fyne.Preferences)) *harness {
 	t.Helper()
+	return newHarnessWithEngine(t, prefs, nil)
+}
+
+// newHarnessWithEngine is newHarnessWithPrefs with the engine's options
+// adjusted (its clock, say) by adjust, if set.
+func newHarnessWithEngine(t *testing.T, prefs func(fyne.Preferences), adjust func(*engine.Options)) *harness {
+	t.Helper()
 	a := test.NewTempApp(t)
 	root := t.TempDir()
 	h := &harness{t: t, app: a, srv: testserver.New(), loop: make(chan func(), 1024), root: root, dl: filepath.Join(root, "dl")}
@@ -105,7 +112,7 @@ func newHarnessWithPrefs(t *testing.T, prefs func(fyne.Preferences)) *harness {
 		prefs(a.Preferences())
 	}
 	set := loadSettings(a.Preferences(), h.dl)
-	m, caErr, err := openEngine(engine.Options{
+	opt := engine.Options{
 		StateDir:        filepath.Join(root, "state"),
 		DefaultDir:      h.dl,
 		MinPiece:        64 << 10,
@@ -114,7 +121,11 @@ func newHarnessWithPrefs(t *testing.T, prefs func(fyne.Preferences)) *harness {
 		RetryMax:        time.Millisecond,
 		PublishInterval: 10 * time.Millisecond,
 		CACertFile:      set.CACertFile,
-	})
+	}
+	if adjust != nil {
+		adjust(&opt)
+	}
+	m, caErr, err := openEngine(opt)
 	if err != nil {
 		t.Fatal(err)
 	}

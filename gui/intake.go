@@ -113,7 +113,7 @@ func (u *UI) addLinks(read func() ([]links.Link, *report), dir string, paused bo
 		dir = u.set.Dir
 	}
 	u.setActivity("Adding links…")
-	u.goJob(func(ctx context.Context) {
+	u.addJob(func(ctx context.Context) {
 		found, rep := read()
 		a := &adder{u: u, dir: dir, rep: rep, paused: paused, quality: quality}
 		tick := newTicker()
@@ -200,7 +200,7 @@ func (u *UI) drop(uris []fyne.URI) {
 // UI goroutine when all are read. UI goroutine only.
 func (u *UI) addFiles(paths []string, done func()) {
 	dir := u.set.Dir
-	u.goJob(func(ctx context.Context) {
+	u.addJob(func(ctx context.Context) {
 		for _, p := range paths {
 			if ctx.Err() != nil {
 				return

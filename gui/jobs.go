@@ -76,6 +76,25 @@ func (u *UI) goJob(job func(ctx context.Context)) {
 	}()
 }
 
+// addJob runs an add of links (job) on a goroutine of its own, like
+// goJob, once every engine call enqueued before it has run: an add never
+// overtakes the settings saved, or the pauses asked for, before it.
+func (u *UI) addJob(job func(ctx context.Context)) {
+	queued := make(chan struct{})
+	u.enqueue(func() { close(queued) })
+	u.goJob(func(ctx context.Context) {
+		u.addsWaiting.Add(1)
+		select {
+		case <-queued:
+			u.addsWaiting.Add(-1)
+		case <-ctx.Done():
+			u.addsWaiting.Add(-1)
+			return
+		}
+		job(ctx)
+	})
+}
+
 // ticker says when a background job should report progress again: at
 // most ten times a second.
 type ticker struct{ next time.Time }

@@ -207,6 +207,8 @@ func TestALaterBatchReplacesTheNotification(t *testing.T) {
 	b := newBusHarness(t, true, nil)
 	b.batch("a", 1)
 	first := b.calls(1)[0]
+	// The server has the call; its answer, the ID, is stored after.
+	b.until("the first notification's ID", func() bool { return b.notifier.shown.Load() != 0 })
 	id := b.notifier.shown.Load()
 	if first.Replaces != 0 || id == 0 {
 		t.Fatalf("the first notification replaced %d and got ID %d", first.Replaces, id)

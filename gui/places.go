@@ -150,7 +150,7 @@ func (u *UI) usePlace(name string, b *aria2box.Box) {
 	u.dl.clearSelection() // the new place's first batch is its whole list
 	u.followPlace(u.m.Subscribe())
 	if b == nil {
-		rate := u.effectiveRate(u.set)
+		rate := int64(u.set.RateLimitKiB) << 10 // the engine's schedule may hold a limit of its own
 		u.enqueue(func() { u.m.SetRateLimit(rate) })
 	}
 	u.showPlace()

@@ -6,7 +6,8 @@ import (
 	"github.com/haul-dl/haul/schedule"
 )
 
-// Preference keys of the desktop integration and the schedule.
+// Preference keys of the desktop integration, and those an older Haul
+// kept its schedule in (read once, see storedPlan).
 const (
 	prefCloseToTray    = "close_to_tray"
 	prefNotifyBatches  = "notify_batches"
@@ -23,18 +24,18 @@ const (
 	prefLimitDays  = "schedule_limit_days"
 	prefLimitKiB   = "schedule_limit_kib"
 	prefWhenEmpty  = "schedule_when_empty"
-	// prefHeld are the downloads the schedule paused, to resume when the
-	// queue window opens, across restarts.
+	// prefHeld are the downloads an older Haul's schedule paused; they
+	// are resumed when its plan moves into the engine.
 	prefHeld = "schedule_held"
 )
 
-// desktopSettings are the choices of the tray, notifications, clipboard
-// watching and the schedule, kept in Fyne's preferences with the others.
+// desktopSettings are the choices of the tray, notifications and
+// clipboard watching, kept in Fyne's preferences with the others. The
+// schedule is the engine's (see scheduler).
 type desktopSettings struct {
 	CloseToTray    bool // closing the window keeps Haul in the tray (where there is one)
 	NotifyBatches  bool // one notification when a batch of downloads finishes
 	WatchClipboard bool // offer links copied anywhere
-	Plan           schedule.Plan
 }
 
 // defaultPlan is the schedule offered before any was saved: switched
@@ -45,7 +46,49 @@ var defaultPlan = schedule.Plan{
 	LimitBytes: 500 << 10,
 }
 
+// editablePlan is p as the editor shows it: a window never set (off, on
+// no day) shows the default's times instead of 00:00 on no day.
+func editablePlan(p schedule.Plan) schedule.Plan {
+	if p.Queue == (schedule.Window{}) {
+		p.Queue = defaultPlan.Queue
+	}
+	if p.Limit == (schedule.Window{}) {
+		p.Limit = defaultPlan.Limit
+		if p.LimitBytes == 0 {
+			p.LimitBytes = defaultPlan.LimitBytes
+		}
+	}
+	return p
+}
+
 func loadDesktopSettings(p fyne.Preferences) desktopSettings {
+	return desktopSettings{
+		CloseToTray:    p.BoolWithFallback(prefCloseToTray, true),
+		NotifyBatches:  p.BoolWithFallback(prefNotifyBatches, true),
+		WatchClipboard: p.BoolWithFallback(prefWatchClipboard, false),
+	}
+}
+
+func (s desktopSettings) save(p fyne.Preferences) {
+	p.SetBool(prefCloseToTray, s.CloseToTray)
+	p.SetBool(prefNotifyBatches, s.NotifyBatches)
+	p.SetBool(prefWatchClipboard, s.WatchClipboard)
+}
+
+// planKeys are the preference keys an older Haul kept its schedule in.
+var planKeys = []string{
+	prefQueueOn, prefQueueStart, prefQueueEnd, prefQueueDays,
+	prefLimitOn, prefLimitStart, prefLimitEnd, prefLimitDays, prefLimitKiB,
+	prefWhenEmpty, prefHeld,
+}
+
+// storedPlan is the schedule an older Haul saved in the preferences, if
+// there is one (it saved every key at once). A window that does not
+// read as valid is the default's.
+func storedPlan(p fyne.Preferences) (schedule.Plan, bool) {
+	if p.IntWithFallback(prefQueueStart, -1) < 0 {
+		return schedule.Plan{}, false
+	}
 	d := defaultPlan
 	window := func(on, start, end, days string, def schedule.Window) schedule.Window {
 		w := schedule.Window{
@@ -71,27 +114,13 @@ func loadDesktopSettings(p fyne.Preferences) desktopSettings {
 	if plan.WhenEmpty != schedule.Quit {
 		plan.WhenEmpty = schedule.DoNothing
 	}
-	return desktopSettings{
-		CloseToTray:    p.BoolWithFallback(prefCloseToTray, true),
-		NotifyBatches:  p.BoolWithFallback(prefNotifyBatches, true),
-		WatchClipboard: p.BoolWithFallback(prefWatchClipboard, false),
-		Plan:           plan,
-	}
+	return plan, true
 }
 
-func (s desktopSettings) save(p fyne.Preferences) {
-	p.SetBool(prefCloseToTray, s.CloseToTray)
-	p.SetBool(prefNotifyBatches, s.NotifyBatches)
-	p.SetBool(prefWatchClipboard, s.WatchClipboard)
-	q, l := s.Plan.Queue, s.Plan.Limit
-	p.SetBool(prefQueueOn, q.On)
-	p.SetInt(prefQueueStart, q.Start)
-	p.SetInt(prefQueueEnd, q.End)
-	p.SetInt(prefQueueDays, int(q.Days))
-	p.SetBool(prefLimitOn, l.On)
-	p.SetInt(prefLimitStart, l.Start)
-	p.SetInt(prefLimitEnd, l.End)
-	p.SetInt(prefLimitDays, int(l.Days))
-	p.SetInt(prefLimitKiB, int(s.Plan.LimitBytes>>10))
-	p.SetInt(prefWhenEmpty, int(s.Plan.WhenEmpty))
+// forgetStoredPlan removes the schedule an older Haul saved in the
+// preferences, once the engine has it.
+func forgetStoredPlan(p fyne.Preferences) {
+	for _, k := range planKeys {
+		p.RemoveValue(k)
+	}
 }

@@ -291,8 +291,10 @@ func TestTheScheduleDoesNotHoldABoxsDownloads(t *testing.T) {
 	dh := newDesktopHarness(t, noon, false, nightQueue)
 	b := attachBox(dh.harness, d, srv, c)
 	b.switchTo("nas")
-	b.waitState(b.idByName("running.bin"), engine.Active)
-	if held := b.u.desk.sched.held; len(held) != 0 {
-		t.Fatalf("the schedule holds the box's downloads: %v", held)
+	id := b.idByName("running.bin")
+	b.waitState(id, engine.Active)
+	b.until("the window to show the schedule's decision", func() bool { return b.u.desk.sched.have })
+	if s, _ := b.u.m.Get(id); s.State != engine.Active {
+		t.Fatalf("with this computer's queue closed, the box's download is %v", s.State)
 	}
 }

@@ -2,7 +2,6 @@ package gui
 
 import (
 	"fmt"
-	"sort"
 	"time"
 
 	"github.com/haul-dl/haul/engine"
@@ -10,133 +9,59 @@ import (
 	"github.com/haul-dl/haul/schedule"
 )
 
-// scheduler applies the schedule's decisions to the engine.
-//
-// The engine has no switch that stops it starting queued downloads
-// (SetMaxActive keeps at least one running), so a closed queue window
-// pauses the downloads that are active or queued, remembers them in
-// held (saved in the preferences, so a restart inside the window keeps
-// them paused and one after it resumes them), and pauses downloads added
-// while it is closed too. When the window opens, exactly those are
-// resumed: a download the user paused stays paused.
+// scheduler is the window's view of the engine's schedule: the engine
+// owns the plan (stored with the download list, so `haul get` follows it
+// too) and applies it; the window edits the plan and shows what the last
+// decision does, in the status bar. UI goroutine only.
 type scheduler struct {
-	runner *schedule.Runner
-	dec    schedule.Decision
-	have   bool // dec has been applied
-	held   map[string]bool
+	plan schedule.Plan     // the engine's plan, as last read or saved
+	dec  schedule.Decision // the engine's last decision
+	have bool              // dec has been received
 }
 
-// startScheduler loads the held downloads and runs the schedule under
-// the UI's context. UI goroutine only.
+// startScheduler reads the engine's plan, moves a plan that an older
+// Haul kept in the preferences into the engine (once), and follows the
+// engine's decisions. UI goroutine only.
 func (u *UI) startScheduler() {
-	d := u.desk
-	s := &scheduler{held: map[string]bool{}}
-	for _, id := range u.app.Preferences().StringList(prefHeld) {
-		s.held[id] = true
+	s := &scheduler{plan: u.m.Schedule()}
+	u.desk.sched = s
+	if old, ok := storedPlan(u.app.Preferences()); ok {
+		s.plan = old
+		held := u.app.Preferences().StringList(prefHeld)
+		u.enqueue(func() {
+			if err := u.m.SetSchedule(old); err != nil {
+				u.post(func() { u.showError(fmt.Errorf("moving the schedule to the download list: %w", err)) })
+				return
+			}
+			// Paused by the window's old schedule: the engine's keeps
+			// them queued while its queue window is closed.
+			for _, id := range held {
+				if st, ok := u.m.Get(id); ok && st.State == engine.Paused {
+					_ = u.m.Resume(id)
+				}
+			}
+			u.post(func() { forgetStoredPlan(u.app.Preferences()) })
+		})
 	}
-	s.runner = schedule.NewRunner(d.opt.Clock, d.opt.Location, d.set.Plan, func(dec schedule.Decision) {
+	u.m.OnSchedule(func(dec schedule.Decision) {
 		u.post(func() { u.applyDecision(dec) })
 	})
-	d.sched = s
-	u.wg.Add(1)
-	go func() {
-		defer u.wg.Done()
-		s.runner.Run(u.ctx)
-	}()
+	u.applyDecision(u.m.ScheduleDecision())
 }
 
-// applyDecision does what the schedule decided. UI goroutine only.
+// applyDecision shows what the engine's schedule decided. UI goroutine
+// only.
 func (u *UI) applyDecision(dec schedule.Decision) {
 	s := u.desk.sched
-	first, prev := !s.have, s.dec
 	s.dec, s.have = dec, true
-	if first || prev.QueueRuns != dec.QueueRuns {
-		if dec.QueueRuns {
-			u.releaseQueue()
-		} else {
-			u.holdQueue()
-		}
-	}
-	rate := u.effectiveRate(u.set)
-	u.enqueue(func() { u.m.SetRateLimit(rate) })
 	u.showSummary()
 }
 
-// holdQueue pauses every active or queued download for the schedule.
+// setPlan hands a new plan to the engine, which stores and applies it.
 // UI goroutine only.
-func (u *UI) holdQueue() {
-	var ids []string
-	for _, id := range u.model.order {
-		if st, ok := u.model.snapshot(id); ok && (st.State == engine.Active || st.State == engine.Queued) {
-			ids = append(ids, id)
-		}
-	}
-	u.hold(ids)
-}
-
-// holdAdded pauses new downloads while the queue window is closed. UI
-// goroutine only.
-func (u *UI) holdAdded(added []string) {
-	s := u.desk.sched
-	if s == nil || !s.have || s.dec.QueueRuns {
-		return
-	}
-	var ids []string
-	for _, id := range added {
-		if st, ok := u.model.snapshot(id); ok && (st.State == engine.Active || st.State == engine.Queued) {
-			ids = append(ids, id)
-		}
-	}
-	u.hold(ids)
-}
-
-func (u *UI) hold(ids []string) {
-	if len(ids) == 0 {
-		return
-	}
-	s := u.desk.sched
-	for _, id := range ids {
-		s.held[id] = true
-	}
-	u.saveHeld()
-	u.enqueue(func() {
-		for _, id := range ids {
-			_ = u.m.Pause(id) // one that finished meanwhile cannot be paused: fine
-		}
-	})
-}
-
-// releaseQueue resumes the downloads the schedule paused. UI goroutine
-// only.
-func (u *UI) releaseQueue() {
-	s := u.desk.sched
-	if len(s.held) == 0 {
-		return
-	}
-	ids := make([]string, 0, len(s.held))
-	for id := range s.held {
-		ids = append(ids, id)
-	}
-	clear(s.held)
-	u.saveHeld()
-	// In the list's order, so the queue starts as it was.
-	sort.Slice(ids, func(i, j int) bool { return u.model.index(ids[i]) < u.model.index(ids[j]) })
-	u.enqueue(func() {
-		for _, id := range ids {
-			if st, ok := u.m.Get(id); ok && st.State == engine.Paused {
-				_ = u.m.Resume(id)
-			}
-		}
-	})
-}
-
-func (u *UI) saveHeld() {
-	ids := make([]string, 0, len(u.desk.sched.held))
-	for id := range u.desk.sched.held {
-		ids = append(ids, id)
-	}
-	sort.Strings(ids)
-	u.app.Preferences().SetStringList(prefHeld, ids)
+func (u *UI) setPlan(p schedule.Plan) {
+	u.desk.sched.plan = p
+	u.engineCall("Saving the schedule", func() error { return u.m.SetSchedule(p) })
 }
 
 // scheduleNote says what the schedule does now, for the status bar:

@@ -91,12 +91,74 @@ func (e *windowEditor) read() (schedule.Window, error) {
 	return w, errors.Join(errs...)
 }
 
+// scheduleEditor edits a schedule.Plan: the queue window, the speed
+// window with its limit, and what to do when the queue empties. It is
+// self-contained: made from a plan, shown as form items, read back as a
+// plan; where it is shown and where the plan goes is its owner's.
+type scheduleEditor struct {
+	queue, limit *windowEditor
+	limitKiB     *widget.Entry
+	whenEmpty    *widget.Select
+}
+
+// newScheduleEditor shows plan p.
+func newScheduleEditor(p schedule.Plan) *scheduleEditor {
+	e := &scheduleEditor{
+		queue: newWindowEditor("Run the queue only", p.Queue),
+		limit: newWindowEditor("Limit the speed to", p.Limit),
+	}
+	e.limitKiB = widget.NewEntry()
+	e.limitKiB.Validator = intValidator(1, maxRateKiB)
+	e.limitKiB.SetText(strconv.FormatInt(max(p.LimitBytes>>10, 1), 10))
+	limitOn := e.limit.on.OnChanged
+	e.limit.on.OnChanged = func(on bool) { limitOn(on); setEnabled(e.limitKiB, on) }
+	setEnabled(e.limitKiB, p.Limit.On)
+	e.whenEmpty = widget.NewSelect(whenEmptyChoices, nil)
+	e.whenEmpty.SetSelectedIndex(int(p.WhenEmpty))
+	return e
+}
+
+// formItems are the editor's rows, for a widget.Form.
+func (e *scheduleEditor) formItems() []*widget.FormItem {
+	kib := container.NewHBox(container.NewGridWrap(fyne.NewSize(84, e.limitKiB.MinSize().Height), e.limitKiB), widget.NewLabel("KiB/s"))
+	note := widget.NewLabel("A time range ending before it starts runs past midnight. Outside the speed range, the limit of Settings applies.")
+	note.SizeName = theme.SizeNameCaptionText
+	note.Wrapping = fyne.TextWrapWord
+	return []*widget.FormItem{
+		widget.NewFormItem("Queue", container.NewVBox(container.NewHBox(e.queue.on, e.queue.times()), e.queue.dayRow())),
+		widget.NewFormItem("Speed", container.NewVBox(container.NewHBox(e.limit.on, kib, e.limit.times()), e.limit.dayRow())),
+		widget.NewFormItem("", note),
+		widget.NewFormItem("When the queue empties", container.NewHBox(e.whenEmpty)),
+	}
+}
+
+// plan returns the plan the editor holds, or what is wrong with it; old
+// gives what the editor does not show (the limit while it is off).
+func (e *scheduleEditor) plan(old schedule.Plan) (schedule.Plan, error) {
+	p := old
+	var errs []error
+	var err error
+	if p.Queue, err = e.queue.read(); err != nil {
+		errs = append(errs, fmt.Errorf("Queue: %w", err))
+	}
+	if p.Limit, err = e.limit.read(); err != nil {
+		errs = append(errs, fmt.Errorf("Speed limit: %w", err))
+	}
+	if e.limit.on.Checked {
+		n, err := parseInt(e.limitKiB.Text, 1, maxRateKiB)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("Speed limit: %w", err))
+		}
+		p.LimitBytes = int64(n) << 10
+	}
+	p.WhenEmpty = schedule.EmptyAction(max(e.whenEmpty.SelectedIndex(), 0))
+	return p, errors.Join(errs...)
+}
+
 // scheduleDialog edits the schedule and the desktop settings.
 type scheduleDialog struct {
-	dlg                   *dialog.CustomDialog
-	queue, limit          *windowEditor
-	limitKiB              *widget.Entry
-	whenEmpty             *widget.Select
+	dlg *dialog.CustomDialog
+	*scheduleEditor
 	closeToTray, notify   *widget.Check
 	watchClipboard        *widget.Check
 	problem               *widget.Label
@@ -108,19 +170,8 @@ func (u *UI) showSchedule() {
 	if u.desk == nil {
 		return
 	}
-	cur := u.desk.set
-	d := &scheduleDialog{
-		queue: newWindowEditor("Run the queue only", cur.Plan.Queue),
-		limit: newWindowEditor("Limit the speed to", cur.Plan.Limit),
-	}
-	d.limitKiB = widget.NewEntry()
-	d.limitKiB.Validator = intValidator(1, maxRateKiB)
-	d.limitKiB.SetText(strconv.FormatInt(max(cur.Plan.LimitBytes>>10, 1), 10))
-	limitOn := d.limit.on.OnChanged
-	d.limit.on.OnChanged = func(on bool) { limitOn(on); setEnabled(d.limitKiB, on) }
-	setEnabled(d.limitKiB, cur.Plan.Limit.On)
-	d.whenEmpty = widget.NewSelect(whenEmptyChoices, nil)
-	d.whenEmpty.SetSelectedIndex(int(cur.Plan.WhenEmpty))
+	cur, plan := u.desk.set, editablePlan(u.desk.sched.plan)
+	d := &scheduleDialog{scheduleEditor: newScheduleEditor(plan)}
 	d.closeToTray = widget.NewCheck("Keep Haul in the tray when the window is closed", nil)
 	d.closeToTray.SetChecked(cur.CloseToTray)
 	if u.desk.tray == nil {
@@ -136,27 +187,19 @@ func (u *UI) showSchedule() {
 	d.problem.Wrapping = fyne.TextWrapWord
 	d.problem.Hide()
 
-	kib := container.NewHBox(container.NewGridWrap(fyne.NewSize(84, d.limitKiB.MinSize().Height), d.limitKiB), widget.NewLabel("KiB/s"))
-	note := widget.NewLabel("A time range ending before it starts runs past midnight. Outside the speed range, the limit of Settings applies.")
-	note.SizeName = theme.SizeNameCaptionText
-	note.Wrapping = fyne.TextWrapWord
-	form := widget.NewForm(
-		widget.NewFormItem("Queue", container.NewVBox(container.NewHBox(d.queue.on, d.queue.times()), d.queue.dayRow())),
-		widget.NewFormItem("Speed", container.NewVBox(container.NewHBox(d.limit.on, kib, d.limit.times()), d.limit.dayRow())),
-		widget.NewFormItem("", note),
-		widget.NewFormItem("When the queue empties", container.NewHBox(d.whenEmpty)),
-		widget.NewFormItem("Desktop", container.NewVBox(d.closeToTray, d.notify, d.watchClipboard)),
-	)
+	form := widget.NewForm(d.formItems()...)
+	form.Append("Desktop", container.NewVBox(d.closeToTray, d.notify, d.watchClipboard))
 	d.cancelButton = widget.NewButton("Cancel", func() { d.dlg.Hide() })
 	d.saveBtn = widget.NewButton("Save", func() {
-		s, err := d.read(cur)
+		p, err := d.plan(plan)
 		if err != nil {
 			d.problem.SetText(err.Error())
 			d.problem.Show()
 			return
 		}
 		d.dlg.Hide()
-		u.applyDesktopSettings(s)
+		u.setPlan(p)
+		u.applyDesktopSettings(d.read(cur))
 	})
 	d.saveBtn.Importance = widget.HighImportance
 	d.dlg = dialog.NewCustomWithoutButtons("Schedule and desktop", container.NewVBox(form, d.problem), u.win)
@@ -166,27 +209,11 @@ func (u *UI) showSchedule() {
 	d.dlg.Show()
 }
 
-// read returns the settings the dialog holds, or what is wrong with them.
-func (d *scheduleDialog) read(old desktopSettings) (desktopSettings, error) {
+// read returns the desktop settings the dialog holds.
+func (d *scheduleDialog) read(old desktopSettings) desktopSettings {
 	s := old
-	var errs []error
-	var err error
-	if s.Plan.Queue, err = d.queue.read(); err != nil {
-		errs = append(errs, fmt.Errorf("Queue: %w", err))
-	}
-	if s.Plan.Limit, err = d.limit.read(); err != nil {
-		errs = append(errs, fmt.Errorf("Speed limit: %w", err))
-	}
-	if d.limit.on.Checked {
-		n, err := parseInt(d.limitKiB.Text, 1, maxRateKiB)
-		if err != nil {
-			errs = append(errs, fmt.Errorf("Speed limit: %w", err))
-		}
-		s.Plan.LimitBytes = int64(n) << 10
-	}
-	s.Plan.WhenEmpty = schedule.EmptyAction(max(d.whenEmpty.SelectedIndex(), 0))
 	s.CloseToTray = d.closeToTray.Checked
 	s.NotifyBatches = d.notify.Checked
 	s.WatchClipboard = d.watchClipboard.Checked
-	return s, errors.Join(errs...)
+	return s
 }

@@ -21,35 +21,44 @@ func nightQueue(p fyne.Preferences) {
 	p.SetInt(prefQueueDays, int(schedule.Everyday))
 }
 
+// nightPlan is the plan nightQueue saves.
+var nightPlan = func() schedule.Plan {
+	p := defaultPlan
+	p.Queue.On = true
+	return p
+}()
+
+// The engine holds the queue, not the window: links added while the
+// queue window is closed wait queued (never started, never paused), and
+// start at its opening. A plan an older Haul kept in the preferences
+// moves into the engine once and leaves the preferences.
 func TestScheduleHoldsTheQueueUntilItsWindow(t *testing.T) {
 	h := newDesktopHarness(t, noon, true, nightQueue)
 	h.until("the schedule in the status bar", func() bool {
 		return strings.Contains(text(h.u.status.text), "Queue paused until 01:00")
 	})
-	// Added while the window is closed: paused, not started.
+	h.until("the plan to move into the engine", func() bool {
+		_, inPrefs := storedPlan(h.app.Preferences())
+		return h.m.Schedule() == nightPlan && !inPrefs
+	})
 	h.u.addText(h.url("/hold/s1.bin")+"\n"+h.url("/hold/s2.bin"), "", "the test")
 	s1, s2 := h.idByName("s1.bin"), h.idByName("s2.bin")
-	h.waitState(s1, engine.Paused)
-	h.waitState(s2, engine.Paused)
-	if held := h.app.Preferences().StringList(prefHeld); len(held) != 2 {
-		t.Errorf("held downloads saved: %q", held)
+	h.waitState(s1, engine.Queued)
+	h.waitState(s2, engine.Queued)
+	if got := h.m.List(); got[0].Received != 0 || got[1].Received != 0 {
+		t.Errorf("downloads added while the queue is closed fetched bytes: %d, %d", got[0].Received, got[1].Received)
 	}
 
 	// 01:00 the next day, exactly: the queue starts.
 	h.clock.Advance(time.Date(2026, 6, 2, 1, 0, 0, 0, zone))
 	h.waitState(s1, engine.Active)
 	h.waitState(s2, engine.Active)
-	if st := text(h.u.status.text); strings.Contains(st, "Queue paused") {
-		t.Errorf("status still says paused: %q", st)
-	}
-	if held := h.app.Preferences().StringList(prefHeld); len(held) != 0 {
-		t.Errorf("held after the start: %q", held)
-	}
+	h.until("the status to drop the note", func() bool { return !strings.Contains(text(h.u.status.text), "Queue paused") })
 
-	// 07:00: stopped again, and the status bar says until when.
+	// 07:00: back in the queue, and the status bar says until when.
 	h.clock.Advance(time.Date(2026, 6, 2, 7, 0, 0, 0, zone))
-	h.waitState(s1, engine.Paused)
-	h.waitState(s2, engine.Paused)
+	h.waitState(s1, engine.Queued)
+	h.waitState(s2, engine.Queued)
 	h.until("the status", func() bool { return strings.Contains(text(h.u.status.text), "Queue paused until 01:00") })
 }
 
@@ -57,43 +66,31 @@ func TestScheduleChangeWhileRunningTakesEffectAtOnce(t *testing.T) {
 	h := newDesktopHarness(t, noon, true, nightQueue)
 	h.u.addText(h.url("/hold/c1.bin"), "", "the test")
 	c1 := h.idByName("c1.bin")
-	h.waitState(c1, engine.Paused)
-	// A download the user paused is not the schedule's to resume.
-	h.u.applyDecision(h.u.desk.sched.dec) // no change: nothing resumes
-	if h.state(c1) != engine.Paused {
-		t.Fatal("an unchanged decision resumed the queue")
-	}
+	h.waitState(c1, engine.Queued)
 
-	s := h.u.desk.set
-	s.Plan.Queue.On = false
-	s.Plan.Limit = schedule.Window{On: true, Start: 9 * 60, End: 18 * 60, Days: schedule.Everyday}
-	s.Plan.LimitBytes = 500 << 10
-	h.u.applyDesktopSettings(s)
+	p := h.u.desk.sched.plan
+	p.Queue.On = false
+	p.Limit = schedule.Window{On: true, Start: 9 * 60, End: 18 * 60, Days: schedule.Everyday}
+	p.LimitBytes = 500 << 10
+	h.u.setPlan(p)
 	h.waitState(c1, engine.Active)
 	h.until("the limit in the status bar", func() bool {
 		return strings.Contains(text(h.u.status.text), "Limited to 500 KiB/s until 18:00")
 	})
-	if got := h.u.effectiveRate(h.u.set); got != 500<<10 {
-		t.Errorf("rate in force = %d, want the schedule's 500 KiB/s", got)
-	}
-	// Saved with the other settings: a restart loads the same plan.
-	if got := loadDesktopSettings(h.app.Preferences()).Plan; got != s.Plan {
-		t.Errorf("saved plan = %+v, want %+v", got, s.Plan)
+	if got := h.m.Schedule(); got != p {
+		t.Errorf("the engine's plan = %+v, want %+v", got, p)
 	}
 
 	// 18:00: the limit of the settings applies again.
 	h.clock.Advance(time.Date(2026, 6, 1, 18, 0, 0, 0, zone))
 	h.until("the limit to end", func() bool { return !strings.Contains(text(h.u.status.text), "Limited") })
-	if got := h.u.effectiveRate(h.u.set); got != 0 {
-		t.Errorf("rate after 18:00 = %d, want unlimited", got)
-	}
 }
 
-func TestHeldDownloadsResumeAfterARestart(t *testing.T) {
-	// Haul quit while the schedule held a download; it starts again
-	// inside the queue window and resumes what the schedule paused, and
-	// only that.
-	h := newDesktopHarness(t, time.Date(2026, 6, 2, 2, 0, 0, 0, zone), true, nil)
+// Downloads an older Haul's schedule had paused are resumed when its
+// plan moves into the engine, which then keeps them queued while its
+// window is closed; a download the user paused stays paused.
+func TestHeldDownloadsMoveIntoTheEnginesQueue(t *testing.T) {
+	h := newDesktopHarness(t, noon, true, nil)
 	h.u.addText(h.url("/hold/r1.bin")+"\n"+h.url("/hold/r2.bin"), "", "the test")
 	r1, r2 := h.idByName("r1.bin"), h.idByName("r2.bin")
 	h.waitState(r1, engine.Active)
@@ -101,18 +98,24 @@ func TestHeldDownloadsResumeAfterARestart(t *testing.T) {
 	h.tapMenu("Pause all")
 	h.waitState(r1, engine.Paused)
 	h.waitState(r2, engine.Paused)
+	nightQueue(h.app.Preferences())
 	h.app.Preferences().SetStringList(prefHeld, []string{r1})
-	h.u.desk.sched.held = map[string]bool{r1: true}
-	h.u.desk.sched.have = false // as at a start
-	h.u.applyDecision(h.u.desk.sched.runner.Decide())
-	h.waitState(r1, engine.Active)
+	h.u.startScheduler() // as at the next start
+	h.waitState(r1, engine.Queued)
+	h.until("the preferences to forget the old schedule", func() bool {
+		_, inPrefs := storedPlan(h.app.Preferences())
+		return !inPrefs && len(h.app.Preferences().StringList(prefHeld)) == 0
+	})
 	if h.state(r2) != engine.Paused {
 		t.Errorf("a download the user paused was resumed: %v", h.state(r2))
 	}
+	h.clock.Advance(time.Date(2026, 6, 2, 1, 0, 0, 0, zone))
+	h.waitState(r1, engine.Active)
 }
 
 func TestQuitWhenTheQueueEmpties(t *testing.T) {
-	h := newDesktopHarness(t, noon, true, func(p fyne.Preferences) { p.SetInt(prefWhenEmpty, int(schedule.Quit)) })
+	h := newDesktopHarness(t, noon, true, nil)
+	h.u.setPlan(schedule.Plan{WhenEmpty: schedule.Quit})
 	h.u.addText(h.url("/f/q1.bin")+"\n"+h.url("/f/q2.bin"), "", "the test")
 	h.until("Haul to quit", func() bool { return h.quits > 0 })
 	if h.u.model.sum.Completed != 2 || h.quits != 1 {
@@ -156,8 +159,12 @@ func TestScheduleDialogSavesAndValidates(t *testing.T) {
 		LimitBytes: 500 << 10,
 		WhenEmpty:  schedule.Quit,
 	}
-	if got.Plan != want || !got.WatchClipboard || !h.u.watching.Load() {
-		t.Errorf("saved %+v, want plan %+v and watching on", got, want)
+	if !got.WatchClipboard || !h.u.watching.Load() {
+		t.Errorf("saved %+v, want watching on", got)
+	}
+	h.until("the engine to have the plan", func() bool { return h.m.Schedule() == want })
+	if _, inPrefs := storedPlan(h.app.Preferences()); inPrefs {
+		t.Error("the plan was saved in the preferences too")
 	}
 	h.until("the new plan in force", func() bool {
 		return strings.Contains(text(h.u.status.text), "Queue paused until 23:00") && strings.Contains(text(h.u.status.text), "Limited to 500 KiB/s until 18:00")

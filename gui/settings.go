@@ -254,8 +254,12 @@ func (u *UI) saveSettings(d *settingsDialog) {
 	// since it was refused at start, or replaced with a newer bundle.
 	d.saveBtn.Disable()
 	d.cancelBtn.Disable()
+	apply := u.engineSettings(s)
 	u.enqueue(func() {
 		err := u.m.SetCACertFile(s.CACertFile)
+		if err == nil {
+			apply() // in this job: before any add asked for meanwhile
+		}
 		u.post(func() {
 			d.saveBtn.Enable()
 			d.cancelBtn.Enable()
@@ -265,7 +269,7 @@ func (u *UI) saveSettings(d *settingsDialog) {
 			}
 			u.caErr = nil
 			d.dlg.Hide()
-			u.applySettings(s)
+			u.keepSettings(s)
 		})
 	})
 }
@@ -310,18 +314,30 @@ func (d *settingsDialog) read(old settings) (settings, error) {
 	return s, errors.Join(errs...)
 }
 
-// applySettings saves s and applies it to the engine at once. UI
-// goroutine only.
+// applySettings saves s and applies it to the engine at once, before
+// any add asked for after it (see addJob). UI goroutine only.
 func (u *UI) applySettings(s settings) {
-	u.set = s
-	s.save(u.app.Preferences())
-	u.dl.setCompact(s.Compact)
-	rate := u.effectiveRate(s) // the schedule's limit while it is in force
-	u.enqueue(func() {
+	u.enqueue(u.engineSettings(s))
+	u.keepSettings(s)
+}
+
+// engineSettings is the engine call that applies s, for the worker. UI
+// goroutine only.
+func (u *UI) engineSettings(s settings) func() {
+	rate := int64(s.RateLimitKiB) << 10 // the engine's schedule may hold a limit of its own
+	return func() {
 		u.m.SetConnections(s.Connections)
 		u.m.SetRateLimit(rate)
 		u.m.SetMaxActive(s.MaxActive)
 		u.m.SetFoldersByKind(s.ByKind)
-	})
+	}
+}
+
+// keepSettings makes s the window's settings and saves them. UI
+// goroutine only.
+func (u *UI) keepSettings(s settings) {
+	u.set = s
+	s.save(u.app.Preferences())
+	u.dl.setCompact(s.Compact)
 	u.showSummary()
 }

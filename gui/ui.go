@@ -12,6 +12,7 @@ package gui
 import (
 	"context"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -54,6 +55,9 @@ type UI struct {
 	stop context.CancelFunc
 	wg   sync.WaitGroup
 	jobs *jobQueue // engine calls, run in order by one worker
+	// addsWaiting counts the adds waiting for earlier engine calls (see
+	// addJob).
+	addsWaiting atomic.Int32
 
 	model  *model
 	tools  *toolbar

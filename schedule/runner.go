@@ -38,6 +38,10 @@ type Runner struct {
 	mu   sync.Mutex
 	plan Plan
 	wake chan struct{}
+
+	// applying is held from a decision to the end of its apply, so that
+	// a decision made later is never applied before an earlier one.
+	applying sync.Mutex
 }
 
 // NewRunner returns a Runner of plan on clock, deciding on the wall
@@ -64,6 +68,14 @@ func (r *Runner) Plan() Plan {
 	return r.plan
 }
 
+// ApplyNow decides for now and applies that at once, from the caller's
+// goroutine: after Set, the new plan is in force when it returns.
+func (r *Runner) ApplyNow() {
+	r.applying.Lock()
+	defer r.applying.Unlock()
+	r.apply(r.Decide())
+}
+
 // Decide is the decision of the current plan at the clock's now.
 func (r *Runner) Decide() Decision {
 	return r.Plan().At(r.clock.Now().In(r.loc))
@@ -74,12 +86,14 @@ func (r *Runner) Run(ctx context.Context) {
 	var last Decision
 	first := true
 	for {
+		r.applying.Lock()
 		d := r.Decide()
 		// Applied on a change, and always after a Set or at start: the
 		// end times the status bar shows may have moved.
 		if first || !d.Same(last) || !d.QueueUntil.Equal(last.QueueUntil) || !d.LimitUntil.Equal(last.LimitUntil) {
 			r.apply(d)
 		}
+		r.applying.Unlock()
 		first, last = false, d
 		wait := recheck
 		if next := d.Next(); !next.IsZero() {

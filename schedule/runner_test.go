@@ -109,3 +109,17 @@ func TestRunnerSetTakesEffectAtOnce(t *testing.T) {
 		t.Fatalf("after switching off: %+v", d)
 	}
 }
+
+// ApplyNow applies the new plan's decision before it returns, from the
+// caller's goroutine.
+func TestApplyNowAppliesTheNewPlanAtOnce(t *testing.T) {
+	clock := scheduletest.NewClock(time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC))
+	var applied []Decision
+	closed := Plan{Queue: Window{On: true, Start: 60, End: 120, Days: Everyday}}
+	r := NewRunner(clock, time.UTC, closed, func(d Decision) { applied = append(applied, d) })
+	r.Set(Plan{})
+	r.ApplyNow()
+	if len(applied) != 1 || !applied[0].QueueRuns {
+		t.Fatalf("after Set and ApplyNow the decisions applied are %+v; want one that lets the queue run", applied)
+	}
+}

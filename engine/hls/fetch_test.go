@@ -222,9 +222,7 @@ func TestDecryptErrors(t *testing.T) {
 }
 
 func TestConcatenatedOutputDecodes(t *testing.T) {
-	if _, err := exec.LookPath("ffprobe"); err != nil {
-		t.Skip("ffprobe not installed")
-	}
+	needTool(t, "ffprobe")
 	s, c := serve(t)
 	for _, dir := range []string{"aes", "fmp4-range"} {
 		pl, err := NewPlan(fetchPlaylist(t, c, s.URL("/hls/"+dir+"/index.m3u8")).Media)

@@ -47,12 +47,8 @@ func TestMuxWithoutFFmpeg(t *testing.T) {
 }
 
 func TestMuxJoinsVideoAndSeparateAudio(t *testing.T) {
-	if _, err := exec.LookPath("ffmpeg"); err != nil {
-		t.Skip("ffmpeg not installed")
-	}
-	if _, err := exec.LookPath("ffprobe"); err != nil {
-		t.Skip("ffprobe not installed")
-	}
+	needTool(t, "ffmpeg")
+	needTool(t, "ffprobe")
 	// Relative names ffmpeg would misread as an option or a protocol.
 	t.Chdir(t.TempDir())
 	video, audio, out := "-video:1.ts", "concat:audio.ts", "-out.mp4"
@@ -80,9 +76,7 @@ func TestMuxJoinsVideoAndSeparateAudio(t *testing.T) {
 }
 
 func TestMuxFailureAndCancelRemoveTheOutput(t *testing.T) {
-	if _, err := exec.LookPath("ffmpeg"); err != nil {
-		t.Skip("ffmpeg not installed")
-	}
+	needTool(t, "ffmpeg")
 	dir := t.TempDir()
 	video := filepath.Join(dir, "v.ts")
 	concatFixture(t, "audio/video", video)

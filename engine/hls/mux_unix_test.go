@@ -7,7 +7,6 @@ import (
 	"errors"
 	"io/fs"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"syscall"
 	"testing"
@@ -15,9 +14,7 @@ import (
 )
 
 func TestMuxCancelStopsFFmpeg(t *testing.T) {
-	if _, err := exec.LookPath("ffmpeg"); err != nil {
-		t.Skip("ffmpeg not installed")
-	}
+	needTool(t, "ffmpeg")
 	dir := t.TempDir()
 	video := filepath.Join(dir, "v.ts")
 	concatFixture(t, "audio/video", video)

@@ -434,3 +434,42 @@ func moveAside(path string) (string, error) {
 	}
 	return "", fmt.Errorf("too many corrupt copies next to %s", path)
 }
+
+// GetMeta returns the value stored under key beside the downloads (such
+// as the schedule), or nil when there is none.
+func (s *Store) GetMeta(key string) ([]byte, error) {
+	if key == string(keyFormat) {
+		return nil, fmt.Errorf("read %q: the key is the store's own", key)
+	}
+	var v []byte
+	err := s.db.View(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketMeta)
+		if b == nil {
+			return errors.New("meta bucket missing")
+		}
+		v = bytes.Clone(b.Get([]byte(key)))
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read %q from the download list: %w", key, err)
+	}
+	return v, nil
+}
+
+// PutMeta stores value under key beside the downloads, in one commit.
+func (s *Store) PutMeta(key string, value []byte) error {
+	if key == string(keyFormat) {
+		return fmt.Errorf("write %q: the key is the store's own", key)
+	}
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketMeta)
+		if b == nil {
+			return errors.New("meta bucket missing")
+		}
+		return b.Put([]byte(key), value)
+	})
+	if err != nil {
+		return fmt.Errorf("write %q to the download list: %w", key, err)
+	}
+	return nil
+}

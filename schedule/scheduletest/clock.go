@@ -33,12 +33,16 @@ func (c *Clock) Now() time.Time {
 }
 
 // After is part of schedule.Clock: the channel delivers once Advance
-// reaches now+d.
+// reaches now+d, at once when d is not positive.
 func (c *Clock) After(d time.Duration) <-chan time.Time {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	ch := make(chan time.Time, 1)
-	c.waiters = append(c.waiters, waiter{c.now.Add(d), ch})
+	if d <= 0 {
+		ch <- c.now // due already, as with time.After
+	} else {
+		c.waiters = append(c.waiters, waiter{c.now.Add(d), ch})
+	}
 	select {
 	case c.slept <- struct{}{}:
 	default: // nobody is counting

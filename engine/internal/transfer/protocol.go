@@ -13,9 +13,11 @@ import (
 //     first request and describe the resource in a Start (size if known,
 //     whether it can be fetched in ranges, validators, name hints, and
 //     optionally an open body that carries the first bytes). Run then
-//     chooses and reserves the file name, creates NAME.part and plans the
-//     pieces: one piece [0,-1) when the size is unknown or ranges are not
-//     offered, else one per connection.
+//     chooses and reserves the file name, creates NAME.part and plans
+//     one piece: [0,-1) when the size is unknown, else [0,size). The
+//     first answer streams it; when ranges are offered and more
+//     connections help (ramp.go), the extra ones take the second half of
+//     the largest piece left (pieces.go).
 //  2. Fill: write every unfinished piece of j's .part file, with
 //     j.Copy for the bytes (it applies the speed limits, the claim →
 //     write → commit order and progress reports) and j.Pool or a loop of
