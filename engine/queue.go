@@ -373,6 +373,7 @@ func removeParts(dir, name string) error {
 	}
 	return errors.Join(errs...)
 }
+
 // holdsSlot reports whether d counts against MaxActive: it has a run
 // that fetches (one whose file is being finished gave its slot back, see
 // reporter.Fetching). m.running is the number of such downloads; both
