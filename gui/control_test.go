@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"fyne.io/fyne/v2"
@@ -138,5 +139,26 @@ func TestAnAddAfterSaveWaitsForTheSettings(t *testing.T) {
 	h.waitState(id, engine.Completed)
 	if s, _ := h.m.Get(id); s.Dir != filepath.Join(h.dl, "Images") {
 		t.Errorf("added after folders by kind was saved, the picture went to %s", s.Dir)
+	}
+}
+
+// Save writes only the settings that differ from what is stored or the
+// default: each change is a rewrite of the preferences file (see
+// settings.save).
+func TestSavingSettingsWritesOnlyWhatChanged(t *testing.T) {
+	h := newHarness(t)
+	var changes atomic.Int32
+	h.app.Preferences().AddChangeListener(func() { changes.Add(1) })
+	test.Tap(h.u.tools.settings)
+	d := h.u.setDlg
+	d.maxActive.SetText("5")
+	test.Tap(d.saveBtn)
+	// The folder is kept from the first Save on; the rest are defaults
+	// and are not written.
+	if n := changes.Load(); n != 2 {
+		t.Errorf("saving one changed setting changed the preferences %d times, want 2 (it and the folder)", n)
+	}
+	if got := h.app.Preferences().Int(prefMaxActive); got != 5 {
+		t.Errorf("downloads at once saved as %d, want 5", got)
 	}
 }

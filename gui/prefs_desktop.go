@@ -69,10 +69,20 @@ func loadDesktopSettings(p fyne.Preferences) desktopSettings {
 	}
 }
 
+// save writes the settings that differ from those stored (a default is
+// not written out): every change rewrites Fyne's preferences file, and
+// changes close together can make its file watcher read the file half
+// written ("Preferences load error: EOF").
 func (s desktopSettings) save(p fyne.Preferences) {
-	p.SetBool(prefCloseToTray, s.CloseToTray)
-	p.SetBool(prefNotifyBatches, s.NotifyBatches)
-	p.SetBool(prefWatchClipboard, s.WatchClipboard)
+	old := loadDesktopSettings(p)
+	setBool := func(key string, v, was bool) {
+		if v != was {
+			p.SetBool(key, v)
+		}
+	}
+	setBool(prefCloseToTray, s.CloseToTray, old.CloseToTray)
+	setBool(prefNotifyBatches, s.NotifyBatches, old.NotifyBatches)
+	setBool(prefWatchClipboard, s.WatchClipboard, old.WatchClipboard)
 }
 
 // planKeys are the preference keys an older Haul kept its schedule in.

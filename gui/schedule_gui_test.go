@@ -2,6 +2,7 @@ package gui
 
 import (
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -169,6 +170,29 @@ func TestScheduleDialogSavesAndValidates(t *testing.T) {
 	h.until("the new plan in force", func() bool {
 		return strings.Contains(text(h.u.status.text), "Queue paused until 23:00") && strings.Contains(text(h.u.status.text), "Limited to 500 KiB/s until 18:00")
 	})
+}
+
+// Saving a new plan writes no preference: the plan goes to the engine's
+// store. (Fyne's preferences file is rewritten on every change, and a
+// second change within its 100 ms window can make its file watcher read
+// the file half written: "Preferences load error: EOF". The old window
+// wrote a dozen keys for every save of the schedule.)
+func TestSavingTheScheduleWritesNoPreference(t *testing.T) {
+	h := newDesktopHarness(t, noon, true, nil)
+	var changes atomic.Int32
+	h.app.Preferences().AddChangeListener(func() { changes.Add(1) })
+	test.Tap(h.u.tools.settings)
+	test.Tap(findButton(h.u.win.Canvas().Overlays().Top(), "Schedule and desktop…"))
+	d := h.u.desk.schedDlg
+	test.Tap(d.queue.on)
+	d.queue.start.SetText("22:00")
+	d.queue.end.SetText("06:00")
+	test.Tap(d.saveBtn)
+	want := schedule.Window{On: true, Start: 22 * 60, End: 6 * 60, Days: schedule.Everyday}
+	h.until("the engine to have the plan", func() bool { return h.m.Schedule().Queue == want })
+	if n := changes.Load(); n != 0 {
+		t.Errorf("saving the schedule changed the preferences %d times, want none", n)
+	}
 }
 
 func TestScheduleNote(t *testing.T) {

@@ -75,14 +75,35 @@ func loadSettings(p fyne.Preferences, defaultDir string) settings {
 }
 
 func (s settings) save(p fyne.Preferences) {
-	p.SetInt(prefMaxActive, s.MaxActive)
-	p.SetInt(prefConnections, s.Connections)
-	p.SetInt(prefRateKiB, s.RateLimitKiB)
-	p.SetString(prefDir, s.Dir)
-	p.SetString(prefCACertFile, s.CACertFile)
-	p.SetString(prefSortOrder, s.Order.String())
-	p.SetBool(prefByKind, s.ByKind)
-	p.SetBool(prefCompact, s.Compact)
+	// Only what differs from what is stored (or from the default) is
+	// written: every change rewrites Fyne's preferences file, and changes
+	// close together can make its file watcher read the file half written
+	// ("Preferences load error: EOF").
+	was := loadSettings(p, "")
+	if s.MaxActive != was.MaxActive {
+		p.SetInt(prefMaxActive, s.MaxActive)
+	}
+	if s.Connections != was.Connections {
+		p.SetInt(prefConnections, s.Connections)
+	}
+	if s.RateLimitKiB != was.RateLimitKiB {
+		p.SetInt(prefRateKiB, s.RateLimitKiB)
+	}
+	if s.Dir != was.Dir {
+		p.SetString(prefDir, s.Dir)
+	}
+	if s.CACertFile != was.CACertFile {
+		p.SetString(prefCACertFile, s.CACertFile)
+	}
+	if s.Order != was.Order {
+		p.SetString(prefSortOrder, s.Order.String())
+	}
+	if s.ByKind != was.ByKind {
+		p.SetBool(prefByKind, s.ByKind)
+	}
+	if s.Compact != was.Compact {
+		p.SetBool(prefCompact, s.Compact)
+	}
 }
 
 // engineOptions are the settings as options to open the engine with.
