@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/haul-dl/haul/engine/store"
@@ -273,11 +274,21 @@ func TestHLSProgressMovesWhileASegmentArrives(t *testing.T) {
 func TestHLSConnectionsChangeLive(t *testing.T) {
 	srv := testserver.New()
 	defer srv.Close()
-	srv.AddHLS("/v", testserver.ThrottleSegments(8<<10)) // about 2 s a segment
+	// The later segments are held until the test has seen the stream
+	// take more connections: the first is written on one, the second
+	// then waits on it, and only a connection added live can ask for the
+	// third while it does.
+	release := make(chan struct{})
+	var once sync.Once
+	free := func() { once.Do(func() { close(release) }) }
+	defer free()
+	srv.AddHLS("/v", testserver.HLSFile("aes/seg1.ts", testserver.Hold(1024, release)),
+		testserver.HLSFile("aes/seg2.ts", testserver.Hold(1024, release)))
 	e := newEnv(t, func(o *Options) { o.Connections = 1 })
 	id := e.add(srv.URL("/v/aes/index.m3u8"))
-	e.waitFor(id, "the first segment under way", func(s Snapshot) bool { return s.Received > 0 && s.Conns == 1 })
+	e.waitFor(id, "the first segment written", func(s Snapshot) bool { return s.Received > 0 && s.Conns == 1 })
 	e.m.SetConnections(4)
 	e.waitFor(id, "more connections", func(s Snapshot) bool { return s.Conns > 1 })
+	free()
 	e.mustStream(id, "aes", "index.ts")
 }
