@@ -19,13 +19,14 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"os"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/coder/websocket"
+
+	"github.com/haul-dl/haul/internal/certpool"
 )
 
 // MaxReply is the largest message accepted from the box, in bytes. A
@@ -98,15 +99,10 @@ func (c Config) httpClient() (*http.Client, error) {
 	var roots *x509.CertPool
 	if c.CACertFile != "" {
 		var err error
-		if roots, err = x509.SystemCertPool(); err != nil || roots == nil {
-			roots = x509.NewCertPool()
-		}
-		pem, err := os.ReadFile(c.CACertFile)
-		if err != nil {
-			return nil, &ConfigError{Field: "CA bundle", Reason: "cannot read it", Err: err}
-		}
-		if !roots.AppendCertsFromPEM(pem) {
+		if roots, err = certpool.WithExtra(c.CACertFile); errors.Is(err, certpool.ErrNoCertificates) {
 			return nil, &ConfigError{Field: "CA bundle", Reason: c.CACertFile + " has no PEM certificates"}
+		} else if err != nil {
+			return nil, &ConfigError{Field: "CA bundle", Reason: "cannot read it", Err: err}
 		}
 	}
 	return &http.Client{Transport: &http.Transport{

@@ -8,11 +8,11 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"os"
 	"strings"
 	"time"
 
 	"github.com/haul-dl/haul/engine/links"
+	"github.com/haul-dl/haul/internal/certpool"
 )
 
 // maxRedirects is how many redirects one request may follow.
@@ -44,15 +44,8 @@ func NewClient(opt ClientOptions) (*http.Client, error) {
 		var roots *x509.CertPool
 		if opt.CACertFile != "" {
 			var err error
-			if roots, err = x509.SystemCertPool(); err != nil || roots == nil {
-				roots = x509.NewCertPool()
-			}
-			pem, err := os.ReadFile(opt.CACertFile)
-			if err != nil {
-				return nil, fmt.Errorf("reading CA bundle: %w", err)
-			}
-			if !roots.AppendCertsFromPEM(pem) {
-				return nil, fmt.Errorf("reading CA bundle %s: no PEM certificates in it", opt.CACertFile)
+			if roots, err = certpool.WithExtra(opt.CACertFile); err != nil {
+				return nil, err
 			}
 		}
 		rt = &http.Transport{
