@@ -187,7 +187,7 @@ func (u *UI) showSettings() {
 	d.byKind.SetChecked(u.set.ByKind)
 	d.compact = widget.NewCheck("Compact list: one line per download", nil)
 	d.compact.SetChecked(u.set.Compact)
-	d.caClear = widget.NewButtonWithIcon("", theme.ContentClearIcon(), func() { d.caFile.SetText("") })
+	d.caClear = widget.NewButtonWithIcon("Clear", theme.ContentClearIcon(), func() { d.caFile.SetText("") })
 	d.caFile.OnChanged = func(text string) { setEnabled(d.caClear, text != "") }
 	setEnabled(d.caClear, d.caFile.Text != "")
 	caNote := widget.NewLabel(caNoteText)

@@ -7,6 +7,8 @@ import (
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
+
+	"github.com/haul-dl/haul/remote/boxes"
 )
 
 // hoverTip rests the pointer on o and returns the tooltip it shows.
@@ -47,6 +49,36 @@ func TestIconOnlyButtonsHaveTooltips(t *testing.T) {
 	for _, o := range test.LaidOutObjects(h.u.win.Content()) {
 		if b, ok := o.(*widget.Button); ok && b.Visible() && b.Text == "" && b.Icon != nil {
 			t.Errorf("a plain icon-only button (%s) has no tooltip", b.Icon.Name())
+		}
+	}
+}
+
+// A tooltip cannot show over a dialog (it is drawn under them), so the
+// dialogs' buttons say what they do in words: no icon-only button in
+// Settings or in Remote downloaders.
+func TestDialogsHaveNoIconOnlyButtons(t *testing.T) {
+	h := newHarness(t)
+	h.until("the remote downloaders read", func() bool { return h.u.places.store != nil })
+	h.u.places.boxes = append(h.u.places.boxes, boxes.Box{Name: "nas", URL: "http://127.0.0.1:6800/jsonrpc"})
+	test.Tap(h.u.tools.settings)
+	h.u.setDlg.caFile.SetText("/etc/ssl/extra.pem")
+	h.u.showRemotes()
+	overlays := h.u.win.Canvas().Overlays().List()
+	if len(overlays) != 2 {
+		t.Fatalf("%d dialogs open, want Settings and Remote downloaders", len(overlays))
+	}
+	for _, d := range overlays {
+		buttons := 0
+		for _, o := range test.LaidOutObjects(d) {
+			if b, ok := o.(*widget.Button); ok && b.Visible() {
+				buttons++
+				if b.Text == "" {
+					t.Errorf("a dialog has an icon-only button (%s)", b.Icon.Name())
+				}
+			}
+		}
+		if buttons == 0 {
+			t.Error("a dialog has no buttons laid out")
 		}
 	}
 }
