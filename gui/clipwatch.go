@@ -184,7 +184,7 @@ type offerBar struct {
 	box     *fyne.Container
 	label   *widget.Label
 	add     *widget.Button
-	dismiss *widget.Button
+	dismiss *hintButton
 	urls    []string
 }
 
@@ -199,8 +199,7 @@ func (u *UI) newOfferBar() fyne.CanvasObject {
 	})
 	// The toolbar's Add is the window's one blue button.
 	b.add.Importance = widget.MediumImportance
-	b.dismiss = widget.NewButtonWithIcon("", theme.CancelIcon(), u.hideOffer)
-	b.dismiss.Importance = widget.LowImportance
+	b.dismiss = newHintButton(theme.CancelIcon(), "Dismiss these links", u.hint, u.hideOffer)
 	bar := container.NewBorder(nil, nil, widget.NewIcon(theme.ContentPasteIcon()), container.NewHBox(b.add, b.dismiss), b.label)
 	b.box = container.NewVBox(container.NewPadded(bar), widget.NewSeparator())
 	b.box.Hide()

@@ -34,8 +34,6 @@ type desktopState struct {
 	batches batchTracker
 	clip    *clipWatcher
 	sched   *scheduler
-
-	schedDlg *scheduleDialog // the open schedule dialog, for tests
 }
 
 // startDesktop starts the desktop integration. UI goroutine only, once,

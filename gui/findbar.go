@@ -26,7 +26,7 @@ type findBar struct {
 	text   *filterEntry
 	show   *widget.Select
 	sortBy *widget.Select
-	dir    *widget.Button // ascending or descending
+	dir    *hintButton // ascending or descending
 	counts map[listview.Show]int
 	box    fyne.CanvasObject
 	// onOrder is called when the user picks another sort order.
@@ -42,12 +42,11 @@ func newFindBar(l *downloadList) *findBar {
 	f.show.SetSelectedIndex(0)
 	f.sortBy = widget.NewSelect(sortNames, func(string) { f.applyOrder() })
 	f.sortBy.SetSelectedIndex(slices.Index(listview.Keys, l.order.Key))
-	f.dir = widget.NewButtonWithIcon("", theme.MenuDropUpIcon(), func() {
+	f.dir = newHintButton(theme.MenuDropUpIcon(), "", l.act.hint, func() {
 		o := f.l.order
 		o.Desc = !o.Desc
 		f.setOrder(o)
 	})
-	f.dir.Importance = widget.LowImportance
 	f.showDir()
 	sortLabel := widget.NewLabel("Sort by")
 	f.box = container.NewPadded(container.New(&findLayout{text: &f.text.Entry, label: sortLabel},
@@ -122,8 +121,10 @@ func (f *findBar) setOrder(o listview.Order) {
 
 func (f *findBar) showDir() {
 	if f.l.order.Desc {
+		f.dir.hint = "Sorted descending: click to sort ascending"
 		f.dir.SetIcon(theme.MenuDropDownIcon())
 	} else {
+		f.dir.hint = "Sorted ascending: click to sort descending"
 		f.dir.SetIcon(theme.MenuDropUpIcon())
 	}
 }

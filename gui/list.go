@@ -38,6 +38,7 @@ type downloadList struct {
 	hint      fyne.CanvasObject
 	hintText  *widget.Label
 	rows      []*row // every row the list created, for tests
+	template  *row   // a row of the list's density, for its height
 	box       fyne.CanvasObject
 	onChanged func() // after the rows shown or the selection change
 }
@@ -57,14 +58,20 @@ func newDownloadList(md *model, act rowActions, order listview.Order, compact bo
 	hintIconBox := container.NewCenter(container.NewGridWrap(fyne.NewSize(96, 96), hintIcon))
 	l.hint = container.NewCenter(container.NewVBox(hintIconBox,
 		container.NewGridWrap(fyne.NewSize(360, 80), l.hintText)))
-	l.stack = container.NewStack(l.list, l.hint)
+	l.stack = container.NewStack(l.fitRows(l.list), l.hint)
 	l.keys = newListFocus(l.stack, onKey)
 	l.box = container.NewBorder(l.find.box, nil, nil, nil, l.keys)
 	return l
 }
 
+// fitRows lays the list out a whole number of rows high (wholerows.go).
+func (l *downloadList) fitRows(list *widget.List) fyne.CanvasObject {
+	return container.New(wholeRowsLayout{rowHeight: func() float32 { return l.template.MinSize().Height }}, list)
+}
+
 // newList builds the list widget, with rows of the list's density.
 func (l *downloadList) newList() *widget.List {
+	l.template = newRow(l.act, l.compact)
 	list := widget.NewList(func() int { return len(l.shown) },
 		func() fyne.CanvasObject {
 			r := newRow(l.act, l.compact)
@@ -98,7 +105,7 @@ func (l *downloadList) setCompact(on bool) {
 	}
 	l.rows = nil
 	l.list = l.newList()
-	l.stack.Objects[0] = l.list
+	l.stack.Objects[0] = l.fitRows(l.list)
 	l.stack.Refresh()
 }
 

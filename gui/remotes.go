@@ -73,8 +73,8 @@ func (u *UI) fillRemotes(d *remotesDialog) {
 		b := b
 		label := widget.NewLabel(safename.Display(b.Name) + "  —  " + safename.Display(b.URL))
 		label.Truncation = fyne.TextTruncateEllipsis
-		edit := widget.NewButtonWithIcon("", theme.DocumentCreateIcon(), func() { u.showBoxForm(d, b) })
-		remove := widget.NewButtonWithIcon("", theme.DeleteIcon(), func() { u.removeBox(d, b.Name) })
+		edit := widget.NewButtonWithIcon("Edit…", theme.DocumentCreateIcon(), func() { u.showBoxForm(d, b) })
+		remove := widget.NewButtonWithIcon("Remove", theme.DeleteIcon(), func() { u.removeBox(d, b.Name) })
 		d.list.Add(container.NewBorder(nil, nil, nil, container.NewHBox(edit, remove), label))
 	}
 	d.list.Refresh()

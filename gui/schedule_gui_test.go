@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -124,24 +125,54 @@ func TestQuitWhenTheQueueEmpties(t *testing.T) {
 	}
 }
 
-func TestScheduleDialogSavesAndValidates(t *testing.T) {
-	h := newDesktopHarness(t, noon, true, nil)
+// openScheduleTab opens Settings on its "Schedule & desktop" tab, and
+// fails unless the schedule is there, in the one Settings dialog.
+func openScheduleTab(t *testing.T, h *desktopHarness) *settingsDialog {
+	t.Helper()
 	test.Tap(h.u.tools.settings)
-	open := findButton(h.u.win.Canvas().Overlays().Top(), "Schedule and desktop…")
-	if open == nil {
-		t.Fatal("Settings has no Schedule and desktop button")
+	s := h.u.setDlg
+	if s == nil {
+		t.Fatal("Settings did not open")
 	}
-	test.Tap(open)
-	d := h.u.desk.schedDlg
-	if d == nil || d.queue.on.Checked || d.limit.on.Checked || d.whenEmpty.Selected != "Do nothing" || !d.closeToTray.Checked || !d.notify.Checked || d.watchClipboard.Checked {
+	if n := len(h.u.win.Canvas().Overlays().List()); n != 1 {
+		t.Fatalf("%d dialogs open, want Settings alone", n)
+	}
+	if s.tabs == nil || s.desk == nil {
+		t.Fatal("Settings has no schedule tab")
+	}
+	var tab *container.TabItem
+	for _, it := range s.tabs.Items {
+		if it.Text == "Schedule & desktop" {
+			tab = it
+		}
+	}
+	if tab == nil {
+		t.Fatal("Settings has no \"Schedule & desktop\" tab")
+	}
+	s.tabs.Select(tab)
+	if min := s.dlg.MinSize(); min.Width > 900 || min.Height > 640 {
+		t.Errorf("Settings with its schedule tab needs %v, more than a 960×640 window gives", min)
+	}
+	return s
+}
+
+func TestScheduleTabSavesAndValidates(t *testing.T) {
+	h := newDesktopHarness(t, noon, true, nil)
+	s := openScheduleTab(t, h)
+	d := s.desk
+	if d.queue.on.Checked || d.limit.on.Checked || d.whenEmpty.Selected != "Do nothing" || !d.closeToTray.Checked || !d.notify.Checked || d.watchClipboard.Checked {
 		t.Fatal("the schedule dialog does not show the defaults")
 	}
 	test.Tap(d.queue.on)
 	d.queue.start.SetText("23:00")
 	d.queue.end.SetText("25:00")
-	test.Tap(d.saveBtn)
-	if !d.problem.Visible() || !strings.Contains(d.problem.Text, "Queue: end") {
-		t.Fatalf("a bad time is accepted; problem %q", d.problem.Text)
+	s.tabs.SelectIndex(0)
+	test.Tap(s.saveBtn)
+	if !s.problem.Visible() || !strings.Contains(s.problem.Text, "Queue: end") {
+		t.Fatalf("a bad time is accepted; problem %q", s.problem.Text)
+	}
+	if h.u.setDlg != s || s.tabs.Selected().Text != "Schedule & desktop" {
+		t.Error("a bad time closed Settings or left the schedule tab hidden")
 	}
 	d.queue.end.SetText("07:00")
 	for i := 5; i < 7; i++ { // Saturday and Sunday off
@@ -151,7 +182,10 @@ func TestScheduleDialogSavesAndValidates(t *testing.T) {
 	d.limitKiB.SetText("500")
 	d.whenEmpty.SetSelected("Quit Haul")
 	test.Tap(d.watchClipboard)
-	test.Tap(d.saveBtn)
+	test.Tap(s.saveBtn)
+	if h.u.setDlg != nil {
+		t.Error("Settings stayed open after Save")
+	}
 
 	got := loadDesktopSettings(h.app.Preferences())
 	want := schedule.Plan{
@@ -179,15 +213,18 @@ func TestScheduleDialogSavesAndValidates(t *testing.T) {
 // wrote a dozen keys for every save of the schedule.)
 func TestSavingTheScheduleWritesNoPreference(t *testing.T) {
 	h := newDesktopHarness(t, noon, true, nil)
+	// The first Save of Settings stores the download folder, which
+	// was never stored; the schedule is saved by a second one.
+	test.Tap(h.u.tools.settings)
+	test.Tap(h.u.setDlg.saveBtn)
 	var changes atomic.Int32
 	h.app.Preferences().AddChangeListener(func() { changes.Add(1) })
-	test.Tap(h.u.tools.settings)
-	test.Tap(findButton(h.u.win.Canvas().Overlays().Top(), "Schedule and desktop…"))
-	d := h.u.desk.schedDlg
+	s := openScheduleTab(t, h)
+	d := s.desk
 	test.Tap(d.queue.on)
 	d.queue.start.SetText("22:00")
 	d.queue.end.SetText("06:00")
-	test.Tap(d.saveBtn)
+	test.Tap(s.saveBtn)
 	want := schedule.Window{On: true, Start: 22 * 60, End: 6 * 60, Days: schedule.Everyday}
 	h.until("the engine to have the plan", func() bool { return h.m.Schedule().Queue == want })
 	if n := changes.Load(); n != 0 {

@@ -136,6 +136,8 @@ type settingsDialog struct {
 	problem     *widget.Label
 	saveBtn     *widget.Button
 	cancelBtn   *widget.Button
+	tabs        *container.AppTabs // General, and Schedule & desktop where there is a desktop
+	desk        *desktopPane       // the Schedule & desktop tab; nil without one
 }
 
 // intValidator accepts a whole number from lo to hi.
@@ -185,7 +187,7 @@ func (u *UI) showSettings() {
 	d.byKind.SetChecked(u.set.ByKind)
 	d.compact = widget.NewCheck("Compact list: one line per download", nil)
 	d.compact.SetChecked(u.set.Compact)
-	d.caClear = widget.NewButtonWithIcon("", theme.ContentClearIcon(), func() { d.caFile.SetText("") })
+	d.caClear = widget.NewButtonWithIcon("Clear", theme.ContentClearIcon(), func() { d.caFile.SetText("") })
 	d.caFile.OnChanged = func(text string) { setEnabled(d.caClear, text != "") }
 	setEnabled(d.caClear, d.caFile.Text != "")
 	caNote := widget.NewLabel(caNoteText)
@@ -212,13 +214,15 @@ func (u *UI) showSettings() {
 			caNote)),
 	)
 	form.Append("Remote downloaders", container.NewHBox(widget.NewButtonWithIcon("Remote downloaders…", theme.StorageIcon(), u.showRemotes)))
-	if u.desk != nil { // the schedule, the tray and the clipboard have their own dialog
-		form.Append("Schedule", container.NewHBox(widget.NewButtonWithIcon("Schedule and desktop…", theme.HistoryIcon(), u.showSchedule)))
+	d.tabs = container.NewAppTabs(container.NewTabItem("General", form))
+	if u.desk != nil { // the schedule, the tray and the clipboard: a tab of their own
+		d.desk = u.newDesktopPane()
+		d.tabs.Append(container.NewTabItem("Schedule & desktop", d.desk.content()))
 	}
 	d.cancelBtn = widget.NewButton("Cancel", func() { d.dlg.Hide() })
 	d.saveBtn = widget.NewButton("Save", func() { u.saveSettings(d) })
 	d.saveBtn.Importance = widget.HighImportance
-	d.dlg = dialog.NewCustomWithoutButtons("Settings", container.NewVBox(form, d.problem), u.win)
+	d.dlg = dialog.NewCustomWithoutButtons("Settings", container.NewVBox(d.tabs, d.problem), u.win)
 	d.dlg.SetButtons([]fyne.CanvasObject{d.cancelBtn, d.saveBtn})
 	d.dlg.SetOnClosed(func() {
 		if u.setDlg == d {
@@ -262,6 +266,15 @@ func (d *settingsDialog) showProblem(err error) {
 // and stays open if the file is refused. UI goroutine only.
 func (u *UI) saveSettings(d *settingsDialog) {
 	s, err := d.read(u.set)
+	if d.desk != nil {
+		plan, desk, perr := d.desk.read()
+		if perr != nil && err == nil {
+			d.tabs.SelectIndex(1) // the only problem is on the schedule tab: show it
+		}
+		if err = errors.Join(err, perr); err == nil {
+			u.applyDesktopPane(plan, desk) // the CA file below concerns only the General tab
+		}
+	}
 	if err != nil {
 		d.showProblem(err)
 		return

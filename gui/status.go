@@ -18,7 +18,7 @@ import (
 // fades (statusFade).
 type statusBar struct {
 	graph    *speedGraph    // the total speed of the last minute
-	limit    *widget.Button // the speed limit; a click offers the presets
+	limit    *hintButton    // the speed limit; a click offers the presets
 	text     binding.String // the summary
 	label    *widget.Label
 	activity *widget.Label
@@ -32,8 +32,8 @@ type statusBar struct {
 // statusFade is how long a message of the status bar stays.
 const statusFade = 6 * time.Second
 
-// newStatusBar builds the status bar.
-func newStatusBar() *statusBar {
+// newStatusBar builds the status bar; hint shows its buttons' tooltips.
+func newStatusBar(hint func(string, fyne.Position)) *statusBar {
 	b := &statusBar{text: binding.NewString()}
 	b.label = widget.NewLabelWithData(b.text)
 	b.activity = widget.NewLabel("")
@@ -42,8 +42,7 @@ func newStatusBar() *statusBar {
 	b.box = newPair(b.label, b.activity, 1)
 	b.text.AddListener(binding.NewDataListener(func() { relayout(b.box) }))
 	b.graph = newSpeedGraph()
-	b.limit = widget.NewButtonWithIcon("", theme.MenuDropUpIcon(), nil)
-	b.limit.Importance = widget.LowImportance
+	b.limit = newHintButton(theme.MenuDropUpIcon(), "Speed limit for all downloads: click to change it", hint, nil)
 	b.limit.IconPlacement = widget.ButtonIconTrailingText
 	b.all = container.NewBorder(nil, nil, container.NewHBox(container.NewCenter(b.graph), b.limit), nil, b.box)
 	return b

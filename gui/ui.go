@@ -144,7 +144,7 @@ func (u *UI) build() fyne.CanvasObject {
 	u.dl.find.text.onEscape = u.focusList
 	u.dl.onChanged = u.showSummary
 	u.dl.find.onOrder = u.saveOrder
-	u.status = newStatusBar()
+	u.status = newStatusBar(u.hint)
 	u.status.limit.OnTapped = u.showPresets
 	bottom := container.NewVBox(widget.NewSeparator(), u.status.object())
 	top := container.NewVBox(u.newPlaceBar(), u.tools.box, u.newOfferBar())

@@ -8,7 +8,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -153,67 +152,4 @@ func (e *scheduleEditor) plan(old schedule.Plan) (schedule.Plan, error) {
 	}
 	p.WhenEmpty = schedule.EmptyAction(max(e.whenEmpty.SelectedIndex(), 0))
 	return p, errors.Join(errs...)
-}
-
-// scheduleDialog edits the schedule and the desktop settings.
-type scheduleDialog struct {
-	dlg *dialog.CustomDialog
-	*scheduleEditor
-	closeToTray, notify   *widget.Check
-	watchClipboard        *widget.Check
-	problem               *widget.Label
-	saveBtn, cancelButton *widget.Button
-}
-
-// showSchedule opens the schedule dialog. UI goroutine only.
-func (u *UI) showSchedule() {
-	if u.desk == nil {
-		return
-	}
-	cur, plan := u.desk.set, editablePlan(u.desk.sched.plan)
-	d := &scheduleDialog{scheduleEditor: newScheduleEditor(plan)}
-	d.closeToTray = widget.NewCheck("Keep Haul in the tray when the window is closed", nil)
-	d.closeToTray.SetChecked(cur.CloseToTray)
-	if u.desk.tray == nil {
-		d.closeToTray.Text = "Keep Haul in the tray when the window is closed (this desktop has no tray)"
-		d.closeToTray.Disable()
-	}
-	d.notify = widget.NewCheck("Notify me when a batch of downloads finishes", nil)
-	d.notify.SetChecked(cur.NotifyBatches)
-	d.watchClipboard = widget.NewCheck("Offer links I copy in other programs", nil)
-	d.watchClipboard.SetChecked(cur.WatchClipboard)
-	d.problem = widget.NewLabel("")
-	d.problem.Importance = widget.DangerImportance
-	d.problem.Wrapping = fyne.TextWrapWord
-	d.problem.Hide()
-
-	form := widget.NewForm(d.formItems()...)
-	form.Append("Desktop", container.NewVBox(d.closeToTray, d.notify, d.watchClipboard))
-	d.cancelButton = widget.NewButton("Cancel", func() { d.dlg.Hide() })
-	d.saveBtn = widget.NewButton("Save", func() {
-		p, err := d.plan(plan)
-		if err != nil {
-			d.problem.SetText(err.Error())
-			d.problem.Show()
-			return
-		}
-		d.dlg.Hide()
-		u.setPlan(p)
-		u.applyDesktopSettings(d.read(cur))
-	})
-	d.saveBtn.Importance = widget.HighImportance
-	d.dlg = dialog.NewCustomWithoutButtons("Schedule and desktop", container.NewVBox(form, d.problem), u.win)
-	d.dlg.SetButtons([]fyne.CanvasObject{d.cancelButton, d.saveBtn})
-	d.dlg.Resize(fyne.NewSize(760, 420))
-	u.desk.schedDlg = d
-	d.dlg.Show()
-}
-
-// read returns the desktop settings the dialog holds.
-func (d *scheduleDialog) read(old desktopSettings) desktopSettings {
-	s := old
-	s.CloseToTray = d.closeToTray.Checked
-	s.NotifyBatches = d.notify.Checked
-	s.WatchClipboard = d.watchClipboard.Checked
-	return s
 }
