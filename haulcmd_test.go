@@ -42,3 +42,24 @@ func runHaul(t *testing.T, args ...string) (stdout, stderr string, code int) {
 	}
 	return out.String(), errs.String(), code
 }
+
+// killWhenAsked starts `haul args...` and kills it with SIGKILL once
+// asked reports that the server was asked for what the test waits on (or
+// after a minute), and settle more has passed; it returns once the
+// process is gone.
+func killWhenAsked(t *testing.T, ctx context.Context, asked func() bool, settle time.Duration, args ...string) {
+	t.Helper()
+	cmd, _, _ := haulCmd(t, ctx, args...)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(60 * time.Second)
+	for !asked() && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond) // polls the server's counter
+	}
+	time.Sleep(settle)
+	if err := cmd.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	cmd.Wait()
+}

@@ -54,21 +54,10 @@ func TestKillAndResumeDASH(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 
-	cmd, _, _ := haulCmd(t, ctx, args...)
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
 	// With one connection the parts come in their order (video and audio
 	// interleaved): the held one, the last, is asked for once every other
 	// part is in.
-	deadline := time.Now().Add(60 * time.Second)
-	for srv.HLSFetches("/d")[held] == 0 && time.Now().Before(deadline) {
-		time.Sleep(10 * time.Millisecond) // polls the server's counter
-	}
-	if err := cmd.Process.Kill(); err != nil {
-		t.Fatal(err)
-	}
-	cmd.Wait()
+	killWhenAsked(t, ctx, func() bool { return srv.HLSFetches("/d")[held] > 0 }, 0, args...)
 	close(release)
 	if _, err := os.Stat(filepath.Join(out, "manifest.mp4")); err == nil {
 		t.Fatal("the stream completed before the kill: nothing was resumed")

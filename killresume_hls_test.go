@@ -29,19 +29,9 @@ func TestKillAndResumeHLS(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 
-	cmd, _, _ := haulCmd(t, ctx, args...)
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	deadline := time.Now().Add(60 * time.Second)
-	for srv.HLSFetches("/v")["aes/seg2.ts"] == 0 && time.Now().Before(deadline) {
-		time.Sleep(10 * time.Millisecond)
-	}
-	time.Sleep(time.Second) // segments 0 and 1 written and checkpointed; segment 2 under way
-	if err := cmd.Process.Kill(); err != nil {
-		t.Fatal(err)
-	}
-	cmd.Wait()
+	// A second after segment 2 is asked for, segments 0 and 1 are written
+	// and checkpointed; segment 2 is under way.
+	killWhenAsked(t, ctx, func() bool { return srv.HLSFetches("/v")["aes/seg2.ts"] > 0 }, time.Second, args...)
 	if _, err := os.Stat(filepath.Join(out, "index.ts")); err == nil {
 		t.Fatal("the stream completed before the kill: nothing was resumed")
 	}
