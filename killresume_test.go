@@ -46,16 +46,8 @@ func TestKillAndResume(t *testing.T) {
 
 	// Kill at three random points spread over the download.
 	for i, frac := range []float64{0.1 + 0.2*rand.Float64(), 0.35 + 0.2*rand.Float64(), 0.6 + 0.25*rand.Float64()} {
-		cmd, _ := haul()
 		target := int64(frac * size)
-		deadline := time.Now().Add(60 * time.Second)
-		for srv.Stats("/movie.mp4").BytesSent < target && time.Now().Before(deadline) {
-			time.Sleep(10 * time.Millisecond)
-		}
-		if err := cmd.Process.Kill(); err != nil {
-			t.Fatal(err)
-		}
-		cmd.Wait()
+		killWhenAsked(t, ctx, func() bool { return srv.Stats("/movie.mp4").BytesSent >= target }, 0, args...)
 		t.Logf("kill %d: aimed at %.0f%%, server had sent %.0f%% of the file in all", i+1, 100*frac, 100*float64(srv.Stats("/movie.mp4").BytesSent)/size)
 	}
 	cmd, logs := haul()
