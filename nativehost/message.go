@@ -53,10 +53,9 @@ type reply struct {
 	Version string `json:"version,omitempty"`
 	Window  *bool  `json:"window,omitempty"`
 	// A "qualities" answer: see streamInfo.
-	Role        string   `json:"role,omitempty"`
-	Qualities   []string `json:"qualities,omitempty"`
-	Parts       []string `json:"parts,omitempty"`
-	Unsupported bool     `json:"unsupported,omitempty"`
+	Role      string   `json:"role,omitempty"`
+	Qualities []string `json:"qualities,omitempty"`
+	Parts     []string `json:"parts,omitempty"`
 }
 
 // BadMessage is a message Haul refuses; the browser is told Reason.

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"cmp"
 	"context"
-	"errors"
 	"fmt"
 	"net/url"
 	"slices"
@@ -30,14 +29,6 @@ const (
 // engine.Fetch does.
 type FetchFunc func(ctx context.Context, req engine.Request, lim engine.FetchLimits) ([]byte, *url.URL, error)
 
-// UnsupportedError is a kind of stream whose qualities Haul cannot read
-// yet; the popup shows it as such rather than as a failure.
-type UnsupportedError struct{ Kind string }
-
-func (e *UnsupportedError) Error() string {
-	return fmt.Sprintf("Haul cannot read the qualities of %s manifests yet (not supported yet)", e.Kind)
-}
-
 // streamInfo is what the popup is told about a playlist or manifest:
 // Role "master" (it offers Qualities, best first, and names the
 // playlists of its variants and renditions in Parts, which the
@@ -60,14 +51,7 @@ func readerFor(kind string) (streamReader, error) {
 	case "dash":
 		return dashInfo, nil
 	}
-	return nil, &UnsupportedError{Kind: kindName(kind)}
-}
-
-func kindName(kind string) string {
-	if kind == "dash" {
-		return "DASH"
-	}
-	return strconv.Quote(clip(kind))
+	return nil, fmt.Errorf("Haul reads no streams of the kind %q", clip(kind))
 }
 
 // qualities answers a checked "qualities" message: Haul fetches the
@@ -75,8 +59,7 @@ func kindName(kind string) string {
 func (h *Host) qualities(ctx context.Context, m message) reply {
 	info, err := h.streamInfo(ctx, m)
 	if err != nil {
-		var unsupported *UnsupportedError
-		return reply{Type: "qualities", Error: err.Error(), Unsupported: errors.As(err, &unsupported)}
+		return reply{Type: "qualities", Error: err.Error()}
 	}
 	return reply{OK: true, Type: "qualities", Role: info.Role, Qualities: info.Qualities, Parts: info.Parts}
 }

@@ -110,7 +110,7 @@ func TestQualitiesOfADASHManifestAreReadByHaulWithThePagesHeaders(t *testing.T) 
 	srv.Add("/m.mpd", dashManifest(480, 1080, 720), testserver.ContentType("application/dash+xml"))
 	page := srv.URL("/watch.html")
 	rep := askQualities(t, &Host{StateDir: shortDir(t)}, qualitiesMessage(t, "dash", srv.URL("/m.mpd"), page))
-	if !rep.OK || rep.Unsupported || rep.Role != "master" {
+	if !rep.OK || rep.Role != "master" {
 		t.Fatalf("reply %+v, want a manifest's qualities", rep)
 	}
 	if want := []string{"1080p", "720p", "480p"}; !slices.Equal(rep.Qualities, want) {
@@ -149,7 +149,7 @@ func TestQualitiesOfABadDASHManifestAreAClearError(t *testing.T) {
 	srv.Add("/drm.mpd", []byte(`<MPD xmlns="urn:mpeg:dash:schema:mpd:2011" type="static"><Period><AdaptationSet mimeType="video/mp4"><ContentProtection schemeIdUri="urn:mpeg:dash:mp4protection:2011"/><Representation id="v" bandwidth="1" height="720"/></AdaptationSet></Period></MPD>`))
 	for _, path := range []string{"/page.mpd", "/live.mpd", "/drm.mpd"} {
 		rep := askQualities(t, &Host{StateDir: shortDir(t)}, qualitiesMessage(t, "dash", srv.URL(path), ""))
-		if rep.OK || rep.Unsupported || !strings.Contains(rep.Error, "could not read the playlist") {
+		if rep.OK || !strings.Contains(rep.Error, "could not read the playlist") {
 			t.Errorf("%s: reply %+v, want a clear error", path, rep)
 		}
 		if testing.Verbose() {
@@ -172,7 +172,7 @@ func TestQualitiesOfABadPlaylistAreAClearError(t *testing.T) {
 		"/gone.m3u8":   "404",
 	} {
 		rep := askQualities(t, &Host{StateDir: shortDir(t)}, qualitiesMessage(t, "hls", srv.URL(path), ""))
-		if rep.OK || rep.Unsupported || !strings.Contains(rep.Error, "could not read the playlist") || !strings.Contains(rep.Error, want) {
+		if rep.OK || !strings.Contains(rep.Error, "could not read the playlist") || !strings.Contains(rep.Error, want) {
 			t.Errorf("%s: reply %+v, want an error saying %q", path, rep, want)
 		}
 	}
