@@ -68,6 +68,7 @@ type Server struct {
 	handlers  sync.WaitGroup
 	closeOnce sync.Once
 	total     atomic.Int64
+	conns     atomic.Int64 // connections accepted (see Connections)
 
 	mu    sync.Mutex
 	files map[string]*file
@@ -143,6 +144,7 @@ func newServer() *Server {
 	s.ts = httptest.NewUnstartedServer(http.HandlerFunc(s.serveHTTP))
 	// Cut connections and refused certificates are the point here.
 	s.ts.Config.ErrorLog = log.New(io.Discard, "", 0)
+	s.ts.Config.ConnState = s.connState
 	return s
 }
 
