@@ -305,7 +305,8 @@ func (m *Manager) SetCACertFile(path string) error {
 }
 
 func newClient(opt Options) (*http.Client, error) {
-	return transfer.NewClient(transfer.ClientOptions{Transport: opt.Transport, CACertFile: opt.CACertFile, AllowDowngrade: opt.AllowDowngrade})
+	return transfer.NewClient(transfer.ClientOptions{Transport: opt.Transport, CACertFile: opt.CACertFile,
+		AllowDowngrade: opt.AllowDowngrade, IdlePerHost: opt.PerHost})
 }
 
 // Wait blocks until none of the given downloads (all, when none are

@@ -1,6 +1,7 @@
 package transfer
 
 import (
+	"cmp"
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
@@ -29,7 +30,15 @@ type ClientOptions struct {
 	Transport      http.RoundTripper // replaces Haul's own transport (tests)
 	CACertFile     string            // PEM bundle trusted besides the system roots
 	AllowDowngrade bool              // permit redirects from https to plain http
+	// IdlePerHost is how many idle connections to one host are kept alive
+	// for the next request (default defaultIdlePerHost): as many as may
+	// be open to it at once, or the ones over it are closed when a batch
+	// of downloads ends and the next batch pays their handshakes again.
+	IdlePerHost int
 }
+
+// defaultIdlePerHost is ClientOptions.IdlePerHost when it is not set.
+const defaultIdlePerHost = 16
 
 // NewClient builds Haul's HTTP client: certificates always verified (with
 // an optional extra CA bundle), no transparent decompression, bounded
@@ -58,8 +67,8 @@ func NewClient(opt ClientOptions) (*http.Client, error) {
 			TLSHandshakeTimeout:    15 * time.Second,
 			DisableCompression:     true,
 			MaxResponseHeaderBytes: maxHeaderBytes,
-			MaxIdleConns:           64,
-			MaxIdleConnsPerHost:    16,
+			MaxIdleConns:           0, // no total: each host's are capped, and all time out
+			MaxIdleConnsPerHost:    cmp.Or(opt.IdlePerHost, defaultIdlePerHost),
 			IdleConnTimeout:        60 * time.Second,
 			ForceAttemptHTTP2:      true,
 		}
