@@ -306,7 +306,7 @@ func (m *Manager) SetCACertFile(path string) error {
 
 func newClient(opt Options) (*http.Client, error) {
 	return transfer.NewClient(transfer.ClientOptions{Transport: opt.Transport, CACertFile: opt.CACertFile,
-		AllowDowngrade: opt.AllowDowngrade, IdlePerHost: opt.PerHost})
+		AllowDowngrade: opt.AllowDowngrade, PerHost: opt.PerHost})
 }
 
 // Wait blocks until none of the given downloads (all, when none are

@@ -54,16 +54,20 @@ func requestsEach(t *testing.T, srv *testserver.Server, paths []string) map[stri
 
 // Many small files from one host, several at once, each take a single
 // request, and the downloads that follow one another reuse the
-// connections kept alive: never more than there are downloads at once.
+// connections kept alive. Go's transport may dial one more when a
+// download asks while the connection it would reuse is still on its way
+// back to the idle pool (a goroutine of the transport puts it there), so
+// the bound is twice the downloads at once: without reuse, each of the
+// files would come over a connection of its own.
 func TestSmallDownloadsReuseKeptAliveConnections(t *testing.T) {
 	srv := testserver.New()
 	defer srv.Close()
 	const active = 4
 	e := newEnv(t, func(o *Options) { o.MaxActive = active; o.MinPiece = DefaultMinPiece })
-	paths, ids := smallBatch(e, srv, "s", 6*active)
+	paths, ids := smallBatch(e, srv, "s", 10*active)
 	completeAll(e, paths, ids)
 	requestsEach(t, srv, paths)
-	if n := srv.Connections(); n > active {
+	if n := srv.Connections(); n > 2*active {
 		t.Errorf("%d connections for %d files, %d at once: kept-alive connections were not reused", n, len(paths), active)
 	}
 }

@@ -30,15 +30,18 @@ type ClientOptions struct {
 	Transport      http.RoundTripper // replaces Haul's own transport (tests)
 	CACertFile     string            // PEM bundle trusted besides the system roots
 	AllowDowngrade bool              // permit redirects from https to plain http
-	// IdlePerHost is how many idle connections to one host are kept alive
-	// for the next request (default defaultIdlePerHost): as many as may
-	// be open to it at once, or the ones over it are closed when a batch
-	// of downloads ends and the next batch pays their handshakes again.
-	IdlePerHost int
+	// PerHost is how many idle connections to one host are kept alive
+	// for the next request (default defaultPerHost): as many as Haul lets
+	// be open to it (Options.PerHost), or the ones over it are closed
+	// when a batch of downloads ends and the next batch pays their
+	// handshakes again. (It does not cap the connections opened: a
+	// segment worker that waits for the writer holds its connection, and
+	// a cap could leave the segment the writer needs waiting behind it.)
+	PerHost int
 }
 
-// defaultIdlePerHost is ClientOptions.IdlePerHost when it is not set.
-const defaultIdlePerHost = 16
+// defaultPerHost is ClientOptions.PerHost when it is not set.
+const defaultPerHost = 16
 
 // NewClient builds Haul's HTTP client: certificates always verified (with
 // an optional extra CA bundle), no transparent decompression, bounded
@@ -47,6 +50,7 @@ const defaultIdlePerHost = 16
 func NewClient(opt ClientOptions) (*http.Client, error) {
 	rt := opt.Transport
 	if rt == nil {
+		perHost := cmp.Or(opt.PerHost, defaultPerHost)
 		// Without an extra bundle RootCAs stays nil: crypto/tls then uses
 		// the system roots, loaded on the first https connection instead
 		// of on every start (a plain-http session never pays for them).
@@ -68,7 +72,7 @@ func NewClient(opt ClientOptions) (*http.Client, error) {
 			DisableCompression:     true,
 			MaxResponseHeaderBytes: maxHeaderBytes,
 			MaxIdleConns:           0, // no total: each host's are capped, and all time out
-			MaxIdleConnsPerHost:    cmp.Or(opt.IdlePerHost, defaultIdlePerHost),
+			MaxIdleConnsPerHost:    perHost,
 			IdleConnTimeout:        60 * time.Second,
 			ForceAttemptHTTP2:      true,
 		}
