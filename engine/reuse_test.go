@@ -107,7 +107,10 @@ func TestIdleConnectionsKeptUpToThePerHostCap(t *testing.T) {
 	srv := testserver.New()
 	defer srv.Close()
 	const perHost = 24 // more than Go's and Haul's old idle pool of 16
-	e := newEnv(t, func(o *Options) { o.MaxActive = perHost; o.PerHost = perHost; o.MinPiece = DefaultMinPiece })
+	e := newEnv(t, func(o *Options) {
+		o.MaxActive, o.PerHost, o.MinPiece = perHost, perHost, DefaultMinPiece
+		o.StallTimeout = DefaultStallTimeout // a held answer is no stall, however long the others take to start
+	})
 	// Each batch is held until all of it is in flight: perHost
 	// connections at once.
 	batch := func(prefix string) (paths []string) {
