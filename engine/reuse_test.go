@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -160,4 +162,35 @@ func TestASmallFileIsNeverSplit(t *testing.T) {
 	e := newEnv(t, func(o *Options) { o.Connections = 8; o.MinPiece = DefaultMinPiece; o.SplitAbove = -1 })
 	e.mustComplete(e.add(srv.URL("/small.bin")), data)
 	requestsEach(t, srv, []string{"/small.bin"})
+}
+
+// A download whose data is all in gives its connection slot to the host
+// back before its file is flushed: with one connection allowed to the
+// host, the next download from it fetches all its data while the first
+// one's flush is held.
+func TestAFinishingDownloadHoldsNoConnectionSlot(t *testing.T) {
+	srv := testserver.New()
+	defer srv.Close()
+	a, b := randomBytes(64<<10), randomBytes(48<<10)
+	srv.Add("/a.bin", a)
+	srv.Add("/b.bin", b)
+	e := newEnv(t, func(o *Options) { o.MaxActive = 2; o.PerHost = 1; o.CheckpointInterval = time.Hour })
+	release := make(chan struct{})
+	var once sync.Once
+	unblock := func() { once.Do(func() { close(release) }) }
+	t.Cleanup(unblock)
+	var opened atomic.Int32
+	e.m.wrapFile = func(f partFile) partFile {
+		if opened.Add(1) == 1 { // the first download's .part
+			return &blockingSync{f, release}
+		}
+		return f
+	}
+	idA := e.add(srv.URL("/a.bin"))
+	e.waitFor(idA, "a's data to be all in", func(s Snapshot) bool { return s.Finishing })
+	idB := e.add(srv.URL("/b.bin"))
+	e.waitFor(idB, "b's data to be all in while a's flush is held", func(s Snapshot) bool { return s.Finishing || s.State == Completed })
+	unblock()
+	e.mustComplete(idA, a)
+	e.mustComplete(idB, b)
 }
