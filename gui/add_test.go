@@ -180,7 +180,7 @@ func TestAddDialogListsFileNamesWithTheSiteAndKeepsSixLinksInView(t *testing.T) 
 	}
 	row := d.picker.list.CreateItem().MinSize().Height + theme.Padding()
 	six := 6*row - theme.Padding() // 6 rows and the 5 gaps between them
-	d.dlg.Refresh() // lay the dialog out with the notes shown
+	d.dlg.Refresh()                // lay the dialog out with the notes shown
 	if got := d.picker.list.Size().Height; got < six {
 		t.Errorf("with the notes shown the list is %v px high: %.1f links in view, want 6", got, got/row)
 	}

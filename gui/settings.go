@@ -214,10 +214,10 @@ func (u *UI) showSettings() {
 			caNote)),
 	)
 	form.Append("Remote downloaders", container.NewHBox(widget.NewButtonWithIcon("Remote downloaders…", theme.StorageIcon(), u.showRemotes)))
-	d.tabs = container.NewAppTabs(container.NewTabItem("General", form))
+	d.tabs = container.NewAppTabs(container.NewTabItem("General", tabPage(form)))
 	if u.desk != nil { // the schedule, the tray and the clipboard: a tab of their own
 		d.desk = u.newDesktopPane()
-		d.tabs.Append(container.NewTabItem("Schedule & desktop", d.desk.content()))
+		d.tabs.Append(container.NewTabItem("Schedule & desktop", tabPage(d.desk.content())))
 	}
 	d.cancelBtn = widget.NewButton("Cancel", func() { d.dlg.Hide() })
 	d.saveBtn = widget.NewButton("Save", func() { u.saveSettings(d) })
@@ -374,4 +374,10 @@ func (u *UI) keepSettings(s settings) {
 	s.save(u.app.Preferences())
 	u.dl.setCompact(s.Compact)
 	u.showSummary()
+}
+
+// tabPage keeps a tab's fields clear of the tab bar: without it the
+// first field's border touches the bar's underline.
+func tabPage(content fyne.CanvasObject) fyne.CanvasObject {
+	return container.New(layout.NewCustomPaddedLayout(2*theme.Padding(), 0, 0, 0), content)
 }
