@@ -9,6 +9,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/haul-dl/haul/engine"
@@ -125,6 +126,29 @@ func TestTheScrollWheelOverAFieldScrollsTheDetails(t *testing.T) {
 		if d.scroll.Offset.Y == 0 {
 			t.Errorf("the wheel over the %s field did not scroll the details", f.name)
 		}
+	}
+}
+
+// Until Apply says something, the details leave no blank row for it
+// under the limits; once it does, what it says shows there.
+func TestDetailsLeaveNoBlankRowUntilApplyHasSaidSomething(t *testing.T) {
+	h := newHarness(t)
+	h.u.apply(goldenSnaps(), false)
+	h.clickRow("d", 0)
+	test.Tap(h.u.tools.details)
+	d := h.u.infoDlg
+	drv := fyne.CurrentApp().Driver()
+	gap := func() float32 {
+		d.dlg.Refresh()
+		return drv.AbsolutePositionForObject(d.name).Y - (drv.AbsolutePositionForObject(d.connsWanted).Y + d.connsWanted.Size().Height)
+	}
+	if g := gap(); g > 2*theme.Padding() {
+		t.Errorf("%v px between the Connections field and the File row: a blank row", g)
+	}
+	d.connsWanted.SetText("100")
+	test.Tap(d.applyBtn)
+	if g := gap(); g < d.applied.MinSize().Height {
+		t.Errorf("%v px between the Connections field and the File row: no room for what Apply said", g)
 	}
 }
 

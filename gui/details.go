@@ -86,8 +86,8 @@ func (u *UI) details(s engine.Snapshot) {
 	d.connsWanted.SetPlaceHolder(fmt.Sprintf("as in Settings (%d)", u.set.Connections))
 	form := widget.NewForm(
 		widget.NewFormItem("Speed limit", container.NewBorder(nil, nil, nil, widget.NewLabel("KiB/s"), d.limitKiB)),
-		widget.NewFormItem("Connections", container.NewBorder(nil, nil, nil, d.applyBtn, d.connsWanted)),
-		widget.NewFormItem("", d.applied),
+		// What Apply did shows under the field; hidden, it takes no row.
+		widget.NewFormItem("Connections", container.NewVBox(container.NewBorder(nil, nil, nil, d.applyBtn, d.connsWanted), d.applied)),
 		widget.NewFormItem("File", d.name),
 		widget.NewFormItem("Message", d.message),
 		widget.NewFormItem("Link", d.link),
