@@ -98,11 +98,13 @@ func (u *UI) showAdd(text string) {
 	d.read()
 
 	folder := container.NewBorder(nil, nil, widget.NewLabel("Save to"), container.NewHBox(d.browse, d.paused), d.dir)
-	top := container.NewVBox(widget.NewLabel("Paste links, or any text that contains them:"), d.links)
+	// The box's hint says what to paste, and the video quality sits by
+	// the links it is for, so that 6 links stay in view with every note.
 	d.qualRow = qualityRow(d.quality)
+	d.picker.tools.Objects = append([]fyne.CanvasObject{d.qualRow}, d.picker.tools.Objects...)
 	d.showQuality()
-	bottom := container.NewVBox(d.found, d.skipped, d.baseRow, folder, d.qualRow)
-	d.dlg = dialog.NewCustomWithoutButtons("Add downloads", container.NewBorder(top, bottom, nil, nil, d.picker.box), u.win)
+	bottom := container.NewVBox(d.found, d.skipped, d.baseRow, folder)
+	d.dlg = dialog.NewCustomWithoutButtons("Add downloads", container.NewBorder(d.links, bottom, nil, nil, d.picker.box), u.win)
 	d.dlg.SetButtons([]fyne.CanvasObject{d.cancelBtn, d.addBtn})
 	d.dlg.SetOnClosed(func() {
 		if u.addDlg == d {
@@ -211,12 +213,13 @@ func (d *addDialog) showFound() {
 	setEnabled(d.addBtn, l.CheckedCount() > 0)
 }
 
-// skippedText lists the first lines that could not be used, with why.
+// skippedText names the first line that could not be used, with why,
+// and counts the others.
 func skippedText(l *addlist.List) string {
 	if l.RejectedCount == 0 {
 		return ""
 	}
-	const shown = 2
+	const shown = 1 // one line and a count keep the list of links in view
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s will be skipped:", plural(l.RejectedCount, "line"))
 	for i, r := range l.Rejected {

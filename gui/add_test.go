@@ -179,11 +179,23 @@ func TestAddDialogListsFileNamesWithTheSiteAndKeepsSixLinksInView(t *testing.T) 
 		t.Fatal("the skipped lines are not shown")
 	}
 	row := d.picker.list.CreateItem().MinSize().Height + theme.Padding()
-	if got := d.picker.list.Size().Height; got < 6*row {
+	six := 6*row - theme.Padding() // 6 rows and the 5 gaps between them
+	d.dlg.Refresh()                // lay the dialog out with the notes shown
+	if got := d.picker.list.Size().Height; got < six {
 		t.Errorf("with the notes shown the list is %v px high: %.1f links in view, want 6", got, got/row)
 	}
 	d.links.SetText(h.srv.URL("/v/master/master.m3u8"))
 	if !d.qualRow.Visible() {
 		t.Error("no video quality for a stream's playlist")
+	}
+	// A stream among the links, a pattern and skipped lines: the video
+	// quality and every note show, and still 6 links.
+	d.links.SetText(strings.Join(append(lines, "https://example.com/v/master.m3u8", "https://example.org/img-[01-05].jpg"), "\n"))
+	if !d.qualRow.Visible() || !d.skipped.Visible() {
+		t.Fatalf("the video quality (shown %v) or the skipped lines (shown %v) are not shown", d.qualRow.Visible(), d.skipped.Visible())
+	}
+	d.dlg.Refresh() // lay the dialog out with the notes shown
+	if got := d.picker.list.Size().Height; got < six {
+		t.Errorf("with the notes and the video quality shown the list is %v px high: %.1f links in view, want 6", got, got/row)
 	}
 }

@@ -9,6 +9,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/haul-dl/haul/engine"
@@ -97,6 +98,8 @@ func TestDetailsApplySaysWhatItAppliedAndWhatTheLimitIs(t *testing.T) {
 	})
 }
 
+// The wheel over any input of the details (the limits, the new link)
+// scrolls the details, as it does over their text.
 func TestTheScrollWheelOverAFieldScrollsTheDetails(t *testing.T) {
 	h := newHarness(t)
 	h.u.win.Resize(fyne.NewSize(800, 480))
@@ -108,10 +111,44 @@ func TestTheScrollWheelOverAFieldScrollsTheDetails(t *testing.T) {
 	if d.scroll.Content.MinSize().Height <= d.scroll.Size().Height {
 		t.Fatalf("the details fit (%v in %v): nothing to scroll", d.scroll.Content.MinSize(), d.scroll.Size())
 	}
-	at := fyne.CurrentApp().Driver().AbsolutePositionForObject(d.connsWanted).Add(fyne.NewPos(10, 10))
-	test.Scroll(c, at, 0, -60)
-	if d.scroll.Offset.Y == 0 {
-		t.Error("the wheel over the Connections field did not scroll the details")
+	drv := fyne.CurrentApp().Driver()
+	view := drv.AbsolutePositionForObject(d.scroll)
+	for _, f := range []struct {
+		name  string
+		input fyne.CanvasObject
+	}{{"Speed limit", d.limitKiB}, {"Connections", d.connsWanted}, {"New link", d.newLink.entry}, {"File", d.name}} {
+		d.scroll.ScrollToTop()
+		at := drv.AbsolutePositionForObject(f.input).Add(fyne.NewPos(10, 10))
+		if at.Y >= view.Y+d.scroll.Size().Height {
+			t.Fatalf("the %s field is below the view (%v, the view ends at %v)", f.name, at.Y, view.Y+d.scroll.Size().Height)
+		}
+		test.Scroll(c, at, 0, -60)
+		if d.scroll.Offset.Y == 0 {
+			t.Errorf("the wheel over the %s field did not scroll the details", f.name)
+		}
+	}
+}
+
+// Until Apply says something, the details leave no blank row for it
+// under the limits; once it does, what it says shows there.
+func TestDetailsLeaveNoBlankRowUntilApplyHasSaidSomething(t *testing.T) {
+	h := newHarness(t)
+	h.u.apply(goldenSnaps(), false)
+	h.clickRow("d", 0)
+	test.Tap(h.u.tools.details)
+	d := h.u.infoDlg
+	drv := fyne.CurrentApp().Driver()
+	gap := func() float32 {
+		d.dlg.Refresh()
+		return drv.AbsolutePositionForObject(d.name).Y - (drv.AbsolutePositionForObject(d.connsWanted).Y + d.connsWanted.Size().Height)
+	}
+	if g := gap(); g > 2*theme.Padding() {
+		t.Errorf("%v px between the Connections field and the File row: a blank row", g)
+	}
+	d.connsWanted.SetText("100")
+	test.Tap(d.applyBtn)
+	if g := gap(); g < d.applied.MinSize().Height {
+		t.Errorf("%v px between the Connections field and the File row: no room for what Apply said", g)
 	}
 }
 

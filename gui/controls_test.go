@@ -6,6 +6,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
 
@@ -54,5 +55,17 @@ func TestTheClipboardOfferLeavesOneBlueAddButton(t *testing.T) {
 	}
 	if blue != 1 {
 		t.Errorf("%d blue buttons with the clipboard offer shown, want 1", blue)
+	}
+}
+
+// The fields of each Settings tab start clear of the tab bar.
+func TestSettingsTabsKeepTheirFieldsClearOfTheTabBar(t *testing.T) {
+	h := newHarness(t)
+	test.Tap(h.u.tools.settings)
+	d := h.u.setDlg
+	drv := fyne.CurrentApp().Driver()
+	page := d.tabs.Items[0].Content
+	if gap := drv.AbsolutePositionForObject(d.maxActive).Y - drv.AbsolutePositionForObject(page).Y; gap < theme.Padding() {
+		t.Errorf("the first field is %v px below the tab bar, want at least %v", gap, theme.Padding())
 	}
 }

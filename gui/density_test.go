@@ -7,6 +7,8 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/haul-dl/haul/engine"
 )
@@ -117,6 +119,41 @@ func TestStopIsOfferedOnlyWhereThereIsSomethingToDelete(t *testing.T) {
 	}
 	if r.cancelBtn.Icon == r.removeBtn.Icon {
 		t.Error("Stop and Remove look alike")
+	}
+}
+
+// Stop and Remove are not neighbours that look alike: on a running row,
+// at both densities, a separator and more than the usual gap between two
+// buttons lie between them.
+func TestStopAndRemoveAreSetApart(t *testing.T) {
+	for _, compact := range []bool{true, false} {
+		t.Run(fmt.Sprintf("compact=%v", compact), func(t *testing.T) {
+			test.NewTempApp(t)
+			r := newRow(nopActions{}, compact)
+			r.show(goldenSnaps()[0]) // running: Stop and Remove both show
+			w := test.NewWindow(r)
+			defer w.Close()
+			w.Resize(fyne.NewSize(960, r.MinSize().Height+2*theme.Padding()))
+			drv := fyne.CurrentApp().Driver()
+			stopEnd := drv.AbsolutePositionForObject(r.cancelBtn).X + r.cancelBtn.Size().Width
+			removeAt := drv.AbsolutePositionForObject(r.removeBtn).X
+			if !r.cancelBtn.Visible() || !r.removeBtn.Visible() {
+				t.Fatal("a running row shows no Stop or no Remove")
+			}
+			if gap := removeAt - stopEnd; gap < 3*theme.Padding() {
+				t.Errorf("Remove is %v px after Stop, want at least %v", gap, 3*theme.Padding())
+			}
+			between := false
+			for _, o := range test.LaidOutObjects(r) {
+				if sep, ok := o.(*widget.Separator); ok && sep.Visible() {
+					x := drv.AbsolutePositionForObject(sep).X
+					between = between || (x >= stopEnd && x+sep.Size().Width <= removeAt)
+				}
+			}
+			if !between {
+				t.Error("no separator between Stop and Remove")
+			}
+		})
 	}
 }
 

@@ -60,10 +60,10 @@ func (u *UI) details(s engine.Snapshot) {
 	}
 	d.newLink = u.newLinkFor(d)
 	d.show(engine.Details{Snapshot: s})
-	d.limitKiB = newWheelEntry()
+	d.limitKiB = widget.NewEntry()
 	d.limitKiB.SetPlaceHolder("none")
 	d.limitKiB.Validator = optionalInt(1, maxRateKiB)
-	d.connsWanted = newWheelEntry()
+	d.connsWanted = widget.NewEntry()
 	d.connsWanted.Validator = optionalInt(1, engine.MaxConnections)
 	d.applyBtn = widget.NewButton("Apply", func() { u.applyDownloadLimits(d) })
 	d.applied = widget.NewLabel("")
@@ -86,8 +86,8 @@ func (u *UI) details(s engine.Snapshot) {
 	d.connsWanted.SetPlaceHolder(fmt.Sprintf("as in Settings (%d)", u.set.Connections))
 	form := widget.NewForm(
 		widget.NewFormItem("Speed limit", container.NewBorder(nil, nil, nil, widget.NewLabel("KiB/s"), d.limitKiB)),
-		widget.NewFormItem("Connections", container.NewBorder(nil, nil, nil, d.applyBtn, d.connsWanted)),
-		widget.NewFormItem("", d.applied),
+		// What Apply did shows under the field; hidden, it takes no row.
+		widget.NewFormItem("Connections", container.NewVBox(container.NewBorder(nil, nil, nil, d.applyBtn, d.connsWanted), d.applied)),
 		widget.NewFormItem("File", d.name),
 		widget.NewFormItem("Message", d.message),
 		widget.NewFormItem("Link", d.link),
@@ -108,7 +108,7 @@ func (u *UI) details(s engine.Snapshot) {
 	}
 	// The scroll bar is drawn over the content: keep the form clear of it.
 	clear := layout.NewCustomPaddedLayout(0, 0, 0, 2*theme.Padding()+theme.ScrollBarSize())
-	d.scroll = container.NewVScroll(container.New(clear, form))
+	d.scroll = newWheelVScroll(container.New(clear, form))
 	d.dlg = dialog.NewCustom(title, "Close", d.scroll, u.win)
 	stopFollowing := u.followDetails(d)
 	d.dlg.SetOnClosed(func() {
@@ -245,14 +245,6 @@ func attemptText(s engine.Snapshot, now time.Time) string {
 // kindName is a file kind as the details view words it.
 func kindName(k filekind.Kind) string {
 	return strings.ToUpper(k.String()[:1]) + k.String()[1:]
-}
-
-// newWheelEntry is a one-line entry for a short value that does not
-// scroll its own text: the scroll wheel over it scrolls what holds it.
-func newWheelEntry() *widget.Entry {
-	e := &widget.Entry{Wrapping: fyne.TextWrapOff, Scroll: container.ScrollNone}
-	e.ExtendBaseWidget(e)
-	return e
 }
 
 // optionalInt accepts nothing or a whole number from lo to hi.

@@ -24,6 +24,7 @@ type linkPicker struct {
 	count   *widget.Label
 	allBtn  *keyButton
 	noneBtn *keyButton
+	tools   *fyne.Container // right of the count: Tick all, Tick none
 	box     fyne.CanvasObject
 	keys    *dialogKeys // the dialog's keys, nil for none
 	// onChanged is called when the ticks change.
@@ -74,7 +75,8 @@ func newLinkPicker(keys *dialogKeys) *linkPicker {
 	}
 	p.allBtn = newKeyButton("Tick all", keys, func() { p.tickAll(true) })
 	p.noneBtn = newKeyButton("Tick none", keys, func() { p.tickAll(false) })
-	top := container.NewBorder(nil, nil, nil, container.NewHBox(p.allBtn, p.noneBtn), p.count)
+	p.tools = container.NewHBox(p.allBtn, p.noneBtn)
+	top := container.NewBorder(nil, nil, nil, p.tools, p.count)
 	p.box = container.NewBorder(top, nil, nil, nil, p.list)
 	p.showCount()
 	return p

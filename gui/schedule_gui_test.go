@@ -1,6 +1,7 @@
 package gui
 
 import (
+	"fmt"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -266,4 +267,27 @@ func findButton(o fyne.CanvasObject, text string) *widget.Button {
 		}
 	}
 	return nil
+}
+
+// In a 640 px window Settings fits, its schedule tab too (its fields are
+// wider than the window can hold beside their labels): the labels go
+// above the fields and the tab scrolls. In a 960 px window they stay
+// beside them.
+func TestSettingsFitA640PxWindow(t *testing.T) {
+	for _, c := range []struct {
+		width    float32
+		vertical bool
+	}{{640, true}, {960, false}} {
+		t.Run(fmt.Sprint(c.width), func(t *testing.T) {
+			h := newDesktopHarness(t, noon, false, nil) // no tray: the longest tick box
+			h.u.win.Resize(fyne.NewSize(c.width, 640))
+			s := openScheduleTab(t, h)
+			if min := s.dlg.MinSize(); min.Width > c.width {
+				t.Errorf("Settings needs %v px in a %v px window", min.Width, c.width)
+			}
+			if got := s.desk.form.Orientation == widget.Vertical; got != c.vertical {
+				t.Errorf("in a %v px window the labels are above the fields: %v, want %v", c.width, got, c.vertical)
+			}
+		})
+	}
 }

@@ -158,6 +158,30 @@ func parseInt(s string, lo, hi int) (int, error) {
 
 // showSettings opens the settings dialog. UI goroutine only.
 func (u *UI) showSettings() {
+	d := u.newSettingsDialog(false)
+	win := u.win.Canvas().Size()
+	// As big as what it holds, the folder fields a little wider.
+	size := fyne.NewSize(max(d.dlg.MinSize().Width, settingsWidth), d.dlg.MinSize().Height)
+	if size.Width > win.Width {
+		// Too narrow a window for the labels beside the fields (the
+		// schedule's rows of days and times are wide): the labels go above
+		// the fields, and the tabs, taller then, scroll.
+		d = u.newSettingsDialog(true)
+		size = fyne.NewSize(min(max(d.dlg.MinSize().Width, settingsWidth), win.Width), win.Height-2*theme.Padding())
+	}
+	d.dlg.SetOnClosed(func() {
+		if u.setDlg == d {
+			u.setDlg = nil
+		}
+	})
+	u.setDlg = d
+	d.dlg.Resize(size)
+	d.dlg.Show()
+}
+
+// newSettingsDialog builds the settings dialog from u's settings, its
+// labels above its fields and its tabs scrolling if narrow.
+func (u *UI) newSettingsDialog(narrow bool) *settingsDialog {
 	d := &settingsDialog{}
 	d.maxActive = widget.NewEntry()
 	d.maxActive.SetText(strconv.Itoa(u.set.MaxActive))
@@ -214,25 +238,27 @@ func (u *UI) showSettings() {
 			caNote)),
 	)
 	form.Append("Remote downloaders", container.NewHBox(widget.NewButtonWithIcon("Remote downloaders…", theme.StorageIcon(), u.showRemotes)))
-	d.tabs = container.NewAppTabs(container.NewTabItem("General", form))
+	page := func(f *widget.Form) fyne.CanvasObject {
+		if !narrow {
+			return tabPage(f)
+		}
+		f.Orientation = widget.Vertical
+		// The scroll bar is drawn over the content: keep the fields clear of it.
+		clear := layout.NewCustomPaddedLayout(2*theme.Padding(), 0, 0, 2*theme.Padding()+theme.ScrollBarSize())
+		return newWheelVScroll(container.New(clear, f))
+	}
+	d.tabs = container.NewAppTabs(container.NewTabItem("General", page(form)))
 	if u.desk != nil { // the schedule, the tray and the clipboard: a tab of their own
 		d.desk = u.newDesktopPane()
-		d.tabs.Append(container.NewTabItem("Schedule & desktop", d.desk.content()))
+		d.tabs.Append(container.NewTabItem("Schedule & desktop", page(d.desk.content())))
 	}
 	d.cancelBtn = widget.NewButton("Cancel", func() { d.dlg.Hide() })
 	d.saveBtn = widget.NewButton("Save", func() { u.saveSettings(d) })
 	d.saveBtn.Importance = widget.HighImportance
-	d.dlg = dialog.NewCustomWithoutButtons("Settings", container.NewVBox(d.tabs, d.problem), u.win)
+	// The tabs take the height the dialog has (a narrow one scrolls them).
+	d.dlg = dialog.NewCustomWithoutButtons("Settings", container.NewBorder(nil, d.problem, nil, nil, d.tabs), u.win)
 	d.dlg.SetButtons([]fyne.CanvasObject{d.cancelBtn, d.saveBtn})
-	d.dlg.SetOnClosed(func() {
-		if u.setDlg == d {
-			u.setDlg = nil
-		}
-	})
-	u.setDlg = d
-	// As big as what it holds, the folder fields a little wider.
-	d.dlg.Resize(fyne.NewSize(max(d.dlg.MinSize().Width, settingsWidth), d.dlg.MinSize().Height))
-	d.dlg.Show()
+	return d
 }
 
 // caNoteText explains the extra CA certificates setting, kindNoteText
@@ -374,4 +400,10 @@ func (u *UI) keepSettings(s settings) {
 	s.save(u.app.Preferences())
 	u.dl.setCompact(s.Compact)
 	u.showSummary()
+}
+
+// tabPage keeps a tab's fields clear of the tab bar: without it the
+// first field's border touches the bar's underline.
+func tabPage(content fyne.CanvasObject) fyne.CanvasObject {
+	return container.New(layout.NewCustomPaddedLayout(2*theme.Padding(), 0, 0, 0), content)
 }

@@ -1,7 +1,6 @@
 package gui
 
 import (
-	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
@@ -17,6 +16,7 @@ type desktopPane struct {
 	was                 desktopSettings
 	closeToTray, notify *widget.Check
 	watchClipboard      *widget.Check
+	form                *widget.Form // the tab's fields, made by content
 }
 
 // newDesktopPane shows the schedule and the desktop settings of u. UI
@@ -38,10 +38,10 @@ func (u *UI) newDesktopPane() *desktopPane {
 }
 
 // content is the tab's form.
-func (d *desktopPane) content() fyne.CanvasObject {
-	form := widget.NewForm(d.formItems()...)
-	form.Append("Desktop", container.NewVBox(d.closeToTray, d.notify, d.watchClipboard))
-	return form
+func (d *desktopPane) content() *widget.Form {
+	d.form = widget.NewForm(d.formItems()...)
+	d.form.Append("Desktop", container.NewVBox(d.closeToTray, d.notify, d.watchClipboard))
+	return d.form
 }
 
 // read returns the plan and the desktop settings the tab holds, or what

@@ -102,12 +102,16 @@ func (h *speedHistory) peak() float64 {
 	return peak
 }
 
-// scaleText says in words what the top of the graph stands for.
+// scaleText says in words what the top of the graph stands for, and
+// nothing while the graph shows no speed at all: a window just opened
+// has no peak of 1 KiB/s.
 func scaleText(h *speedHistory) string {
-	if h.n == 0 || h.idle() {
-		return ""
+	for _, v := range h.values() {
+		if v > 0 {
+			return "peak " + human.Speed(h.peak())
+		}
 	}
-	return "peak " + human.Speed(h.peak())
+	return ""
 }
 
 // speedGraph draws the speed history as one polyline of canvas lines

@@ -100,6 +100,13 @@ func TestSpeedGraphSaysItsScaleAndIsBigEnoughToRead(t *testing.T) {
 		t.Errorf("an empty graph says %q", r.scale.Text)
 	}
 	t0 := time.Unix(0, 0)
+	for i := range 5 { // a few seconds of nothing, as in a window just opened
+		g.add(t0.Add(time.Duration(i)*time.Second), 0)
+	}
+	if r.scale.Text != "" {
+		t.Errorf("a graph of nothing but 0 B/s says %q", r.scale.Text)
+	}
+	t0 = t0.Add(5 * time.Second)
 	for i, v := range []float64{100 << 10, 2.5 * (1 << 20), 1 << 20} {
 		g.add(t0.Add(time.Duration(i)*time.Second), v)
 	}

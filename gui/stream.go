@@ -23,11 +23,10 @@ func newQualitySelect(keys *dialogKeys) *keySelect {
 	return s
 }
 
-// qualityRow lays the choice out with its label and what it is for.
+// qualityRow lays the choice out with its label. The Add dialog shows it
+// only when a link looks like a stream, so it needs no more words.
 func qualityRow(s fyne.CanvasObject) fyne.CanvasObject {
-	hint := widget.NewLabel("for video streams (.m3u8, .mpd) with several qualities")
-	hint.Importance = widget.LowImportance
-	return container.NewHBox(widget.NewLabel("Video quality"), s, hint)
+	return container.NewHBox(widget.NewLabel("Video quality"), s)
 }
 
 // qualityOf turns a choice into engine.Request.Quality: "" for the best,

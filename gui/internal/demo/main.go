@@ -5,6 +5,7 @@
 //	go run ./gui/internal/demo -n 0       # the empty window
 //	go run ./gui/internal/demo -n 1000    # a long list
 //	go run ./gui/internal/demo list.txt   # and the links of a file
+//	go run ./gui/internal/demo -watch-clipboard # offer links copied elsewhere
 //	go run ./gui/internal/demo -odd       # and awkward cases: a refused
 //	                                      # redirect, long names and errors,
 //	                                      # CJK and emoji names
@@ -37,6 +38,7 @@ func main() {
 	size := flag.Int("size", 40<<20, "size of each served file in bytes")
 	state := flag.String("state", "", "state folder (default: a temporary one)")
 	odd := flag.Bool("odd", false, "add awkward cases first: a refused redirect, long names and errors, CJK and emoji names")
+	watch := flag.Bool("watch-clipboard", false, "turn on Settings' clipboard watching (links copied in other programs are offered)")
 	flag.Parse()
 
 	tmp, err := os.MkdirTemp("", "haul-demo")
@@ -50,6 +52,11 @@ func main() {
 		log.Fatal(err)
 	}
 	os.Setenv("XDG_CONFIG_HOME", config)
+	if *watch {
+		if err := watchClipboard(config); err != nil {
+			log.Fatal(err)
+		}
+	}
 	if *state == "" {
 		*state = filepath.Join(tmp, "state")
 	}
@@ -89,6 +96,19 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
+}
+
+// watchClipboard writes the preferences of a Haul that watches the
+// clipboard into the demo's config folder, where Fyne reads them.
+func watchClipboard(config string) error {
+	dir := filepath.Join(config, "fyne", gui.AppID)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("clipboard watching: %w", err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "preferences.json"), []byte(`{"watch_clipboard":true}`), 0o600); err != nil {
+		return fmt.Errorf("clipboard watching: %w", err)
+	}
+	return nil
 }
 
 // handler serves /file/NAME (sized, ranges) and /nosize/NAME (no length)
