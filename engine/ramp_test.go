@@ -2,6 +2,7 @@ package engine
 
 import (
 	"testing"
+	"time"
 
 	"github.com/haul-dl/haul/engine/testserver"
 )
@@ -61,6 +62,53 @@ func TestAFastFirstConnectionIsNotSplit(t *testing.T) {
 	})
 	if most > 1 {
 		t.Errorf("%d connections at once: a first connection above SplitAbove was split", most)
+	}
+	e.mustComplete(id, data)
+}
+
+// A far server that throttles each connection gains from every step of
+// the climb: each answer comes 100 ms late (a far link's round trip), so
+// every step is measured over several of them, and the ramp goes on
+// doubling the connections, 1, 4, 8, 16, up to the setting.
+func TestRampClimbsToTheSettingOnAFarThrottledServer(t *testing.T) {
+	srv := testserver.New()
+	defer srv.Close()
+	data := randomBytes(8 << 20)
+	srv.Add("/big.bin", data, testserver.Throttle(256<<10), testserver.SlowHeaders(100*time.Millisecond))
+	e := newEnv(t, func(o *Options) { o.Connections = 16 })
+	id := e.add(srv.URL("/big.bin"))
+	s := e.waitFor(id, "sixteen connections", func(s Snapshot) bool { return s.Conns == 16 || s.State != Active })
+	if s.Conns != 16 {
+		t.Errorf("the climb stopped below the setting: %d connections when the download was %v at %d of %d bytes", s.Conns, s.State, s.Received, len(data))
+	}
+	e.mustComplete(id, data)
+}
+
+// A step that does not raise the total is shed, and only that step: each
+// connection is throttled to 200 KiB/s and the download limited to
+// 800 KiB/s, so four connections gain 4× over one (kept), eight gain
+// nothing over four (shed back to four).
+func TestRampShedsTheStepThatDoesNotPay(t *testing.T) {
+	srv := testserver.New()
+	defer srv.Close()
+	data := randomBytes(3 << 20)
+	srv.Add("/big.bin", data, testserver.Throttle(200<<10))
+	e := newEnv(t, func(o *Options) { o.Connections = 16; o.RateLimit = 800 << 10 })
+	id := e.add(srv.URL("/big.bin"))
+	e.waitFor(id, "eight connections", func(s Snapshot) bool { return s.Conns >= 8 || s.State != Active })
+	s := e.waitFor(id, "back to four", func(s Snapshot) bool { return s.Conns <= 4 || s.State != Active })
+	if s.State != Active || s.Conns != 4 {
+		t.Fatalf("%d connections at %d of %d bytes (%v); want the eight shed back to four", s.Conns, s.Received, len(data), s.State)
+	}
+	least := s.Conns
+	e.waitFor(id, "the end", func(s Snapshot) bool {
+		if s.State == Active && s.Received < int64(len(data))*3/4 { // the last pieces end one by one
+			least = min(least, s.Conns)
+		}
+		return s.State != Active && s.State != Queued
+	})
+	if least < 4 {
+		t.Errorf("down to %d connections: the shed closed the first step's connections too", least)
 	}
 	e.mustComplete(id, data)
 }
