@@ -1,6 +1,8 @@
 package engine
 
 import (
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -111,4 +113,31 @@ func TestRampShedsTheStepThatDoesNotPay(t *testing.T) {
 		t.Errorf("down to %d connections: the shed closed the first step's connections too", least)
 	}
 	e.mustComplete(id, data)
+}
+
+// Over HTTP/2 a download's extra connections are TCP connections of
+// their own, not streams multiplexed onto the first one's: the server
+// sees the pieces come from as many client addresses as connections.
+func TestExtraConnectionsOverHTTP2AreTCPConnectionsOfTheirOwn(t *testing.T) {
+	srv := testserver.NewH2()
+	defer srv.Close()
+	data := randomBytes(2 << 20)
+	srv.Add("/big.bin", data, testserver.Throttle(256<<10))
+	ca := filepath.Join(t.TempDir(), "ca.pem")
+	if err := os.WriteFile(ca, srv.CertPEM(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	e := newEnv(t, func(o *Options) { o.Connections = 4; o.CACertFile = ca })
+	id := e.add(srv.URL("/big.bin"))
+	e.mustComplete(id, data)
+	addrs := map[string]bool{}
+	for _, r := range srv.Requests("/big.bin") {
+		if r.Proto != "HTTP/2.0" {
+			t.Fatalf("a request came over %s; want HTTP/2", r.Proto)
+		}
+		addrs[r.RemoteAddr] = true
+	}
+	if len(addrs) < 4 {
+		t.Errorf("the pieces came over %d TCP connections; want 4 (one per connection)", len(addrs))
+	}
 }

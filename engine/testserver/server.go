@@ -109,6 +109,15 @@ func NewTLS() *Server {
 	return s
 }
 
+// NewH2 starts an HTTPS server that speaks HTTP/2 (and HTTP/1.1 to a
+// client that offers nothing else), with NewTLS's certificate.
+func NewH2() *Server {
+	s := newServer()
+	s.ts.EnableHTTP2 = true
+	s.ts.StartTLS()
+	return s
+}
+
 // Listen starts a plain HTTP server on addr (host:port; port 0 picks one).
 func Listen(addr string) (*Server, error) {
 	l, err := net.Listen("tcp", addr)
