@@ -71,36 +71,48 @@ func TestAFastFirstConnectionIsNotSplit(t *testing.T) {
 // A far server that throttles each connection gains from every step of
 // the climb: each answer comes 100 ms late (a far link's round trip), so
 // every step is measured over several of them, and the ramp goes on
-// doubling the connections, 1, 4, 8, 16, up to the setting.
+// doubling the connections, 1, 8, 16, up to the setting, and keeps them:
+// a shed would come one measure after the sixteenth connection opened,
+// long before the last quarter of the file.
 func TestRampClimbsToTheSettingOnAFarThrottledServer(t *testing.T) {
 	srv := testserver.New()
 	defer srv.Close()
-	data := randomBytes(8 << 20)
+	data := randomBytes(12 << 20)
 	srv.Add("/big.bin", data, testserver.Throttle(256<<10), testserver.SlowHeaders(100*time.Millisecond))
 	e := newEnv(t, func(o *Options) { o.Connections = 16 })
 	id := e.add(srv.URL("/big.bin"))
 	s := e.waitFor(id, "sixteen connections", func(s Snapshot) bool { return s.Conns == 16 || s.State != Active })
 	if s.Conns != 16 {
-		t.Errorf("the climb stopped below the setting: %d connections when the download was %v at %d of %d bytes", s.Conns, s.State, s.Received, len(data))
+		t.Fatalf("the climb stopped below the setting: %d connections when the download was %v at %d of %d bytes", s.Conns, s.State, s.Received, len(data))
+	}
+	least := s.Conns
+	e.waitFor(id, "three quarters of the file", func(s Snapshot) bool {
+		if s.State == Active {
+			least = min(least, s.Conns)
+		}
+		return s.Received >= int64(len(data))*3/4 || s.State != Active
+	})
+	if least < 15 { // one may be between pieces
+		t.Errorf("down to %d connections after sixteen: the last step was shed", least)
 	}
 	e.mustComplete(id, data)
 }
 
 // A step that does not raise the total is shed, and only that step: each
 // connection is throttled to 200 KiB/s and the download limited to
-// 800 KiB/s, so four connections gain 4× over one (kept), eight gain
-// nothing over four (shed back to four).
+// 1600 KiB/s, so eight connections gain 8× over one (kept), sixteen gain
+// nothing over eight (shed back to eight).
 func TestRampShedsTheStepThatDoesNotPay(t *testing.T) {
 	srv := testserver.New()
 	defer srv.Close()
-	data := randomBytes(3 << 20)
+	data := randomBytes(4 << 20)
 	srv.Add("/big.bin", data, testserver.Throttle(200<<10))
-	e := newEnv(t, func(o *Options) { o.Connections = 16; o.RateLimit = 800 << 10 })
+	e := newEnv(t, func(o *Options) { o.Connections = 16; o.RateLimit = 1600 << 10 })
 	id := e.add(srv.URL("/big.bin"))
-	e.waitFor(id, "eight connections", func(s Snapshot) bool { return s.Conns >= 8 || s.State != Active })
-	s := e.waitFor(id, "back to four", func(s Snapshot) bool { return s.Conns <= 4 || s.State != Active })
-	if s.State != Active || s.Conns != 4 {
-		t.Fatalf("%d connections at %d of %d bytes (%v); want the eight shed back to four", s.Conns, s.Received, len(data), s.State)
+	e.waitFor(id, "sixteen connections", func(s Snapshot) bool { return s.Conns >= 16 || s.State != Active })
+	s := e.waitFor(id, "back to eight", func(s Snapshot) bool { return s.Conns <= 8 || s.State != Active })
+	if s.State != Active || s.Conns != 8 {
+		t.Fatalf("%d connections at %d of %d bytes (%v); want the sixteen shed back to eight", s.Conns, s.Received, len(data), s.State)
 	}
 	least := s.Conns
 	e.waitFor(id, "the end", func(s Snapshot) bool {
@@ -109,7 +121,7 @@ func TestRampShedsTheStepThatDoesNotPay(t *testing.T) {
 		}
 		return s.State != Active && s.State != Queued
 	})
-	if least < 4 {
+	if least < 8 {
 		t.Errorf("down to %d connections: the shed closed the first step's connections too", least)
 	}
 	e.mustComplete(id, data)

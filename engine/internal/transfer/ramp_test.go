@@ -93,13 +93,13 @@ func TestAllFlowingCountsEveryWorker(t *testing.T) {
 }
 
 // TestRampClimbsByDoublingUpToTheSetting is the table of the ramp's
-// steps (rampNext): rampFirst connections first, then twice as many each
-// step, never more than the setting allows; at the setting there is no
-// next step.
+// steps (rampNext): rampFirst (8) connections first, then twice as many
+// each step, never more than the setting allows; at the setting there is
+// no next step.
 func TestRampClimbsByDoublingUpToTheSetting(t *testing.T) {
 	cases := []struct{ n, want, next int }{
-		{1, 8, 4}, {4, 8, 8}, {8, 8, 8}, {1, 2, 2}, {1, 16, 4}, {4, 16, 8}, {8, 16, 16},
-		{16, 32, 32}, {5, 32, 10}, {3, 4, 4}, {1, 1, 1},
+		{1, 16, 8}, {8, 16, 16}, {16, 16, 16}, {1, 32, 8}, {8, 32, 16}, {16, 32, 32},
+		{1, 8, 8}, {1, 4, 4}, {1, 2, 2}, {4, 16, 8}, {5, 16, 10}, {1, 1, 1},
 	}
 	for _, tc := range cases {
 		if got := rampNext(tc.n, tc.want); got != tc.next {
