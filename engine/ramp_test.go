@@ -85,14 +85,7 @@ func TestRampClimbsToTheSettingOnAFarThrottledServer(t *testing.T) {
 	if s.Conns != 16 {
 		t.Fatalf("the climb stopped below the setting: %d connections when the download was %v at %d of %d bytes", s.Conns, s.State, s.Received, len(data))
 	}
-	least := s.Conns
-	e.waitFor(id, "three quarters of the file", func(s Snapshot) bool {
-		if s.State == Active {
-			least = min(least, s.Conns)
-		}
-		return s.Received >= int64(len(data))*3/4 || s.State != Active
-	})
-	if least < 15 { // one may be between pieces
+	if least := e.fewestConns(id, s.Conns, int64(len(data))*3/4); least < 15 { // one may be between pieces
 		t.Errorf("down to %d connections after sixteen: the last step was shed", least)
 	}
 	e.mustComplete(id, data)
@@ -114,14 +107,7 @@ func TestRampShedsTheStepThatDoesNotPay(t *testing.T) {
 	if s.State != Active || s.Conns != 8 {
 		t.Fatalf("%d connections at %d of %d bytes (%v); want the sixteen shed back to eight", s.Conns, s.Received, len(data), s.State)
 	}
-	least := s.Conns
-	e.waitFor(id, "the end", func(s Snapshot) bool {
-		if s.State == Active && s.Received < int64(len(data))*3/4 { // the last pieces end one by one
-			least = min(least, s.Conns)
-		}
-		return s.State != Active && s.State != Queued
-	})
-	if least < 8 {
+	if least := e.fewestConns(id, s.Conns, int64(len(data))*3/4); least < 8 {
 		t.Errorf("down to %d connections: the shed closed the first step's connections too", least)
 	}
 	e.mustComplete(id, data)
@@ -152,4 +138,19 @@ func TestExtraConnectionsOverHTTP2AreTCPConnectionsOfTheirOwn(t *testing.T) {
 	if len(addrs) < 4 {
 		t.Errorf("the pieces came over %d TCP connections; want 4 (one per connection)", len(addrs))
 	}
+}
+
+// fewestConns follows download id, which has now connections, until it
+// has received until bytes (before the last pieces end one by one) or is
+// no longer active, and returns the fewest connections it had meanwhile.
+func (e *env) fewestConns(id string, now int, until int64) int {
+	e.t.Helper()
+	least := now
+	e.waitFor(id, "more of the file", func(s Snapshot) bool {
+		if s.State == Active {
+			least = min(least, s.Conns)
+		}
+		return s.Received >= until || s.State != Active
+	})
+	return least
 }
