@@ -1,6 +1,7 @@
 package testserver
 
 import (
+	"crypto/tls"
 	"fmt"
 	"io"
 	"net/http"
@@ -128,5 +129,53 @@ func TestShiftConcurrentShiftsOnlyParallelRanges(t *testing.T) {
 	third.Body.Close()
 	if cr := third.Header.Get("Content-Range"); cr != "bytes 500-599/1000" {
 		t.Errorf("alone again: Content-Range %q", cr)
+	}
+}
+
+func TestConnectionsCountsEveryAcceptedConnection(t *testing.T) {
+	s := New()
+	defer s.Close()
+	s.Add("/a", []byte("abc"))
+	get := func(c *http.Client) {
+		t.Helper()
+		resp, err := c.Get(s.URL("/a"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+	}
+	kept := &http.Client{Transport: &http.Transport{}}
+	get(kept)
+	get(kept) // over the kept-alive connection
+	if n := s.Connections(); n != 1 {
+		t.Fatalf("after two requests over one kept-alive connection: %d connections, want 1", n)
+	}
+	fresh := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
+	get(fresh)
+	get(fresh)
+	if n := s.Connections(); n != 3 {
+		t.Errorf("after two more without keep-alive: %d connections, want 3", n)
+	}
+	kept.CloseIdleConnections()
+}
+
+func TestNewH2SpeaksHTTP2(t *testing.T) {
+	s := NewH2()
+	defer s.Close()
+	s.Add("/a", []byte("abc"))
+	c := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: s.CertPool()}, ForceAttemptHTTP2: true}}
+	defer c.CloseIdleConnections()
+	resp, err := c.Get(s.URL("/a"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.ProtoMajor != 2 || string(body) != "abc" {
+		t.Fatalf("got %s %q, want HTTP/2 and abc", resp.Proto, body)
+	}
+	if r := s.Requests("/a"); len(r) != 1 || r[0].Proto != "HTTP/2.0" {
+		t.Errorf("recorded %+v, want one HTTP/2.0 request", r)
 	}
 }

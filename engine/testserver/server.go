@@ -68,6 +68,7 @@ type Server struct {
 	handlers  sync.WaitGroup
 	closeOnce sync.Once
 	total     atomic.Int64
+	conns     atomic.Int64 // connections accepted (see Connections)
 
 	mu    sync.Mutex
 	files map[string]*file
@@ -109,15 +110,6 @@ func NewTLS() *Server {
 	return s
 }
 
-// NewH2 starts an HTTPS server that speaks HTTP/2 (and HTTP/1.1 to a
-// client that offers nothing else), with NewTLS's certificate.
-func NewH2() *Server {
-	s := newServer()
-	s.ts.EnableHTTP2 = true
-	s.ts.StartTLS()
-	return s
-}
-
 // Listen starts a plain HTTP server on addr (host:port; port 0 picks one).
 func Listen(addr string) (*Server, error) {
 	l, err := net.Listen("tcp", addr)
@@ -152,6 +144,7 @@ func newServer() *Server {
 	s.ts = httptest.NewUnstartedServer(http.HandlerFunc(s.serveHTTP))
 	// Cut connections and refused certificates are the point here.
 	s.ts.Config.ErrorLog = log.New(io.Discard, "", 0)
+	s.ts.Config.ConnState = s.connState
 	return s
 }
 
