@@ -35,7 +35,7 @@ func TestParseArgsFlagsAnywhere(t *testing.T) {
 	if want := []string{"http://a/1", "http://a/2", "http://a/3"}; !slices.Equal(cfg.URLs, want) {
 		t.Errorf("URLs = %q, want %q", cfg.URLs, want)
 	}
-	if cfg.Dir != "out" || !cfg.JSON || cfg.Jobs != 2 || cfg.Rate != 500*1024 || cfg.Conns != 8 {
+	if cfg.Dir != "out" || !cfg.JSON || cfg.Jobs != 2 || cfg.Rate != 500*1024 || cfg.Conns != 16 {
 		t.Errorf("cfg = %+v", cfg)
 	}
 }
@@ -58,7 +58,7 @@ func TestParseArgsDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cfg.Jobs != 4 || cfg.Conns != 8 || cfg.Rate != 0 || cfg.JSON || cfg.AllowDowngrade || len(cfg.URLs) != 0 {
+	if cfg.Jobs != 4 || cfg.Conns != 16 || cfg.Rate != 0 || cfg.JSON || cfg.AllowDowngrade || len(cfg.URLs) != 0 {
 		t.Errorf("defaults = %+v", cfg)
 	}
 }

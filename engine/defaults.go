@@ -9,7 +9,7 @@ const (
 	DefaultMaxActive = 4  // downloads at once
 	MaxMaxActive     = 64 // the most downloads at once a user may ask for
 
-	DefaultConnections = 8  // connections per download
+	DefaultConnections = 16 // connections per download
 	MaxConnections     = 32 // the most connections per download a user may ask for
 
 	DefaultPerHost  = 16      // connections to one host across downloads

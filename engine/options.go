@@ -15,7 +15,7 @@ type Options struct {
 	DefaultDir string
 	// MaxActive is how many downloads run at once (default 4).
 	MaxActive int
-	// Connections is the most connections one download uses (default 8).
+	// Connections is the most connections one download uses (default 16).
 	// Files smaller than two MinPiece use one.
 	Connections int
 	// PerHost caps connections to one host across downloads (default 16).

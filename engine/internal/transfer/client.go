@@ -61,7 +61,7 @@ func NewClient(opt ClientOptions) (*http.Client, error) {
 				return nil, err
 			}
 		}
-		rt = &http.Transport{
+		rt = newLanes(&http.Transport{
 			Proxy: http.ProxyFromEnvironment,
 			DialContext: (&net.Dialer{
 				Timeout:   30 * time.Second,
@@ -75,7 +75,7 @@ func NewClient(opt ClientOptions) (*http.Client, error) {
 			MaxIdleConnsPerHost:    perHost,
 			IdleConnTimeout:        60 * time.Second,
 			ForceAttemptHTTP2:      true,
-		}
+		}) // a transport for each of a download's connections (lanes.go)
 	}
 	return &http.Client{
 		Transport:     rt,

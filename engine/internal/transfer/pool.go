@@ -31,6 +31,7 @@ type pool struct {
 	extras   map[*extraWorker]struct{} // the extra connections running
 	firstErr error
 	drops    int           // connections that left after a transient failure (see dropOne)
+	lanes    int           // extra connections started: each has a lane of its own (lanes.go)
 	none     chan struct{} // closed when the last worker left
 }
 
@@ -133,7 +134,8 @@ func (p *pool) startLocked(slot *Slot, s *Span, body io.ReadCloser, alive func()
 	var w *extraWorker
 	if extra {
 		ctx, cancel := context.WithCancelCause(p.ctx)
-		w = &extraWorker{ctx: ctx, cancel: cancel}
+		p.lanes++
+		w = &extraWorker{ctx: withLane(ctx, p.lanes), cancel: cancel}
 		p.extras[w] = struct{}{}
 	}
 	p.wg.Add(1)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"testing"
+	"time"
 )
 
 // TestShedClosesEveryExtraConnectionAndAllowsNoNewOne is the table of the
@@ -88,5 +89,90 @@ func TestAllFlowingCountsEveryWorker(t *testing.T) {
 				t.Errorf("allFlowing = %v; want %v", got, tc.want)
 			}
 		})
+	}
+}
+
+// TestRampClimbsByDoublingUpToTheSetting is the table of the ramp's
+// steps (rampNext): rampFirst (8) connections first, then twice as many
+// each step, never more than the setting allows; at the setting there is
+// no next step.
+func TestRampClimbsByDoublingUpToTheSetting(t *testing.T) {
+	cases := []struct{ n, want, next int }{
+		{1, 16, 8}, {8, 16, 16}, {16, 16, 16}, {1, 32, 8}, {8, 32, 16}, {16, 32, 32},
+		{1, 8, 8}, {1, 4, 4}, {1, 2, 2}, {4, 16, 8}, {5, 16, 10}, {1, 1, 1},
+	}
+	for _, tc := range cases {
+		if got := rampNext(tc.n, tc.want); got != tc.next {
+			t.Errorf("rampNext(%d, %d) = %d; want %d", tc.n, tc.want, got, tc.next)
+		}
+	}
+}
+
+// TestRampKeepsAStepOnlyWhenItRaisesTheTotal is the table of the ramp's
+// decision (rampKeeps): the first step must beat the single connection
+// by rampGain, each later step the one before by rampStepGain; with no
+// measure before (nothing arrived yet) the step is kept.
+func TestRampKeepsAStepOnlyWhenItRaisesTheTotal(t *testing.T) {
+	cases := []struct {
+		name          string
+		before, after float64
+		first, keep   bool
+	}{
+		{"a throttled server: four connections, four times the rate", 1 << 20, 4 << 20, true, true},
+		{"a fast server: four connections, the same rate", 100 << 20, 104 << 20, true, false},
+		{"the first step gains a little, not enough", 10 << 20, 12 << 20, true, false},
+		{"a later step gains what a first step would not need", 10 << 20, 12 << 20, false, true},
+		{"a later step that does not raise the total", 40 << 20, 41 << 20, false, false},
+		{"a later step that lowers it", 40 << 20, 30 << 20, false, false},
+		{"nothing measured before", 0, 1 << 20, true, true},
+	}
+	for _, tc := range cases {
+		if got := rampKeeps(tc.before, tc.after, tc.first); got != tc.keep {
+			t.Errorf("%s: rampKeeps(%v, %v, %v) = %v; want %v", tc.name, tc.before, tc.after, tc.first, got, tc.keep)
+		}
+	}
+}
+
+// TestRampMeasuresOverSeveralRoundTrips is the table of a step's measure
+// (rampWindow): on loopback (a setup of no time) it lasts rampTogether;
+// on a far link rampRTTs times the connections' setup, so at 100 ms RTT
+// (a setup of about two round trips) it spans several round trips; never
+// more than rampLongest.
+func TestRampMeasuresOverSeveralRoundTrips(t *testing.T) {
+	ms := time.Millisecond
+	cases := []struct{ setup, window time.Duration }{
+		{0, rampTogether}, {2 * ms, rampTogether}, {50 * ms, rampTogether},
+		{200 * ms, 400 * ms}, {300 * ms, 600 * ms}, {5 * time.Second, rampLongest},
+	}
+	for _, tc := range cases {
+		if got := rampWindow(tc.setup); got != tc.window {
+			t.Errorf("rampWindow(%v) = %v; want %v", tc.setup, got, tc.window)
+		}
+	}
+}
+
+// TestShedNewClosesOnlyTheStepsConnections: a step that does not pay
+// closes the connections it opened and keeps those of the steps before.
+func TestShedNewClosesOnlyTheStepsConnections(t *testing.T) {
+	p := &pool{allowed: 8, extras: map[*extraWorker]struct{}{}}
+	var ws []*extraWorker
+	for range 7 {
+		ctx, cancel := context.WithCancelCause(context.Background())
+		w := &extraWorker{ctx: ctx, cancel: cancel}
+		ws = append(ws, w)
+		p.extras[w] = struct{}{}
+	}
+	keep := map[*extraWorker]struct{}{ws[0]: {}, ws[1]: {}, ws[2]: {}} // the first step's three
+	p.shedNew(keep, 4)
+	if p.allowed != 4 {
+		t.Errorf("after the shed %d connections are allowed; want 4", p.allowed)
+	}
+	for i, w := range ws {
+		if kept := i < 3; w.shedded() == kept || (w.ctx.Err() == nil) != kept {
+			t.Errorf("extra connection %d: shedded %v, running %v; want kept %v", i, w.shedded(), w.ctx.Err() == nil, kept)
+		}
+	}
+	if n := p.extraCount(); n != 3 {
+		t.Errorf("%d extra connections listed; want 3", n)
 	}
 }
