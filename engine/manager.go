@@ -62,6 +62,7 @@ type Manager struct {
 	toPut    map[string]*download // marshalled when written
 	toDelete map[string]bool
 	saveCh   chan struct{}
+	saveNow  chan struct{} // a waiter: commit without waiting out saveGap
 	// saved is closed when the records queued so far are written: the
 	// next flush takes it and makes a new one (see waitSavedLocked).
 	saved   chan struct{}
@@ -114,6 +115,7 @@ func Open(ctx context.Context, opt Options) (*Manager, error) {
 		toPut:      map[string]*download{},
 		toDelete:   map[string]bool{},
 		saveCh:     make(chan struct{}, 1),
+		saveNow:    make(chan struct{}, 1),
 		saved:      make(chan struct{}),
 		publishNow: make(chan struct{}, 1),
 		maxActive:  opt.MaxActive,
