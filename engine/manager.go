@@ -73,6 +73,11 @@ type Manager struct {
 	commits    atomic.Int64 // batches written (read by tests)
 
 	publishNow chan struct{} // a state changed: publish without waiting for the tick
+	// toPublish holds the downloads marked dirty since the last publish
+	// (markLocked), live those with a run: what publish looks at, rather
+	// than the whole list.
+	toPublish []*download
+	live      map[*download]struct{}
 
 	sched *schedule.Runner // the schedule (schedule.go)
 
@@ -111,6 +116,7 @@ func Open(ctx context.Context, opt Options) (*Manager, error) {
 		byKey:      map[string][]*download{},
 		reserved:   map[string]bool{},
 		subs:       map[*Subscription]struct{}{},
+		live:       map[*download]struct{}{},
 		changed:    make(chan struct{}),
 		toPut:      map[string]*download{},
 		toDelete:   map[string]bool{},
@@ -216,6 +222,7 @@ func (m *Manager) load(ctx context.Context) error {
 		}
 		m.byID[d.id] = d
 		m.order = append(m.order, d)
+		m.markLocked(d)
 		m.keyLocked(d)
 	}
 	// The list keeps the order downloads were added in.
@@ -389,7 +396,7 @@ func (m *Manager) shutdown() error {
 // touch marks a download changed: published soon and wakes waiters.
 // Called with m.mu held.
 func (m *Manager) touch(d *download) {
-	d.dirty = true
+	m.markLocked(d)
 	m.broadcastLocked()
 	select { // publish state changes soon, not at the next tick
 	case m.publishNow <- struct{}{}:
