@@ -102,16 +102,16 @@ func (m *Manager) flush() error {
 	saved := m.saved
 	m.saved = make(chan struct{})
 	defer close(saved) // after the commit, whatever its outcome
-	recs := make(map[string]record, len(queued))
-	for id, d := range queued {
+	recs := make([]record, 0, len(queued))
+	for _, d := range queued {
 		r := d.record()
 		r.Pieces, r.Proto = slices.Clone(r.Pieces), bytes.Clone(r.Proto)
-		recs[id] = r
+		recs = append(recs, r)
 	}
 	m.mu.Unlock()
 	puts := make(map[string][]byte, len(recs))
-	for id, r := range recs {
-		puts[id], _ = json.Marshal(r) // cannot fail: plain data
+	for i := range recs {
+		puts[recs[i].ID], _ = json.Marshal(&recs[i]) // cannot fail: plain data
 	}
 	var err error
 	if len(puts) > 0 {
