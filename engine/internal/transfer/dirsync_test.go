@@ -1,6 +1,7 @@
 package transfer
 
 import (
+	"errors"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -45,7 +46,7 @@ func TestFolderFlushesAreSharedAndNeverEarly(t *testing.T) {
 		defer wg.Done()
 		called := seq.Add(1)
 		close(first)
-		d.round("/dl", func(int) error { return flush() })
+		d.round("/dl", true, func(*syncRound) error { return flush() })
 		check(called)
 	}()
 	<-first
@@ -54,7 +55,7 @@ func TestFolderFlushesAreSharedAndNeverEarly(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			called := seq.Add(1)
-			d.round("/dl", func(int) error { return flush() })
+			d.round("/dl", true, func(*syncRound) error { return flush() })
 			check(called)
 		}()
 	}
@@ -66,11 +67,71 @@ func TestFolderFlushesAreSharedAndNeverEarly(t *testing.T) {
 	}
 	// Another folder is flushed on its own.
 	other := 0
-	d.round("/other", func(int) error { other++; return nil })
+	d.round("/other", true, func(*syncRound) error { other++; return nil })
 	if other != 1 {
 		t.Errorf("the other folder was flushed %d times, want 1", other)
 	}
 	if len(d.m) != 0 {
 		t.Errorf("%d folders left in the table", len(d.m))
+	}
+}
+
+// When the shared flush of the file system cannot be used, the names of
+// files placed together in one folder still share the flushes of the
+// folder: one for the file alone, then one (two for a late caller) for
+// all that came while it ran, not one each.
+func TestFolderFlushesShareTheFolderWithoutTheSharedFlush(t *testing.T) {
+	env := &Env{}
+	env.dirs.flushFS = func(*openDir) error { return errors.New("no") }
+	var calls atomic.Int32
+	hold := make(chan struct{})
+	env.dirs.syncDir = func(*openDir) error {
+		if calls.Add(1) == 1 {
+			<-hold // the first file's folder flush runs until the others came
+		}
+		return nil
+	}
+	dir := t.TempDir()
+	job := func() *Job {
+		d, err := env.dirs.open.open(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { env.dirs.open.close(d) })
+		return &Job{env: env, spec: Spec{Dir: dir}, dir: d}
+	}
+	const n = 8
+	errs := make(chan error, n+1)
+	var wg sync.WaitGroup
+	first := job()
+	wg.Go(func() { _, err := first.flush(first.syncDir, true); errs <- err })
+	for calls.Load() == 0 { // the first file's folder is flushing
+		time.Sleep(time.Millisecond)
+	}
+	for range n {
+		j := job()
+		wg.Go(func() { _, err := j.flush(j.syncDir, true); errs <- err })
+	}
+	for joined := 0; joined < n; { // they wait in the next round
+		env.dirs.mu.Lock()
+		if q := env.dirs.m[dir]; q != nil && q.next != nil {
+			joined = q.next.members
+		}
+		env.dirs.mu.Unlock()
+		time.Sleep(time.Millisecond)
+	}
+	close(hold)
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Errorf("folder flush: %v", err)
+		}
+	}
+	if got := calls.Load(); got > 3 {
+		t.Errorf("%d flushes of the folder for %d files placed together, want them shared (2, or 3 for a late caller)", got, n+1)
+	}
+	if len(env.dirs.m) != 0 {
+		t.Errorf("%d rounds left in the table", len(env.dirs.m))
 	}
 }
