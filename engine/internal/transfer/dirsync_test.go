@@ -2,6 +2,7 @@ package transfer
 
 import (
 	"errors"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -76,20 +77,22 @@ func TestFolderFlushesAreSharedAndNeverEarly(t *testing.T) {
 	}
 }
 
-// When the shared flush of the file system cannot be used, the names of
-// files placed together in one folder still share the flushes of the
-// folder: one for the file alone, then one (two for a late caller) for
-// all that came while it ran, not one each.
-func TestFolderFlushesShareTheFolderWithoutTheSharedFlush(t *testing.T) {
+// folderFlushesTogether runs the folder flush of a placed file (as
+// Job.complete does) for one job alone, whose flush of the folder is held
+// until n more came, and returns every call's error. The shared flush of
+// the file system fails; env.dirs.syncDir counts the folder's flushes in
+// calls.
+func folderFlushesTogether(t *testing.T, n int, flushDir func() error) (calls int32, errs []error) {
+	t.Helper()
 	env := &Env{}
 	env.dirs.flushFS = func(*openDir) error { return errors.New("no") }
-	var calls atomic.Int32
+	var count atomic.Int32
 	hold := make(chan struct{})
 	env.dirs.syncDir = func(*openDir) error {
-		if calls.Add(1) == 1 {
+		if count.Add(1) == 1 {
 			<-hold // the first file's folder flush runs until the others came
 		}
-		return nil
+		return flushDir()
 	}
 	dir := t.TempDir()
 	job := func() *Job {
@@ -100,17 +103,16 @@ func TestFolderFlushesShareTheFolderWithoutTheSharedFlush(t *testing.T) {
 		t.Cleanup(func() { env.dirs.open.close(d) })
 		return &Job{env: env, spec: Spec{Dir: dir}, dir: d}
 	}
-	const n = 8
-	errs := make(chan error, n+1)
+	out := make(chan error, n+1)
 	var wg sync.WaitGroup
 	first := job()
-	wg.Go(func() { _, err := first.flush(first.syncDir, true); errs <- err })
-	for calls.Load() == 0 { // the first file's folder is flushing
+	wg.Go(func() { _, err := first.flush(first.syncDir, true); out <- err })
+	for count.Load() == 0 { // the first file's folder is flushing
 		time.Sleep(time.Millisecond)
 	}
 	for range n {
 		j := job()
-		wg.Go(func() { _, err := j.flush(j.syncDir, true); errs <- err })
+		wg.Go(func() { _, err := j.flush(j.syncDir, true); out <- err })
 	}
 	for joined := 0; joined < n; { // they wait in the next round
 		env.dirs.mu.Lock()
@@ -122,16 +124,44 @@ func TestFolderFlushesShareTheFolderWithoutTheSharedFlush(t *testing.T) {
 	}
 	close(hold)
 	wg.Wait()
-	close(errs)
-	for err := range errs {
+	close(out)
+	for err := range out {
+		errs = append(errs, err)
+	}
+	if len(env.dirs.m) != 0 {
+		t.Errorf("%d rounds left in the table", len(env.dirs.m))
+	}
+	return count.Load(), errs
+}
+
+// When the shared flush of the file system cannot be used, the names of
+// files placed together in one folder still share the flushes of the
+// folder: one for the file alone, then one for all that came while it
+// ran, not one each.
+func TestFolderFlushesShareTheFolderWithoutTheSharedFlush(t *testing.T) {
+	const n = 8
+	calls, errs := folderFlushesTogether(t, n, func() error { return nil })
+	for _, err := range errs {
 		if err != nil {
 			t.Errorf("folder flush: %v", err)
 		}
 	}
-	if got := calls.Load(); got > 3 {
-		t.Errorf("%d flushes of the folder for %d files placed together, want them shared (2, or 3 for a late caller)", got, n+1)
+	if calls != 2 {
+		t.Errorf("%d flushes of the folder for %d files placed together, want 2 (one alone, one shared)", calls, n+1)
 	}
-	if len(env.dirs.m) != 0 {
-		t.Errorf("%d rounds left in the table", len(env.dirs.m))
+}
+
+// A shared flush of the folder that fails is every member's failure:
+// each file's name gets the answer (and Job.complete tries again).
+func TestAFailedSharedFolderFlushFailsEveryName(t *testing.T) {
+	const n = 5
+	_, errs := folderFlushesTogether(t, n, func() error { return errors.New("EIO") })
+	if len(errs) != n+1 {
+		t.Fatalf("%d answers for %d calls", len(errs), n+1)
+	}
+	for i, err := range errs {
+		if err == nil || !strings.Contains(err.Error(), "EIO") {
+			t.Errorf("call %d: %v, want the folder flush's EIO", i, err)
+		}
 	}
 }
