@@ -95,14 +95,7 @@ func folderFlushesTogether(t *testing.T, n int, flushDir func() error) (calls in
 		return flushDir()
 	}
 	dir := t.TempDir()
-	job := func() *Job {
-		d, err := env.dirs.open.open(dir)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { env.dirs.open.close(d) })
-		return &Job{env: env, spec: Spec{Dir: dir}, dir: d}
-	}
+	job := func() *Job { return jobIn(t, env, dir) }
 	out := make(chan error, n+1)
 	var wg sync.WaitGroup
 	first := job()
@@ -114,14 +107,7 @@ func folderFlushesTogether(t *testing.T, n int, flushDir func() error) (calls in
 		j := job()
 		wg.Go(func() { _, err := j.flush(j.syncDir, true); out <- err })
 	}
-	for joined := 0; joined < n; { // they wait in the next round
-		env.dirs.mu.Lock()
-		if q := env.dirs.m[dir]; q != nil && q.next != nil {
-			joined = q.next.members
-		}
-		env.dirs.mu.Unlock()
-		time.Sleep(time.Millisecond)
-	}
+	waitJoined(env, dir, n) // they wait in the next round
 	close(hold)
 	wg.Wait()
 	close(out)
