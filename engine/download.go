@@ -73,7 +73,7 @@ type download struct {
 	speed    float64
 	lastRecv int64
 	lastTick time.Time
-	dirty    bool // changed since last published
+	dirty    bool // changed since last published: in Manager.toPublish
 }
 
 // runState is what exists while a goroutine works on a download.
@@ -202,7 +202,6 @@ func downloadFromRecord(data []byte) (*download, error) {
 	d.received.Store(got)
 	d.refreshBase = got
 	d.hist.restore(r.History)
-	d.dirty = true
 	return d, nil
 }
 

@@ -62,6 +62,7 @@ type Manager struct {
 	toPut    map[string]*download // marshalled when written
 	toDelete map[string]bool
 	saveCh   chan struct{}
+	saveNow  chan struct{} // a waiter: commit without waiting out saveGap
 	// saved is closed when the records queued so far are written: the
 	// next flush takes it and makes a new one (see waitSavedLocked).
 	saved   chan struct{}
@@ -72,6 +73,11 @@ type Manager struct {
 	commits    atomic.Int64 // batches written (read by tests)
 
 	publishNow chan struct{} // a state changed: publish without waiting for the tick
+	// toPublish holds the downloads marked dirty since the last publish
+	// (markLocked), live those with a run: what publish looks at, rather
+	// than the whole list.
+	toPublish []*download
+	live      map[*download]struct{}
 
 	sched *schedule.Runner // the schedule (schedule.go)
 
@@ -110,10 +116,12 @@ func Open(ctx context.Context, opt Options) (*Manager, error) {
 		byKey:      map[string][]*download{},
 		reserved:   map[string]bool{},
 		subs:       map[*Subscription]struct{}{},
+		live:       map[*download]struct{}{},
 		changed:    make(chan struct{}),
 		toPut:      map[string]*download{},
 		toDelete:   map[string]bool{},
 		saveCh:     make(chan struct{}, 1),
+		saveNow:    make(chan struct{}, 1),
 		saved:      make(chan struct{}),
 		publishNow: make(chan struct{}, 1),
 		maxActive:  opt.MaxActive,
@@ -214,6 +222,7 @@ func (m *Manager) load(ctx context.Context) error {
 		}
 		m.byID[d.id] = d
 		m.order = append(m.order, d)
+		m.markLocked(d)
 		m.keyLocked(d)
 	}
 	// The list keeps the order downloads were added in.
@@ -388,7 +397,7 @@ func (m *Manager) shutdown() error {
 // touch marks a download changed: published soon and wakes waiters.
 // Called with m.mu held.
 func (m *Manager) touch(d *download) {
-	d.dirty = true
+	m.markLocked(d)
 	m.broadcastLocked()
 	select { // publish state changes soon, not at the next tick
 	case m.publishNow <- struct{}{}:

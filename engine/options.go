@@ -66,6 +66,10 @@ type Options struct {
 	// (defaults: the system clock and time.Local; tests set a fake one).
 	Clock    schedule.Clock
 	Location *time.Location
+
+	// saveGap is the least time between two commits nobody waits for
+	// (default saveGap; tests set a longer one).
+	saveGap time.Duration
 }
 
 func (o Options) withDefaults() Options {
@@ -94,5 +98,6 @@ func (o Options) withDefaults() Options {
 	defDur(&o.StallTimeout, DefaultStallTimeout)
 	defDur(&o.PublishInterval, DefaultPublishInterval)
 	defDur(&o.CheckpointInterval, DefaultCheckpointInterval)
+	defDur(&o.saveGap, saveGap)
 	return o
 }

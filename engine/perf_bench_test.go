@@ -123,7 +123,7 @@ func BenchmarkPublish(b *testing.B) {
 	for range b.N {
 		m.mu.Lock()
 		for _, d := range ds {
-			d.dirty = true
+			m.markLocked(d)
 		}
 		m.mu.Unlock()
 		m.publish()

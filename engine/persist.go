@@ -29,8 +29,18 @@ func (m *Manager) forgetLocked(id string) {
 // waitSavedLocked queues d's record and returns a channel closed once
 // the saver has written it (or tried to: a failure is in Notice). Called
 // with m.mu held; wait outside it.
+//
+// A record someone waits for is a group commit: the saver writes it
+// without waiting out saveGap, in the next commit, and every record
+// queued by then (other downloads finishing at the same time, whether
+// they wait or not) goes into that same transaction and its fsyncs.
+// Waiters that come while a commit runs share the one after it.
 func (m *Manager) waitSavedLocked(d *download) <-chan struct{} {
 	m.persistLocked(d)
+	select {
+	case m.saveNow <- struct{}{}:
+	default:
+	}
 	return m.saved
 }
 
@@ -44,32 +54,40 @@ func (m *Manager) kickSaver() {
 // saveGap is the least time between two commits of the saver. Changes
 // that come meanwhile wait for the next one, so a stream of small
 // downloads finishing costs a commit (two flushes of the store file) every
-// saveGap rather than one per download. Nothing waits for a commit: a
-// record only ever lags behind what is on disk (its pieces were flushed
-// before they were reported), and Close writes whatever is left.
+// saveGap rather than one per download. Only a placing record is waited
+// for (waitSavedLocked), and it skips the gap; any other record only ever
+// lags behind what is on disk (its pieces were flushed before they were
+// reported), and Close writes whatever is left.
 const saveGap = 25 * time.Millisecond
 
 // saveLoop writes queued records as they come, at most one commit every
-// saveGap, and what is left on close.
+// Options.saveGap unless someone waits for one (waitSavedLocked), and what is
+// left on close.
 func (m *Manager) saveLoop() {
 	defer m.wg.Done()
 	gap := time.NewTimer(0)
 	defer gap.Stop()
 	for {
+		waited := false
 		select {
 		case <-m.saveCh:
+		case <-m.saveNow:
+			waited = true
 		case <-m.ctx.Done():
 			m.flush()
 			return
 		}
-		select {
-		case <-gap.C:
-		case <-m.ctx.Done():
-			m.flush()
-			return
+		if !waited {
+			select {
+			case <-gap.C:
+			case <-m.saveNow:
+			case <-m.ctx.Done():
+				m.flush()
+				return
+			}
 		}
 		m.flush()
-		gap.Reset(saveGap)
+		gap.Reset(m.opt.saveGap)
 	}
 }
 
@@ -84,16 +102,16 @@ func (m *Manager) flush() error {
 	saved := m.saved
 	m.saved = make(chan struct{})
 	defer close(saved) // after the commit, whatever its outcome
-	recs := make(map[string]record, len(queued))
-	for id, d := range queued {
+	recs := make([]record, 0, len(queued))
+	for _, d := range queued {
 		r := d.record()
 		r.Pieces, r.Proto = slices.Clone(r.Pieces), bytes.Clone(r.Proto)
-		recs[id] = r
+		recs = append(recs, r)
 	}
 	m.mu.Unlock()
 	puts := make(map[string][]byte, len(recs))
-	for id, r := range recs {
-		puts[id], _ = json.Marshal(r) // cannot fail: plain data
+	for i := range recs {
+		puts[recs[i].ID], _ = json.Marshal(&recs[i]) // cannot fail: plain data
 	}
 	var err error
 	if len(puts) > 0 {

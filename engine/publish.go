@@ -1,6 +1,8 @@
 package engine
 
 import (
+	"cmp"
+	"slices"
 	"sync"
 	"time"
 )
@@ -123,21 +125,18 @@ func (m *Manager) publishLoop() {
 	}
 }
 
-func (m *Manager) publish() {
-	now := time.Now()
-	m.mu.Lock()
-	var batch []Snapshot
-	batch = append(batch, m.removed...)
-	m.removed = m.removed[:0]
-	for _, d := range m.order {
-		if d.run != nil {
-			d.updateSpeed(now, m.opt.PublishInterval/2)
-		} else if !d.dirty {
-			continue
-		}
-		d.dirty = false
-		batch = append(batch, d.snapshot())
+// markLocked puts d in the next publish. Called with m.mu held.
+func (m *Manager) markLocked(d *download) {
+	if !d.dirty {
+		d.dirty = true
+		m.toPublish = append(m.toPublish, d)
 	}
+}
+
+// publish sends what changed since the last publish to every subscriber.
+func (m *Manager) publish() {
+	m.mu.Lock()
+	batch := m.changesLocked(time.Now())
 	subs := make([]*Subscription, 0, len(m.subs))
 	for s := range m.subs {
 		subs = append(subs, s)
@@ -146,6 +145,31 @@ func (m *Manager) publish() {
 	for _, s := range subs {
 		s.offer(batch)
 	}
+}
+
+// changesLocked takes the batch to publish: the removals, then the
+// downloads marked since the last one and those with a run (their speed
+// updated), in list order. It looks only at those, never at the whole
+// list. Called with m.mu held.
+func (m *Manager) changesLocked(now time.Time) []Snapshot {
+	var batch []Snapshot
+	batch = append(batch, m.removed...)
+	m.removed = m.removed[:0]
+	for d := range m.live {
+		d.updateSpeed(now, m.opt.PublishInterval/2)
+		m.markLocked(d)
+	}
+	changed := m.toPublish
+	slices.SortFunc(changed, func(a, b *download) int { return cmp.Compare(a.seq, b.seq) })
+	for _, d := range changed {
+		d.dirty = false
+		if m.byID[d.id] == d { // not removed or unloaded since
+			batch = append(batch, d.snapshot())
+		}
+	}
+	clear(changed)
+	m.toPublish = changed[:0]
+	return batch
 }
 
 // updateSpeed folds the bytes received since the last sample into a

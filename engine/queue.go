@@ -102,7 +102,7 @@ func (m *Manager) AddAll(reqs []Request) []Added {
 		d := &download{
 			id: newID(), url: p.u, header: p.header, headers: len(p.header) > 0, page: p.page,
 			dir: p.dir, kindBase: p.kindBase, name: p.name, explicit: p.name != "", checksum: p.sum, limits: transfer.NewLimits(p.conns, 0),
-			proto: p.proto, quality: p.quality, added: time.Now(), seq: m.nextSeq, state: Queued, res: transfer.Resume{Total: -1}, dirty: true,
+			proto: p.proto, quality: p.quality, added: time.Now(), seq: m.nextSeq, state: Queued, res: transfer.Resume{Total: -1},
 		}
 		m.nextSeq++
 		if reqs[i].Paused {
@@ -116,6 +116,7 @@ func (m *Manager) AddAll(reqs []Request) []Added {
 		}
 		m.byID[d.id] = d
 		m.order = append(m.order, d)
+		m.markLocked(d)
 		m.keyLocked(d)
 		m.persistLocked(d)
 		out[i].ID = d.id

@@ -15,6 +15,7 @@ func (m *Manager) start(d *download) {
 	ctx, cancel := context.WithCancelCause(m.ctx)
 	r := &runState{cancel: cancel, done: make(chan struct{})}
 	d.run = r
+	m.live[d] = struct{}{}
 	m.running++
 	d.state = Active
 	d.problem, d.retry = Problem{}, nil
@@ -111,6 +112,7 @@ func (m *Manager) finish(ctx context.Context, d *download, r *runState, res tran
 	}
 	defer m.unlock()
 	d.run = nil
+	delete(m.live, d)
 	if r.finishing {
 		m.finishing--
 	} else {

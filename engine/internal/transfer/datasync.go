@@ -27,7 +27,7 @@ var errBusyCache = errors.New("too much data waits to be written for a shared fl
 
 // flushFile makes every byte of f, the finished .part, durable.
 func (j *Job) flushFile(f File) error {
-	shared, err := j.flush(f.Sync)
+	shared, err := j.flush(f.Sync, false)
 	if shared {
 		if n, ok := f.(SharedFlushNoter); ok {
 			n.FlushedWithOthers()
@@ -39,15 +39,26 @@ func (j *Job) flushFile(f File) error {
 // flush makes durable what the job did in its folder so far, with the
 // next round of the folder's flushes: a flush of the whole file system
 // shared with the other files of the round, or own, the job's own flush
-// (of its file, or of the folder). shared says the round's flush did it.
-func (j *Job) flush(own func() error) (shared bool, err error) {
+// (of its file, or, when folder is set, of the folder). shared says the
+// round's flush did it. When the round cannot flush the whole file
+// system, its leader still flushes the folder once for every call of the
+// round that asked for the folder (that flush starts after all of them
+// came, so it makes every name they placed durable); only the files flush
+// themselves one by one.
+func (j *Job) flush(own func() error, folder bool) (shared bool, err error) {
 	var mine bool
 	var ownErr error
-	err = j.env.dirs.round(j.spec.Dir, func(members int) error {
-		if members > 1 && j.env.dirs.fsFlush(j.folderHandle()) == nil {
+	r, err := j.env.dirs.round(j.spec.Dir, folder, func(r *syncRound) error {
+		if r.members > 1 && j.env.dirs.fsFlush(j.folderHandle()) == nil {
 			return nil
 		}
-		mine, ownErr = true, own()
+		if r.folders > 0 {
+			r.folderErr, r.folderFlushed = j.syncDir(), true
+		}
+		mine, ownErr = true, r.folderErr
+		if !folder {
+			ownErr = own()
+		}
 		return errNotShared
 	})
 	switch {
@@ -55,6 +66,8 @@ func (j *Job) flush(own func() error) (shared bool, err error) {
 		return false, ownErr
 	case err == nil:
 		return true, nil
+	case folder && r.folderFlushed:
+		return false, r.folderErr // the round's flush of the folder
 	}
 	return false, own() // the round's flush did not cover this job
 }

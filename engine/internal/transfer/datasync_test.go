@@ -24,20 +24,36 @@ func (f *syncCounter) Sync() error {
 	return nil
 }
 
+// jobIn is a job of env whose folder, dir, is open (closed when t ends).
+func jobIn(t *testing.T, env *Env, dir string) *Job {
+	t.Helper()
+	d, err := env.dirs.open.open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { env.dirs.open.close(d) })
+	return &Job{env: env, spec: Spec{Dir: dir}, dir: d}
+}
+
+// waitJoined returns once n calls wait in the next round of dir's flushes.
+func waitJoined(env *Env, dir string, n int) {
+	for joined := 0; joined < n; {
+		env.dirs.mu.Lock()
+		if q := env.dirs.m[dir]; q != nil && q.next != nil {
+			joined = q.next.members
+		}
+		env.dirs.mu.Unlock()
+		time.Sleep(time.Millisecond)
+	}
+}
+
 // flushTogether runs flushFile for one file alone, whose own flush is
 // held, then for n more that arrive meanwhile, and returns them all once
 // done.
 func flushTogether(t *testing.T, env *Env, n int) (first *syncCounter, rest []*syncCounter) {
 	t.Helper()
 	dir := t.TempDir()
-	job := func() *Job {
-		d, err := env.dirs.open.open(dir)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { env.dirs.open.close(d) })
-		return &Job{env: env, spec: Spec{Dir: dir}, dir: d}
-	}
+	job := func() *Job { return jobIn(t, env, dir) }
 	first = &syncCounter{hold: make(chan struct{})}
 	var wg sync.WaitGroup
 	errs := make(chan error, n+1)
@@ -52,14 +68,7 @@ func flushTogether(t *testing.T, env *Env, n int) (first *syncCounter, rest []*s
 		wg.Add(1)
 		go func() { defer wg.Done(); errs <- job().flushFile(f) }()
 	}
-	for joined := 0; joined < n; { // they wait in the next round
-		env.dirs.mu.Lock()
-		if q := env.dirs.m[dir]; q != nil && q.next != nil {
-			joined = q.next.members
-		}
-		env.dirs.mu.Unlock()
-		time.Sleep(time.Millisecond)
-	}
+	waitJoined(env, dir, n) // they wait in the next round
 	close(first.hold)
 	wg.Wait()
 	close(errs)

@@ -37,14 +37,21 @@ type syncRound struct {
 	done    chan struct{}
 	err     error
 	members int // calls the round answers, its leader's included
+	folders int // of those, the calls that flush the folder (names placed)
+
+	// folderErr is the outcome of the one flush of the folder that
+	// answered all of them, when folderFlushed (see Job.flush).
+	folderErr     error
+	folderFlushed bool
 }
 
 // round flushes dir by calling flush, or waits for a flush of dir that
 // starts after this call: either way, when it returns, everything done in
 // dir before the call is durable (if the flush succeeded). One caller of
-// each round calls flush, with the number of calls the round answers; its
-// error is every member's.
-func (d *dirSyncs) round(dir string, flush func(members int) error) error {
+// each round calls flush, with the round (how many calls it answers, and
+// how many of them flush the folder: folder says this call does); its
+// error is every member's, and the round is returned to every member.
+func (d *dirSyncs) round(dir string, folder bool, flush func(r *syncRound) error) (*syncRound, error) {
 	d.mu.Lock()
 	if d.m == nil {
 		d.m = map[string]*dirQueue{}
@@ -57,13 +64,19 @@ func (d *dirSyncs) round(dir string, flush func(members int) error) error {
 	if q.next != nil { // a round not started yet: join it
 		r := q.next
 		r.members++
+		if folder {
+			r.folders++
+		}
 		d.mu.Unlock()
 		<-r.done
-		return r.err
+		return r, r.err
 	}
 	// Lead a new round, after the running one (which may have started
 	// before this call) ends.
 	r := &syncRound{done: make(chan struct{}), members: 1}
+	if folder {
+		r.folders = 1
+	}
 	q.next = r
 	prev := q.running
 	d.mu.Unlock()
@@ -72,9 +85,8 @@ func (d *dirSyncs) round(dir string, flush func(members int) error) error {
 	}
 	d.mu.Lock()
 	q.next, q.running = nil, r // from now on, newcomers form the next round
-	members := r.members
 	d.mu.Unlock()
-	r.err = flush(members)
+	r.err = flush(r)
 	close(r.done)
 	d.mu.Lock()
 	if q.running == r {
@@ -84,5 +96,5 @@ func (d *dirSyncs) round(dir string, flush func(members int) error) error {
 		}
 	}
 	d.mu.Unlock()
-	return r.err
+	return r, r.err
 }

@@ -1,6 +1,8 @@
 package transfer
 
 import (
+	"errors"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -45,7 +47,7 @@ func TestFolderFlushesAreSharedAndNeverEarly(t *testing.T) {
 		defer wg.Done()
 		called := seq.Add(1)
 		close(first)
-		d.round("/dl", func(int) error { return flush() })
+		d.round("/dl", true, func(*syncRound) error { return flush() })
 		check(called)
 	}()
 	<-first
@@ -54,7 +56,7 @@ func TestFolderFlushesAreSharedAndNeverEarly(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			called := seq.Add(1)
-			d.round("/dl", func(int) error { return flush() })
+			d.round("/dl", true, func(*syncRound) error { return flush() })
 			check(called)
 		}()
 	}
@@ -66,11 +68,86 @@ func TestFolderFlushesAreSharedAndNeverEarly(t *testing.T) {
 	}
 	// Another folder is flushed on its own.
 	other := 0
-	d.round("/other", func(int) error { other++; return nil })
+	d.round("/other", true, func(*syncRound) error { other++; return nil })
 	if other != 1 {
 		t.Errorf("the other folder was flushed %d times, want 1", other)
 	}
 	if len(d.m) != 0 {
 		t.Errorf("%d folders left in the table", len(d.m))
+	}
+}
+
+// folderFlushesTogether runs the folder flush of a placed file (as
+// Job.complete does) for one job alone, whose flush of the folder is held
+// until n more came, and returns every call's error. The shared flush of
+// the file system fails; env.dirs.syncDir counts the folder's flushes in
+// calls.
+func folderFlushesTogether(t *testing.T, n int, flushDir func() error) (calls int32, errs []error) {
+	t.Helper()
+	env := &Env{}
+	env.dirs.flushFS = func(*openDir) error { return errors.New("no") }
+	var count atomic.Int32
+	hold := make(chan struct{})
+	env.dirs.syncDir = func(*openDir) error {
+		if count.Add(1) == 1 {
+			<-hold // the first file's folder flush runs until the others came
+		}
+		return flushDir()
+	}
+	dir := t.TempDir()
+	job := func() *Job { return jobIn(t, env, dir) }
+	out := make(chan error, n+1)
+	var wg sync.WaitGroup
+	first := job()
+	wg.Go(func() { _, err := first.flush(first.syncDir, true); out <- err })
+	for count.Load() == 0 { // the first file's folder is flushing
+		time.Sleep(time.Millisecond)
+	}
+	for range n {
+		j := job()
+		wg.Go(func() { _, err := j.flush(j.syncDir, true); out <- err })
+	}
+	waitJoined(env, dir, n) // they wait in the next round
+	close(hold)
+	wg.Wait()
+	close(out)
+	for err := range out {
+		errs = append(errs, err)
+	}
+	if len(env.dirs.m) != 0 {
+		t.Errorf("%d rounds left in the table", len(env.dirs.m))
+	}
+	return count.Load(), errs
+}
+
+// When the shared flush of the file system cannot be used, the names of
+// files placed together in one folder still share the flushes of the
+// folder: one for the file alone, then one for all that came while it
+// ran, not one each.
+func TestFolderFlushesShareTheFolderWithoutTheSharedFlush(t *testing.T) {
+	const n = 8
+	calls, errs := folderFlushesTogether(t, n, func() error { return nil })
+	for _, err := range errs {
+		if err != nil {
+			t.Errorf("folder flush: %v", err)
+		}
+	}
+	if calls != 2 {
+		t.Errorf("%d flushes of the folder for %d files placed together, want 2 (one alone, one shared)", calls, n+1)
+	}
+}
+
+// A shared flush of the folder that fails is every member's failure:
+// each file's name gets the answer (and Job.complete tries again).
+func TestAFailedSharedFolderFlushFailsEveryName(t *testing.T) {
+	const n = 5
+	_, errs := folderFlushesTogether(t, n, func() error { return errors.New("EIO") })
+	if len(errs) != n+1 {
+		t.Fatalf("%d answers for %d calls", len(errs), n+1)
+	}
+	for i, err := range errs {
+		if err == nil || !strings.Contains(err.Error(), "EIO") {
+			t.Errorf("call %d: %v, want the folder flush's EIO", i, err)
+		}
 	}
 }

@@ -234,8 +234,8 @@ func (j *Job) complete(ctx context.Context) (Result, error) {
 	// and in place either way, so a failure is a warning, not a failure
 	// (which would fetch the file again).
 	var warn string
-	if _, err := j.flush(j.syncDir); err != nil {
-		if _, err = j.flush(j.syncDir); err != nil {
+	if _, err := j.flush(j.syncDir, true); err != nil {
+		if _, err = j.flush(j.syncDir, true); err != nil {
 			warn = fmt.Sprintf("the folder could not be flushed to disk (%v): after a crash, %s may be missing", err, safename.Display(final))
 		}
 	}
