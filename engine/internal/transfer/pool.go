@@ -211,9 +211,12 @@ func (p *pool) work(slot *Slot, s *Span, body io.ReadCloser, alive func(), w *ex
 	defer p.wg.Done()
 	defer slot.release()
 	extra := w != nil
+	// The ramp's shed (w.ctx) does not cancel a request: the worker
+	// finishes the one it sent (see leaving), so that no bytes the server
+	// already sent are thrown away.
 	ctx := p.ctx
 	if extra {
-		ctx = w.ctx
+		ctx = context.WithValue(p.ctx, leaveKey{}, w)
 	}
 	counted := true
 	defer func() {
@@ -247,8 +250,8 @@ func (p *pool) work(slot *Slot, s *Span, body io.ReadCloser, alive func(), w *ex
 		body, alive = nil, nil
 		ps.release(s)
 		s = nil
-		if err != nil && w.shedded() && p.ctx.Err() == nil {
-			return // closed by the ramp: the others take its piece
+		if w.shedded() && p.ctx.Err() == nil {
+			return // shed by the ramp: the others take the rest of its piece
 		}
 		if err != nil {
 			if errors.Is(err, errWrongRange) {
@@ -278,4 +281,15 @@ func (p *pool) work(slot *Slot, s *Span, body io.ReadCloser, alive func(), w *ex
 			return
 		}
 	}
+}
+
+// leaveKey carries an extra worker in its fetch's context (see leaving).
+type leaveKey struct{}
+
+// leaving reports whether the connection fetching under ctx was shed by
+// the ramp: it sends no new request and leaves once the current one is
+// done.
+func leaving(ctx context.Context) bool {
+	w, _ := ctx.Value(leaveKey{}).(*extraWorker)
+	return w.shedded()
 }
