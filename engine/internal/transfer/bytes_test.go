@@ -183,3 +183,34 @@ func TestASplitDownloadAsksForEachByteOnce(t *testing.T) {
 		})
 	}
 }
+
+// An answer is written only up to what its request asked for: a body
+// that goes on past it (a server that sends more than its Content-Range
+// says) is not written, and one that stops before it ended too soon.
+func TestAnAnswerIsWrittenOnlyUpToWhatItsRequestAskedFor(t *testing.T) {
+	ps := newPieceSet([]Piece{{Start: 0, Pos: 0, End: 1000}})
+	s := ps.pieces[0]
+	if _, end, _ := ps.askUpTo(s, 300, 10); end != 300 {
+		t.Fatalf("asked up to %d; want 300", end)
+	}
+	if off, w := ps.claim(s, 200); off != 0 || w != 200 {
+		t.Fatalf("claim = %d, %d; want 0, 200", off, w)
+	}
+	ps.commit(s, 200)
+	if !ps.short(s) {
+		t.Error("an answer that stops at 200 of the 300 asked is not short")
+	}
+	if off, w := ps.claim(s, 200); off != 200 || w != 100 {
+		t.Fatalf("claim past the request = %d, %d; want 200, 100 (up to the 300 asked)", off, w)
+	}
+	ps.commit(s, 100)
+	if _, w := ps.claim(s, 50); w != 0 {
+		t.Errorf("claimed %d bytes past what the request asked for", w)
+	}
+	if ps.short(s) {
+		t.Error("an answer that delivered all it asked for is short")
+	}
+	if pos, end, done := ps.askUpTo(s, 1000, 10); pos != 300 || end != 1000 || done {
+		t.Errorf("the next request = %d-%d, %v; want 300-1000", pos, end, done)
+	}
+}

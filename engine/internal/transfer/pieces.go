@@ -21,6 +21,16 @@ func (p *Span) done() bool { return p.end >= 0 && p.pos >= p.end }
 // cuts no answer short, so the server sends nothing that is thrown away.
 func (p *Span) free() int64 { return max(p.pos+p.reserved, p.asked) }
 
+// limit is where the current answer's bytes end: the end of what the
+// request asked for, or of the span (-1: unknown). A body that goes on
+// past it is not written.
+func (p *Span) limit() int64 {
+	if p.asked > 0 && (p.end < 0 || p.asked < p.end) {
+		return p.asked
+	}
+	return p.end
+}
+
 // Piece is the progress of one byte range of the file, [Start, End) filled
 // from Start up to Pos, as recorded in a checkpoint; End is -1 while the
 // size is unknown.
@@ -110,13 +120,14 @@ func (ps *pieceSet) span(p *Span) (pos, end int64, done bool) {
 
 // claim reserves up to n bytes at p's current position for writing and
 // returns the offset and how many bytes may be written (0 when the piece
-// is done, possibly because its tail was stolen).
+// is done, possibly because its tail was stolen, or when the answer
+// reached the end of what its request asked for).
 func (ps *pieceSet) claim(p *Span, n int64) (off, w int64) {
 	ps.mu.Lock()
 	defer ps.mu.Unlock()
 	w = n
-	if p.end >= 0 {
-		w = min(n, p.end-p.pos)
+	if lim := p.limit(); lim >= 0 {
+		w = min(n, lim-p.pos)
 	}
 	if w < 0 {
 		w = 0
@@ -201,11 +212,7 @@ func (ps *pieceSet) short(p *Span) bool {
 	if p.done() || p.end < 0 {
 		return false
 	}
-	limit := p.end
-	if p.asked > 0 {
-		limit = min(limit, p.asked)
-	}
-	return p.pos < limit
+	return p.pos < p.limit()
 }
 
 // flowing counts the pieces being fetched that received bytes since
