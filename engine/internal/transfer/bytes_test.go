@@ -92,21 +92,27 @@ func TestChunkSizeFollowsTheRateAndShrinksAtTheEnd(t *testing.T) {
 		left    int64
 		conns   int
 		want    int64
+		piece   int64 // the pieces' minimum size (-1: none set; 0: 1 MiB)
 	}{
-		{"no measure yet", 0, 0, 0, 1 << 40, 4, 2 * mib},
-		{"10 MiB/s at 100 ms", 10 * mib, 100 * time.Millisecond, time.Second, 1 << 40, 4, 100 * mib},
-		{"a fast far link is capped", 1000 * mib, 100 * time.Millisecond, time.Second, 1 << 40, 4, maxChunk},
-		{"loopback gets the least", 100 * mib, 10 * time.Microsecond, 100 * time.Millisecond, 1 << 40, 4, minChunk},
-		{"the end: half a share", 10 * mib, 100 * time.Millisecond, time.Second, 80 * mib, 4, 10 * mib},
-		{"the very end: a piece's minimum", 10 * mib, 100 * time.Millisecond, time.Second, 2 * mib, 4, mib},
-		{"one connection: half of what is left", 10 * mib, 100 * time.Millisecond, time.Second, 20 * mib, 1, 10 * mib},
-		{"unknown size: no share", 10 * mib, 100 * time.Millisecond, time.Second, -1, 1, 100 * mib},
+		{"no measure yet", 0, 0, 0, 1 << 40, 4, 2 * mib, 0},
+		{"no measure and no piece size", 0, 0, 0, 1 << 40, 4, 64 << 10, -1},
+		{"10 MiB/s at 100 ms", 10 * mib, 100 * time.Millisecond, time.Second, 1 << 40, 4, 100 * mib, 0},
+		{"a fast far link is capped", 1000 * mib, 100 * time.Millisecond, time.Second, 1 << 40, 4, maxChunk, 0},
+		{"loopback gets the least", 100 * mib, 10 * time.Microsecond, 100 * time.Millisecond, 1 << 40, 4, minChunk, 0},
+		{"the end: half a share", 10 * mib, 100 * time.Millisecond, time.Second, 80 * mib, 4, 10 * mib, 0},
+		{"the very end: a piece's minimum", 10 * mib, 100 * time.Millisecond, time.Second, 2 * mib, 4, mib, 0},
+		{"one connection: half of what is left", 10 * mib, 100 * time.Millisecond, time.Second, 20 * mib, 1, 10 * mib, 0},
+		{"unknown size: no share", 10 * mib, 100 * time.Millisecond, time.Second, -1, 1, 100 * mib, 0},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			var c chunker
 			c.measured(tc.n, tc.ttfb, tc.d)
-			if got := c.size(tc.left, tc.conns, mib); got != tc.want {
+			piece := int64(mib)
+			if tc.piece != 0 {
+				piece = max(tc.piece, 0)
+			}
+			if got := c.size(tc.left, tc.conns, piece); got != tc.want {
 				t.Errorf("size = %d; want %d", got, tc.want)
 			}
 		})

@@ -22,8 +22,8 @@ const (
 
 // firstChunk is what a connection that may share its download asks for
 // before it has a measure (the first request of a download too): the
-// least that is worth splitting.
-func firstChunk(minPiece int64) int64 { return 2 * minPiece }
+// least that is worth splitting (never less than 64 KiB).
+func firstChunk(minPiece int64) int64 { return max(2*minPiece, 64<<10) }
 
 // chunker sizes one connection's requests from its last one.
 type chunker struct {
