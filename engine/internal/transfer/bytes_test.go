@@ -101,7 +101,7 @@ func TestChunkSizeFollowsTheRateAndShrinksAtTheEnd(t *testing.T) {
 		{"loopback gets the least", 100 * mib, 10 * time.Microsecond, 100 * time.Millisecond, 1 << 40, 4, minChunk, 0},
 		{"the end: half a share", 10 * mib, 100 * time.Millisecond, time.Second, 80 * mib, 4, 10 * mib, 0},
 		{"the very end: a piece's minimum", 10 * mib, 100 * time.Millisecond, time.Second, 2 * mib, 4, mib, 0},
-		{"one connection: half of what is left", 10 * mib, 100 * time.Millisecond, time.Second, 20 * mib, 1, 10 * mib, 0},
+		{"one connection: no share", 10 * mib, 100 * time.Millisecond, time.Second, 20 * mib, 1, 100 * mib, 0},
 		{"unknown size: no share", 10 * mib, 100 * time.Millisecond, time.Second, -1, 1, 100 * mib, 0},
 	}
 	for _, tc := range cases {

@@ -15,7 +15,7 @@ import "time"
 // time: nothing to share, and a raised connection setting still finds
 // bytes to split at the next request.
 const (
-	minChunk   = 4 << 20
+	minChunk   = 16 << 20
 	maxChunk   = 128 << 20
 	chunkTrips = 100
 )
@@ -42,17 +42,19 @@ func (c *chunker) measured(n int64, ttfb, d time.Duration) {
 }
 
 // size is the next request's size: left is what the download still
-// needs and conns its connections. A chunk is at most half of each
-// connection's share of what is left (but at least minPiece), so that a
-// connection that finishes, or one the ramp adds, always finds unasked
-// bytes to take over and the download has no slow tail.
+// needs and conns its connections. Over several connections a chunk is
+// at most half of each one's share of what is left (but at least
+// minPiece), so that a connection that finishes always finds unasked
+// bytes to take over and the download has no slow tail. A lone
+// connection's first chunk is small (firstChunk), so the ramp's extra
+// connections find most of the file unasked.
 func (c *chunker) size(left int64, conns int, minPiece int64) int64 {
 	n := c.next
 	if n <= 0 {
 		n = firstChunk(minPiece)
 	}
-	if left > 0 {
-		n = min(n, max(left/int64(2*max(conns, 1)), minPiece))
+	if conns > 1 && left > 0 {
+		n = min(n, max(left/int64(2*conns), minPiece))
 	}
 	return n
 }
