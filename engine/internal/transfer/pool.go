@@ -213,10 +213,15 @@ func (p *pool) work(slot *Slot, s *Span, body io.ReadCloser, alive func(), w *ex
 	extra := w != nil
 	// The ramp's shed (w.ctx) does not cancel a request: the worker
 	// finishes the one it sent (see leaving), so that no bytes the server
-	// already sent are thrown away.
+	// already sent are thrown away. Its fetch keeps w.ctx's values and
+	// only the pool's cancellation.
 	ctx := p.ctx
 	if extra {
-		ctx = context.WithValue(p.ctx, leaveKey{}, w)
+		var cancel context.CancelCauseFunc
+		ctx, cancel = context.WithCancelCause(context.WithValue(context.WithoutCancel(w.ctx), leaveKey{}, w))
+		stop := context.AfterFunc(p.ctx, func() { cancel(context.Cause(p.ctx)) })
+		defer stop()
+		defer cancel(nil)
 	}
 	counted := true
 	defer func() {
