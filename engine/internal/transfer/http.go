@@ -15,9 +15,11 @@ import (
 )
 
 // HTTP is the Protocol for http and https URLs: a first request for the
-// whole file (Range: bytes=0-) that learns the size, the validators and
-// whether ranges work, then one range request per piece, each checked
-// with If-Range and an exact Content-Range.
+// file's first chunk (Range: bytes=0-N) that learns the size, the
+// validators and whether ranges work, then range requests for each piece
+// in chunks sized by the connection's rate (chunk.go), each checked with
+// If-Range and an exact Content-Range. No request asks for bytes another
+// connection fetches, so the server sends each byte once.
 type HTTP struct{}
 
 // Begin sends the first request of a fresh download.
@@ -26,7 +28,7 @@ func (HTTP) Begin(ctx context.Context, j *Job) (*Start, error) {
 	if err != nil {
 		return nil, err
 	}
-	req.Header.Set("Range", "bytes=0-")
+	req.Header.Set("Range", fmt.Sprintf("bytes=0-%d", j.chunkSize(nil)-1))
 	rctx, g, cancel := j.guard(req.Context())
 	resp, err := j.Client().Do(req.WithContext(rctx))
 	g.stop()
@@ -39,17 +41,21 @@ func (HTTP) Begin(ctx context.Context, j *Job) (*Start, error) {
 		cancel(nil)
 		return nil, err
 	}
+	var bodyEnd int64 // where a 206's body ends (0: a 200's, with the file)
 	st := &Start{Total: -1, Disposition: resp.Header.Get("Content-Disposition"), ContentType: resp.Header.Get("Content-Type")}
 	switch resp.StatusCode {
 	case http.StatusPartialContent:
+		// Any range from byte 0 will do: the body carries it, the
+		// other requests the rest.
 		start, end, size, err := parseContentRange(resp.Header.Get("Content-Range"))
-		if err != nil || start != 0 || size < 0 || end != size-1 {
+		if err != nil || start != 0 || size < 0 {
 			return fail(&ProtocolError{fmt.Sprintf("the server answered a range request with a bad Content-Range %q", resp.Header.Get("Content-Range"))})
 		}
-		if resp.ContentLength >= 0 && resp.ContentLength != size {
-			return fail(&IntegrityError{fmt.Sprintf("the server's Content-Length (%d) disagrees with its Content-Range (%d bytes)", resp.ContentLength, size)})
+		if resp.ContentLength >= 0 && resp.ContentLength != end+1 {
+			return fail(&IntegrityError{fmt.Sprintf("the server's Content-Length (%d) disagrees with its Content-Range (%d bytes)", resp.ContentLength, end+1)})
 		}
 		st.Total, st.Ranges = size, true
+		bodyEnd = end + 1
 	case http.StatusOK:
 		st.Total = resp.ContentLength
 	case http.StatusRequestedRangeNotSatisfiable:
@@ -84,8 +90,8 @@ func (HTTP) Begin(ctx context.Context, j *Job) (*Start, error) {
 		cancel(nil)
 		return st, nil
 	}
-	// The body carries piece 0; closing it ends the request.
-	st.Body = &cancelOnClose{ReadCloser: resp.Body, cancel: cancel, rctx: rctx, guard: g}
+	// The body carries piece 0 (up to bodyEnd); closing it ends the request.
+	st.Body = &cancelOnClose{ReadCloser: resp.Body, cancel: cancel, rctx: rctx, guard: g, end: bodyEnd}
 	st.Alive = g.alive
 	return st, nil
 }
@@ -101,53 +107,103 @@ func (h HTTP) Fill(ctx context.Context, j *Job, start *Start, slot *Slot) error 
 	j.mu.Lock()
 	ranges := j.resume.Ranges
 	j.mu.Unlock()
+	if c, ok := body.(*cancelOnClose); ok && c.end > 0 {
+		// Before any other connection may split piece 0: what the first
+		// answer carries stays with it.
+		j.pieces().askFirst(c.end)
+	}
 	return j.Pool(ctx, slot, body, alive, h.fetchPiece(j), ranges)
 }
 
-// fetchPiece fills one piece, from body when given (the first answer's)
-// or from a new range request validated with If-Range.
+// fetchPiece fills one piece: from body when given (the first answer's),
+// then in range requests of a chunk each, validated with If-Range. A
+// connection the ramp shed (leaving) stops after its current request
+// rather than cutting it: the others take the rest of the piece.
 func (HTTP) fetchPiece(j *Job) FetchFunc {
 	return func(ctx context.Context, s *Span, body io.ReadCloser, alive func()) error {
-		pos, end, done := j.Position(s)
-		if done {
-			if body != nil {
-				body.Close()
+		if body != nil {
+			if err := j.copyFirst(ctx, s, body, alive); err != nil {
+				return err
 			}
-			return nil
 		}
-		rctx := ctx
-		if body == nil {
-			var g *stallGuard
-			var cancel context.CancelCauseFunc
-			rctx, g, cancel = j.guard(ctx)
-			defer cancel(nil)
-			defer g.stop()
-			resp, err := j.rangeRequest(rctx, pos, end)
-			if err != nil {
-				return stalledErr(rctx, err)
+		var c chunker
+		for !leaving(ctx) {
+			if err := j.fetchChunk(ctx, s, &c); err != nil || c.done {
+				return err
 			}
-			if resp == nil { // 416 that proves the piece is complete
-				if end < 0 {
-					j.FinishOpen(s)
-				}
-				return nil
-			}
-			body, alive = resp.Body, g.alive
-		} else if c, ok := body.(*cancelOnClose); ok {
-			rctx = c.rctx
-		}
-		defer body.Close()
-		if alive != nil {
-			alive()
-		}
-		if err := j.Copy(ctx, s, body, alive); err != nil {
-			return stalledErr(rctx, err)
-		}
-		if _, end, done := j.Position(s); !done && end < 0 {
-			j.FinishOpen(s) // a stream of unknown size ends with its body
 		}
 		return nil
 	}
+}
+
+// copyFirst fills s from the first answer's body.
+func (j *Job) copyFirst(ctx context.Context, s *Span, body io.ReadCloser, alive func()) error {
+	defer body.Close()
+	rctx := ctx
+	if c, ok := body.(*cancelOnClose); ok {
+		rctx = c.rctx
+	}
+	if _, _, done := j.Position(s); done {
+		return nil
+	}
+	if alive != nil {
+		alive()
+	}
+	if err := j.Copy(ctx, s, body, alive); err != nil {
+		return stalledErr(rctx, err)
+	}
+	if _, end, done := j.Position(s); !done && end < 0 {
+		j.FinishOpen(s) // a stream of unknown size ends with its body
+	}
+	return nil
+}
+
+// fetchChunk sends one range request for the next chunk of s and copies
+// its answer; c.done is set when s is full.
+func (j *Job) fetchChunk(ctx context.Context, s *Span, c *chunker) error {
+	pos, end, done := j.pieces().askUpTo(s, j.chunkSize(c), j.env.MinPiece)
+	if done {
+		c.done = true
+		return nil
+	}
+	rctx, g, cancel := j.guard(ctx)
+	defer cancel(nil)
+	defer g.stop()
+	t0 := time.Now()
+	resp, err := j.rangeRequest(rctx, pos, end)
+	if err != nil {
+		return stalledErr(rctx, err)
+	}
+	if resp == nil { // 416 that proves the piece is complete
+		j.FinishOpen(s)
+		c.done = true
+		return nil
+	}
+	defer resp.Body.Close()
+	ttfb := time.Since(t0)
+	g.alive()
+	if err := j.Copy(ctx, s, resp.Body, g.alive); err != nil {
+		return stalledErr(rctx, err)
+	}
+	got, _, _ := j.Position(s)
+	c.measured(got-pos, ttfb, time.Since(t0))
+	if _, end, done := j.Position(s); !done && end < 0 {
+		j.FinishOpen(s) // a stream of unknown size ends with its body
+	}
+	return nil
+}
+
+// chunkSize is the size of a connection's next request (c nil: the
+// download's first): maxChunk when the download stays on one connection.
+func (j *Job) chunkSize(c *chunker) int64 {
+	if want, _, _ := j.wantConns(); want < 2 || j.oneConn.Load() {
+		return maxChunk
+	}
+	if c == nil {
+		return firstChunk(j.env.MinPiece)
+	}
+	total, _, _ := j.Validators()
+	return c.size(total-j.received(), int(j.live.Load()), j.env.MinPiece)
 }
 
 // rangeRequest asks for [pos, end) (end -1: to the end) with If-Range and
@@ -256,6 +312,7 @@ type cancelOnClose struct {
 	cancel context.CancelCauseFunc
 	rctx   context.Context
 	guard  *stallGuard
+	end    int64 // where the body's range ends (0: with the file)
 }
 
 func (c *cancelOnClose) Close() error {

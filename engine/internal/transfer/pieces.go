@@ -10,11 +10,26 @@ import (
 type Span struct {
 	start, pos, end int64
 	reserved        int64 // bytes being written right now past pos
+	asked           int64 // end of the range the worker's request asked for (0: none, the whole span)
 	busy            bool  // a worker owns it
 	flowing         bool  // bytes arrived since the worker took it
 }
 
 func (p *Span) done() bool { return p.end >= 0 && p.pos >= p.end }
+
+// free is where the bytes no request asked for yet begin: a split there
+// cuts no answer short, so the server sends nothing that is thrown away.
+func (p *Span) free() int64 { return max(p.pos+p.reserved, p.asked) }
+
+// limit is where the current answer's bytes end: the end of what the
+// request asked for, or of the span (-1: unknown). A body that goes on
+// past it is not written.
+func (p *Span) limit() int64 {
+	if p.asked > 0 && (p.end < 0 || p.asked < p.end) {
+		return p.asked
+	}
+	return p.end
+}
 
 // Piece is the progress of one byte range of the file, [Start, End) filled
 // from Start up to Pos, as recorded in a checkpoint; End is -1 while the
@@ -105,13 +120,14 @@ func (ps *pieceSet) span(p *Span) (pos, end int64, done bool) {
 
 // claim reserves up to n bytes at p's current position for writing and
 // returns the offset and how many bytes may be written (0 when the piece
-// is done, possibly because its tail was stolen).
+// is done, possibly because its tail was stolen, or when the answer
+// reached the end of what its request asked for).
 func (ps *pieceSet) claim(p *Span, n int64) (off, w int64) {
 	ps.mu.Lock()
 	defer ps.mu.Unlock()
 	w = n
-	if p.end >= 0 {
-		w = min(n, p.end-p.pos)
+	if lim := p.limit(); lim >= 0 {
+		w = min(n, lim-p.pos)
 	}
 	if w < 0 {
 		w = 0
@@ -153,7 +169,50 @@ func (ps *pieceSet) release(p *Span) {
 	ps.mu.Lock()
 	p.busy = false
 	p.reserved = 0
+	p.asked = 0
 	ps.mu.Unlock()
+}
+
+// askFirst records that piece 0's worker (the first answer's) asked for
+// the bytes up to end.
+func (ps *pieceSet) askFirst(end int64) {
+	ps.mu.Lock()
+	ps.pieces[0].asked = end
+	ps.mu.Unlock()
+}
+
+// askUpTo chooses the next request of p's worker, at most n bytes from
+// its position (all that is left when less than minTail would remain),
+// and records it so that next leaves those bytes to it: [pos, end), end
+// -1 for a piece of unknown end. done is true when nothing is left.
+func (ps *pieceSet) askUpTo(p *Span, n, minTail int64) (pos, end int64, done bool) {
+	ps.mu.Lock()
+	defer ps.mu.Unlock()
+	if p.done() {
+		return p.pos, p.end, true
+	}
+	if p.end < 0 {
+		p.asked = 0
+		return p.pos, -1, false
+	}
+	end = p.end
+	if n > 0 && p.pos+n < end-minTail {
+		end = p.pos + n
+	}
+	p.asked = end
+	return p.pos, end, false
+}
+
+// short reports whether p stopped before the end of what its worker's
+// request asked for (or before its own end when nothing was asked): a
+// body that ends there ended too soon.
+func (ps *pieceSet) short(p *Span) bool {
+	ps.mu.Lock()
+	defer ps.mu.Unlock()
+	if p.done() || p.end < 0 {
+		return false
+	}
+	return p.pos < p.limit()
 }
 
 // flowing counts the pieces being fetched that received bytes since
@@ -175,7 +234,7 @@ func (ps *pieceSet) hasWork(minPiece int64) bool {
 	ps.mu.Lock()
 	defer ps.mu.Unlock()
 	for _, p := range ps.pieces {
-		if !p.done() && (!p.busy || (p.end >= 0 && p.end-(p.pos+p.reserved) >= 2*minPiece)) {
+		if !p.done() && (!p.busy || (p.end >= 0 && p.end-p.free() >= 2*minPiece)) {
 			return true
 		}
 	}
@@ -183,9 +242,10 @@ func (ps *pieceSet) hasWork(minPiece int64) bool {
 }
 
 // next hands a worker something to do: an unowned unfinished piece, or
-// else the second half of the largest piece still being fetched, provided
-// both halves stay at least minPiece long. It returns nil when there is
-// nothing left worth a connection.
+// else the second half of what no request asked for yet in the largest
+// piece still being fetched, provided both halves stay at least minPiece
+// long: the victim keeps every byte its request asked for, so no answer
+// is cut. It returns nil when there is nothing left worth a connection.
 func (ps *pieceSet) next(minPiece int64) *Span {
 	ps.mu.Lock()
 	defer ps.mu.Unlock()
@@ -199,7 +259,7 @@ func (ps *pieceSet) next(minPiece int64) *Span {
 	var bigRem int64
 	for _, p := range ps.pieces {
 		if p.busy && p.end >= 0 {
-			if r := p.end - (p.pos + p.reserved); r > bigRem {
+			if r := p.end - p.free(); r > bigRem {
 				big, bigRem = p, r
 			}
 		}
@@ -207,7 +267,7 @@ func (ps *pieceSet) next(minPiece int64) *Span {
 	if big == nil || bigRem < 2*minPiece {
 		return nil
 	}
-	mid := big.pos + big.reserved + bigRem/2
+	mid := big.free() + bigRem/2
 	p := &Span{start: mid, pos: mid, end: big.end, busy: true}
 	big.end = mid
 	ps.pieces = append(ps.pieces, p)

@@ -213,9 +213,17 @@ func (p *pool) work(slot *Slot, s *Span, body io.ReadCloser, alive func(), w *ex
 	defer p.wg.Done()
 	defer slot.release()
 	extra := w != nil
+	// The ramp's shed (w.ctx) does not cancel a request: the worker
+	// finishes the one it sent (see leaving), so that no bytes the server
+	// already sent are thrown away. Its fetch keeps w.ctx's values and
+	// only the pool's cancellation.
 	ctx := p.ctx
 	if extra {
-		ctx = w.ctx
+		var cancel context.CancelCauseFunc
+		ctx, cancel = context.WithCancelCause(context.WithValue(context.WithoutCancel(w.ctx), leaveKey{}, w))
+		stop := context.AfterFunc(p.ctx, func() { cancel(context.Cause(p.ctx)) })
+		defer stop()
+		defer cancel(nil)
 	}
 	counted := true
 	defer func() {
@@ -249,8 +257,8 @@ func (p *pool) work(slot *Slot, s *Span, body io.ReadCloser, alive func(), w *ex
 		body, alive = nil, nil
 		ps.release(s)
 		s = nil
-		if err != nil && w.shedded() && p.ctx.Err() == nil {
-			return // closed by the ramp: the others take its piece
+		if w.shedded() && p.ctx.Err() == nil {
+			return // shed by the ramp: the others take the rest of its piece
 		}
 		if err != nil {
 			if errors.Is(err, errWrongRange) {
@@ -280,4 +288,15 @@ func (p *pool) work(slot *Slot, s *Span, body io.ReadCloser, alive func(), w *ex
 			return
 		}
 	}
+}
+
+// leaveKey carries an extra worker in its fetch's context (see leaving).
+type leaveKey struct{}
+
+// leaving reports whether the connection fetching under ctx was shed by
+// the ramp: it sends no new request and leaves once the current one is
+// done.
+func leaving(ctx context.Context) bool {
+	w, _ := ctx.Value(leaveKey{}).(*extraWorker)
+	return w.shedded()
 }

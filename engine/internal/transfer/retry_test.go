@@ -206,7 +206,9 @@ func (r *retryCounter) Retrying(info *RetryInfo) {
 // attempt: the others go on with their bytes in flight, nothing waits to
 // retry, and the file is sent once.
 func TestADroppedConnectionLeavesTheOthersRunning(t *testing.T) {
-	const size = 16 << 20
+	// Large enough that connections ask for chunks longer than the 1 MiB
+	// the server cuts (a chunk is at most half a connection's share).
+	const size = 32 << 20
 	srv := testserver.New()
 	defer srv.Close()
 	data := testserver.Content(size, 11)
