@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -320,7 +321,7 @@ func TestSettingsApplyToEngineAndPersist(t *testing.T) {
 	if d == nil {
 		t.Fatal("Settings did not open")
 	}
-	if d.maxActive.Text != "4" || d.connections.Text != "8" || d.limit.Checked || d.dir.Text != h.dl {
+	if d.maxActive.Text != "4" || d.connections.Text != strconv.Itoa(engine.DefaultConnections) || d.limit.Checked || d.dir.Text != h.dl {
 		t.Errorf("defaults: %q %q %v %q", d.maxActive.Text, d.connections.Text, d.limit.Checked, d.dir.Text)
 	}
 
