@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -70,6 +71,24 @@ type blockingSync struct {
 func (b *blockingSync) Sync() error {
 	<-b.release
 	return b.partFile.Sync()
+}
+
+// holdFlushes makes the flushes of the first n .part files the manager
+// opens wait until release is called (once; it is also called at the
+// test's cleanup, before the manager closes).
+func (e *env) holdFlushes(n int32) (release func()) {
+	hold := make(chan struct{})
+	var once sync.Once
+	release = func() { once.Do(func() { close(hold) }) }
+	e.t.Cleanup(release)
+	var opened atomic.Int32
+	e.m.wrapFile = func(f partFile) partFile {
+		if opened.Add(1) <= n {
+			return &blockingSync{f, hold}
+		}
+		return f
+	}
+	return release
 }
 
 func TestEveryCloseWaitsForTheOneShutdown(t *testing.T) {

@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -56,9 +55,7 @@ func TestFilesAreFlushedBeforeTheyGetTheirNames(t *testing.T) {
 	defer srv.Close()
 	const n = 40
 	data := randomBytes(64 << 10)
-	for i := range n {
-		srv.Add(fmt.Sprintf("/f%02d.bin", i), data)
-	}
+	numbered(srv, n, data)
 	e := newEnv(t, func(o *Options) { o.MaxActive = 16; o.PerHost = 16 })
 	var mu sync.Mutex
 	var watches []*syncWatch
@@ -73,13 +70,7 @@ func TestFilesAreFlushedBeforeTheyGetTheirNames(t *testing.T) {
 		mu.Unlock()
 		return w
 	}
-	var ids []string
-	for i := range n {
-		ids = append(ids, e.add(srv.URL(fmt.Sprintf("/f%02d.bin", i))))
-	}
-	for _, id := range ids {
-		e.mustComplete(id, data)
-	}
+	e.completeNumbered(srv, n, data)
 	mu.Lock()
 	defer mu.Unlock()
 	if len(watches) != n {

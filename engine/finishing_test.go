@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -21,21 +20,7 @@ func TestTheNextDownloadStartsWhileAFinishedOneIsFlushed(t *testing.T) {
 	srv.Add("/a.bin", a)
 	srv.Add("/b.bin", b)
 	e := newEnv(t, func(o *Options) { o.MaxActive = 1; o.CheckpointInterval = time.Hour })
-	release := make(chan struct{})
-	t.Cleanup(func() {
-		select {
-		case <-release:
-		default:
-			close(release)
-		}
-	})
-	var opened atomic.Int32
-	e.m.wrapFile = func(f partFile) partFile {
-		if opened.Add(1) == 1 { // the first download's .part
-			return &blockingSync{f, release}
-		}
-		return f
-	}
+	release := e.holdFlushes(1) // the first download's .part
 	idA := e.add(srv.URL("/a.bin"))
 	e.waitFor(idA, "a's data to be all in", func(s Snapshot) bool { return s.Finishing })
 	idB := e.add(srv.URL("/b.bin"))
@@ -43,7 +28,7 @@ func TestTheNextDownloadStartsWhileAFinishedOneIsFlushed(t *testing.T) {
 	if s, _ := e.m.Get(idA); s.State != Active || !s.Finishing {
 		t.Fatalf("a, whose flush is held, is %v (finishing %v); want Active and finishing", s.State, s.Finishing)
 	}
-	close(release)
+	release()
 	if s := e.mustComplete(idA, a); s.Finishing {
 		t.Error("a completed download still says it is finishing")
 	}

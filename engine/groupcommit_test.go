@@ -95,9 +95,7 @@ func TestPlacingIsCommittedBeforeEachRename(t *testing.T) {
 	defer srv.Close()
 	const n = 40
 	data := randomBytes(64 << 10)
-	for i := range n {
-		srv.Add(fmt.Sprintf("/f%02d.bin", i), data)
-	}
+	numbered(srv, n, data)
 	e := newEnv(t, func(o *Options) { o.MaxActive, o.PerHost, o.saveGap = 16, 16, time.Hour })
 	var mu sync.Mutex
 	problems := map[string]bool{}
@@ -136,13 +134,7 @@ func TestPlacingIsCommittedBeforeEachRename(t *testing.T) {
 			}
 		}
 	}
-	var ids []string
-	for i := range n {
-		ids = append(ids, e.add(srv.URL(fmt.Sprintf("/f%02d.bin", i))))
-	}
-	for _, id := range ids {
-		e.mustComplete(id, data)
-	}
+	e.completeNumbered(srv, n, data)
 	mu.Lock()
 	defer mu.Unlock()
 	if renames != n {

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/haul-dl/haul/engine/testserver"
 )
 
 // randomBytes returns n bytes of random content.
@@ -27,6 +29,25 @@ type env struct {
 	state string
 	dl    string
 	opt   Options
+}
+
+// numbered serves n copies of data as /f00.bin, /f01.bin, ...
+func numbered(srv *testserver.Server, n int, data []byte) {
+	for i := range n {
+		srv.Add(fmt.Sprintf("/f%02d.bin", i), data)
+	}
+}
+
+// completeNumbered adds the n files numbered serves, at once, and waits
+// for each to complete with data.
+func (e *env) completeNumbered(srv *testserver.Server, n int, data []byte) {
+	var ids []string
+	for i := range n {
+		ids = append(ids, e.add(srv.URL(fmt.Sprintf("/f%02d.bin", i))))
+	}
+	for _, id := range ids {
+		e.mustComplete(id, data)
+	}
 }
 
 // newEnv opens a manager with fast test timings; adjust options first.

@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -175,17 +173,7 @@ func TestAFinishingDownloadHoldsNoConnectionSlot(t *testing.T) {
 	srv.Add("/a.bin", a)
 	srv.Add("/b.bin", b)
 	e := newEnv(t, func(o *Options) { o.MaxActive = 2; o.PerHost = 1; o.CheckpointInterval = time.Hour })
-	release := make(chan struct{})
-	var once sync.Once
-	unblock := func() { once.Do(func() { close(release) }) }
-	t.Cleanup(unblock)
-	var opened atomic.Int32
-	e.m.wrapFile = func(f partFile) partFile {
-		if opened.Add(1) == 1 { // the first download's .part
-			return &blockingSync{f, release}
-		}
-		return f
-	}
+	unblock := e.holdFlushes(1) // the first download's .part
 	idA := e.add(srv.URL("/a.bin"))
 	e.waitFor(idA, "a's data to be all in", func(s Snapshot) bool { return s.Finishing })
 	idB := e.add(srv.URL("/b.bin"))
