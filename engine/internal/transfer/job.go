@@ -324,11 +324,11 @@ func (j *Job) checkpoint(closing bool) {
 // Copy writes what body delivers into span s at its position, waiting
 // for the speed limits first, until s is full (its tail may have been
 // taken by another connection: that is not an error) or filled up to the
-// end of what its request asked for, body ends, or an error. At the end of body it returns nil for a span of unknown end (the
-// caller decides whether the file ends there: see FinishOpen) or filled
-// up to where its request asked, and io.ErrUnexpectedEOF for a span not
-// yet full. alive, if set, is called
-// whenever bytes arrive (a stall timer).
+// end of what its request asked for, body ends, or an error. At the end
+// of body it returns nil for a span of unknown end (the caller decides
+// whether the file ends there: see FinishOpen) or one filled up to where
+// its request asked, and io.ErrUnexpectedEOF otherwise. alive, if set, is
+// called whenever bytes arrive (a stall timer).
 func (j *Job) Copy(ctx context.Context, s *Span, body io.Reader, alive func()) error {
 	ps, f := j.pieces(), j.partFile()
 	bp := copyBufs.Get().(*[]byte)

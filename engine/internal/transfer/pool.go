@@ -135,7 +135,7 @@ func (p *pool) startLocked(slot *Slot, s *Span, body io.ReadCloser, alive func()
 	if extra {
 		ctx, cancel := context.WithCancelCause(p.ctx)
 		p.lanes++
-		w = &extraWorker{ctx: withLane(ctx, p.lanes), cancel: cancel}
+		w = &extraWorker{ctx: ctx, cancel: cancel, lane: p.lanes}
 		p.extras[w] = struct{}{}
 	}
 	p.wg.Add(1)
@@ -215,15 +215,11 @@ func (p *pool) work(slot *Slot, s *Span, body io.ReadCloser, alive func(), w *ex
 	extra := w != nil
 	// The ramp's shed (w.ctx) does not cancel a request: the worker
 	// finishes the one it sent (see leaving), so that no bytes the server
-	// already sent are thrown away. Its fetch keeps w.ctx's values and
-	// only the pool's cancellation.
+	// already sent are thrown away. Its fetch runs under the pool's
+	// context, on its own lane, and carries w for leaving.
 	ctx := p.ctx
 	if extra {
-		var cancel context.CancelCauseFunc
-		ctx, cancel = context.WithCancelCause(context.WithValue(context.WithoutCancel(w.ctx), leaveKey{}, w))
-		stop := context.AfterFunc(p.ctx, func() { cancel(context.Cause(p.ctx)) })
-		defer stop()
-		defer cancel(nil)
+		ctx = context.WithValue(withLane(p.ctx, w.lane), leaveKey{}, w)
 	}
 	counted := true
 	defer func() {

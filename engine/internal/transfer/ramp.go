@@ -220,8 +220,9 @@ func (p *pool) shedNew(keep map[*extraWorker]struct{}, allowed int) {
 
 // extraWorker is an extra connection the ramp may close.
 type extraWorker struct {
-	ctx    context.Context
+	ctx    context.Context // cancelled (errShed) when the ramp sheds it
 	cancel context.CancelCauseFunc
+	lane   int // its transport (lanes.go)
 }
 
 // shedded reports whether err ended a worker the ramp closed.
