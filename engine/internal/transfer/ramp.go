@@ -3,6 +3,7 @@ package transfer
 import (
 	"context"
 	"errors"
+	"maps"
 	"time"
 )
 
@@ -97,7 +98,7 @@ func (p *pool) ramp(wake func()) {
 	defer wake() // the spawner adds more as slots free up, up to what the ramp allows
 	for first := true; ; first = false {
 		p.mu.Lock()
-		before, old := p.workers, p.extraSet()
+		before, old := p.workers, maps.Clone(p.extras)
 		p.mu.Unlock()
 		want, _, _ := j.wantConns()
 		next := rampNext(before, want)
@@ -179,25 +180,6 @@ func (p *pool) allFlowing() bool {
 	p.mu.Unlock()
 	return p.j.pieces().flowing() >= n
 }
-
-func (p *pool) extraCount() int {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return len(p.extras)
-}
-
-// extraSet is a copy of the extra connections running. Called with p.mu held.
-func (p *pool) extraSet() map[*extraWorker]struct{} {
-	s := make(map[*extraWorker]struct{}, len(p.extras))
-	for w := range p.extras {
-		s[w] = struct{}{}
-	}
-	return s
-}
-
-// shed closes every extra connection and allows no new one: their pieces
-// go back to the remaining connection.
-func (p *pool) shed() { p.shedNew(nil, 1) }
 
 // shedNew closes the extra connections not in keep and allows allowed
 // connections from now on: the pieces of those closed go back to the

@@ -8,7 +8,7 @@ import (
 )
 
 // TestShedClosesEveryExtraConnectionAndAllowsNoNewOne is the table of the
-// ramp's shedding (pool.shed): every extra connection is cancelled with
+// ramp's shedding of every extra connection (pool.shedNew with none kept): every extra connection is cancelled with
 // errShed, which its worker reads as "shed", not failed (shedded); the
 // pool then allows one connection; a worker ended for another reason is
 // never taken for shed.
@@ -37,11 +37,11 @@ func TestShedClosesEveryExtraConnectionAndAllowsNoNewOne(t *testing.T) {
 			if tc.otherStop {
 				ws[0].cancel(failed)
 			}
-			p.shed()
+			p.shedNew(nil, 1) // every extra connection
 			if p.allowed != 1 {
 				t.Errorf("after the shed %d connections are allowed; want 1", p.allowed)
 			}
-			if n := p.extraCount(); n != 0 {
+			if n := len(p.extras); n != 0 {
 				t.Errorf("%d extra connections still listed", n)
 			}
 			for i, w := range ws {
@@ -172,7 +172,7 @@ func TestShedNewClosesOnlyTheStepsConnections(t *testing.T) {
 			t.Errorf("extra connection %d: shedded %v, running %v; want kept %v", i, w.shedded(), w.ctx.Err() == nil, kept)
 		}
 	}
-	if n := p.extraCount(); n != 3 {
+	if n := len(p.extras); n != 3 {
 		t.Errorf("%d extra connections listed; want 3", n)
 	}
 }
